@@ -1,0 +1,133 @@
+// Package i18n translates Đình's user-facing text. Vietnamese is the default
+// language and English the second. Messages live in assets/i18n as flat JSON
+// maps named <area>.<lang>.json; every area of one language is merged.
+//
+// Fyne's own lang package follows the operating system's locale, but a
+// volunteer's laptop is often set to English while its user reads
+// Vietnamese, so the language here is chosen by the app, not by the system.
+package i18n
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"dinh/assets"
+)
+
+// Languages lists the supported languages, default first.
+var Languages = []string{"vi", "en"}
+
+var (
+	mu       sync.RWMutex
+	current  = "vi"
+	messages map[string]map[string]string // lang → key → text
+)
+
+func load() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	entries, err := fs.ReadDir(assets.FS, "i18n")
+	if err != nil {
+		panic("i18n: " + err.Error())
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".json") {
+			continue
+		}
+		parts := strings.Split(strings.TrimSuffix(name, ".json"), ".")
+		lang := parts[len(parts)-1]
+		b, err := assets.FS.ReadFile(path.Join("i18n", name))
+		if err != nil {
+			panic("i18n: " + err.Error())
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("i18n: %s: %v", name, err))
+		}
+		if out[lang] == nil {
+			out[lang] = map[string]string{}
+		}
+		for k, v := range m {
+			out[lang][k] = v
+		}
+	}
+	return out
+}
+
+func table() map[string]map[string]string {
+	mu.RLock()
+	m := messages
+	mu.RUnlock()
+	if m != nil {
+		return m
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if messages == nil {
+		messages = load()
+	}
+	return messages
+}
+
+// SetLanguage switches the language; unknown languages fall back to Vietnamese.
+func SetLanguage(lang string) {
+	ok := false
+	for _, l := range Languages {
+		ok = ok || l == lang
+	}
+	if !ok {
+		lang = Languages[0]
+	}
+	mu.Lock()
+	current = lang
+	mu.Unlock()
+}
+
+// Language reports the current language.
+func Language() string {
+	mu.RLock()
+	defer mu.RUnlock()
+	return current
+}
+
+// T returns the message for key in the current language, falling back to
+// Vietnamese, then to the key itself so a missing message is visible but
+// never fatal. Args, when given, are applied with fmt.Sprintf.
+func T(key string, args ...any) string {
+	t := table()
+	lang := Language()
+	msg, ok := t[lang][key]
+	if !ok {
+		msg, ok = t[Languages[0]][key]
+	}
+	if !ok {
+		msg = key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// Missing lists keys present in one language but not the other, for tests.
+func Missing() []string {
+	t := table()
+	var out []string
+	for _, a := range Languages {
+		for _, b := range Languages {
+			if a == b {
+				continue
+			}
+			for k := range t[a] {
+				if _, ok := t[b][k]; !ok {
+					out = append(out, b+": "+k)
+				}
+			}
+		}
+	}
+	return out
+}

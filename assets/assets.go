@@ -1,0 +1,26 @@
+// Package assets embeds the files Đình ships inside its binary: the
+// translations (Vietnamese first, English second), the fonts used to draw
+// Vietnamese text into generated PDFs, and the demo meeting.
+package assets
+
+import "embed"
+
+// FS holds every embedded asset, addressed by its path below assets/.
+//
+//go:embed i18n fonts
+var FS embed.FS
+
+// FontRegular returns the regular NotoSans face (SIL Open Font Licence), which
+// covers every Vietnamese letter with its stacked diacritics.
+func FontRegular() []byte { return mustRead("fonts/NotoSans-Regular.ttf") }
+
+// FontBold returns the bold NotoSans face.
+func FontBold() []byte { return mustRead("fonts/NotoSans-Bold.ttf") }
+
+func mustRead(name string) []byte {
+	b, err := FS.ReadFile(name)
+	if err != nil {
+		panic("assets: missing embedded file " + name + ": " + err.Error())
+	}
+	return b
+}
