@@ -1,0 +1,147 @@
+package meeting
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// FolderFile is the name of the meeting description inside a meeting folder.
+const FolderFile = "meeting.json"
+
+// ParseJSON decodes and validates a meeting.json. A syntax or type error
+// names the line and column, so a secretariat can find it in an editor;
+// unknown fields are refused so a misspelt key is not silently ignored.
+func ParseJSON(b []byte) (*Meeting, error) {
+	if len(b) > MaxJSONSize {
+		return nil, invalid("meeting.json is %d bytes, at most %d allowed", len(b), MaxJSONSize)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var m Meeting
+	if err := dec.Decode(&m); err != nil {
+		return nil, jsonError(b, dec, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, invalid("meeting.json has data after the closing brace")
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func jsonError(b []byte, dec *json.Decoder, err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	off := dec.InputOffset()
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+		line, col := position(b, off)
+		return fmt.Errorf("%w: line %d, column %d: field %q must be %s, not %s",
+			ErrInvalid, line, col, typ.Field, typ.Type, typ.Value)
+	case errors.Is(err, io.EOF):
+		return invalid("meeting.json is empty")
+	}
+	line, col := position(b, off)
+	return fmt.Errorf("%w: line %d, column %d: %v", ErrInvalid, line, col, err)
+}
+
+func position(b []byte, off int64) (line, col int) {
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	line, col = 1, 1
+	for _, c := range b[:off] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// LoadFolder reads dir/meeting.json and checks that every document the
+// agenda names is a regular PDF file inside dir, within the size limits.
+func LoadFolder(dir string) (*Meeting, error) {
+	f, err := os.Open(filepath.Join(dir, FolderFile))
+	if err != nil {
+		return nil, fmt.Errorf("open meeting folder: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxJSONSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", FolderFile, err)
+	}
+	m, err := ParseJSON(b)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, name := range m.DocumentNames() {
+		fi, err := os.Lstat(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("document %q: %w", name, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, invalid("document %q is not a regular file", name)
+		}
+		if fi.Size() > MaxDocSize {
+			return nil, invalid("document %q is %d bytes, at most %d allowed", name, fi.Size(), int64(MaxDocSize))
+		}
+		total += fi.Size()
+	}
+	if total > MaxTotalSize {
+		return nil, invalid("documents total %d bytes, at most %d allowed", total, int64(MaxTotalSize))
+	}
+	return m, nil
+}
+
+// WriteFolder writes m as dir/meeting.json, atomically, so a host that saves
+// an edited meeting never leaves a half-written file.
+func WriteFolder(dir string, m *Meeting) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode meeting: %w", err)
+	}
+	return WriteFileAtomic(filepath.Join(dir, FolderFile), append(b, '\n'))
+}
+
+// WriteFileAtomic writes b to path through a synced temporary file and a
+// rename, so readers see the old content or the new, never a part.
+func WriteFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

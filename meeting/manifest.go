@@ -1,0 +1,260 @@
+package meeting
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Format is the manifest format this code writes and reads.
+const Format = 1
+
+// Errors a delegate shows as a warning of possible impersonation or
+// tampering. They are distinct so the UI can say which.
+var (
+	ErrBadSignature = errors.New("manifest signature does not verify")
+	ErrKeyMismatch  = errors.New("host key differs from the pinned fingerprint")
+)
+
+// Document is one file of a package, named and addressed by content.
+type Document struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// Manifest describes one published revision of a meeting.
+type Manifest struct {
+	Format    int        `json:"format"`
+	Version   int64      `json:"version"`
+	Published time.Time  `json:"published"`
+	Meeting   Meeting    `json:"meeting"`
+	Documents []Document `json:"documents"`
+}
+
+// Package is the signed envelope that travels and is cached: the manifest's
+// exact bytes, the host's public key and its signature over those bytes.
+type Package struct {
+	Payload   []byte `json:"payload"`
+	Key       []byte `json:"key"`
+	Signature []byte `json:"sig"`
+}
+
+// Fingerprint identifies a host key: the SHA-256 of the Ed25519 public key.
+type Fingerprint [32]byte
+
+var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// FingerprintOf returns the fingerprint of key.
+func FingerprintOf(key ed25519.PublicKey) Fingerprint { return sha256.Sum256(key) }
+
+// String is the full fingerprint, 52 base32 characters.
+func (f Fingerprint) String() string { return b32.EncodeToString(f[:]) }
+
+// Short is the 16-character form a delegate compares with the room's screen,
+// in groups of four: "K7QD-3MXA-PL2Z-0B9C". 80 bits is far beyond what a
+// rogue laptop in the room could match by trial.
+func (f Fingerprint) Short() string {
+	s := f.String()[:16]
+	return s[0:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16]
+}
+
+// Matches reports whether s, a full or short fingerprint as a person might
+// type it (any case, with or without dashes and spaces), names f.
+func (f Fingerprint) Matches(s string) bool {
+	n := normalizeFP(s)
+	if len(n) < 16 {
+		return false
+	}
+	return strings.HasPrefix(f.String(), n)
+}
+
+func normalizeFP(s string) string {
+	s = strings.ToUpper(s)
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' || r == ':' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// ParseFingerprint decodes a full fingerprint as returned by String.
+func ParseFingerprint(s string) (Fingerprint, error) {
+	var f Fingerprint
+	b, err := b32.DecodeString(normalizeFP(s))
+	if err != nil || len(b) != len(f) {
+		return f, fmt.Errorf("fingerprint %q is not a full 52-character fingerprint", s)
+	}
+	copy(f[:], b)
+	return f, nil
+}
+
+// Build hashes every document of m in dir and returns the manifest of
+// revision version.
+func Build(m *Meeting, dir string, version int64, now time.Time) (*Manifest, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	man := &Manifest{Format: Format, Version: version, Published: now.UTC().Truncate(time.Second), Meeting: *m}
+	for _, name := range m.DocumentNames() {
+		sum, size, err := HashFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("document %q: %w", name, err)
+		}
+		man.Documents = append(man.Documents, Document{Name: name, SHA256: sum, Size: size})
+	}
+	if err := man.Validate(); err != nil {
+		return nil, err
+	}
+	return man, nil
+}
+
+// HashFile returns the hex SHA-256 and the size of a file.
+func HashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// Validate checks a manifest's structure and limits: every agenda document
+// is listed exactly once, with a safe name, a well-formed hash and a sane size.
+func (man *Manifest) Validate() error {
+	if man.Format != Format {
+		return invalid("manifest format %d, this version reads %d", man.Format, Format)
+	}
+	if man.Version < 1 {
+		return invalid("manifest version %d", man.Version)
+	}
+	if len(man.Documents) > MaxDocuments {
+		return invalid("%d documents, at most %d allowed", len(man.Documents), MaxDocuments)
+	}
+	if err := man.Meeting.Validate(); err != nil {
+		return err
+	}
+	listed := make(map[string]bool, len(man.Documents))
+	var total int64
+	for _, d := range man.Documents {
+		if err := ValidName(d.Name); err != nil {
+			return err
+		}
+		if listed[d.Name] {
+			return invalid("document %q is listed twice", d.Name)
+		}
+		listed[d.Name] = true
+		if b, err := hex.DecodeString(d.SHA256); err != nil || len(b) != sha256.Size || strings.ToLower(d.SHA256) != d.SHA256 {
+			return invalid("document %q has a malformed hash", d.Name)
+		}
+		if d.Size < 0 || d.Size > MaxDocSize {
+			return invalid("document %q has an absurd size of %d bytes", d.Name, d.Size)
+		}
+		total += d.Size
+	}
+	if total > MaxTotalSize {
+		return invalid("documents total %d bytes, at most %d allowed", total, int64(MaxTotalSize))
+	}
+	for _, name := range man.Meeting.DocumentNames() {
+		if !listed[name] {
+			return invalid("agenda names %q but the manifest does not list it", name)
+		}
+	}
+	if len(listed) != len(man.Meeting.DocumentNames()) {
+		return invalid("the manifest lists documents the agenda does not name")
+	}
+	return nil
+}
+
+// Document returns the listed document with that name.
+func (man *Manifest) Document(name string) (Document, bool) {
+	for _, d := range man.Documents {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return Document{}, false
+}
+
+// TotalSize is the sum of the documents' sizes.
+func (man *Manifest) TotalSize() int64 {
+	var n int64
+	for _, d := range man.Documents {
+		n += d.Size
+	}
+	return n
+}
+
+// Sign encodes man and signs it with the host's key.
+func Sign(man *Manifest, key ed25519.PrivateKey) ([]byte, error) {
+	if err := man.Validate(); err != nil {
+		return nil, err
+	}
+	payload, err := json.Marshal(man)
+	if err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	pkg := Package{
+		Payload:   payload,
+		Key:       key.Public().(ed25519.PublicKey),
+		Signature: ed25519.Sign(key, payload),
+	}
+	b, err := json.Marshal(pkg)
+	if err != nil {
+		return nil, fmt.Errorf("encode package: %w", err)
+	}
+	return b, nil
+}
+
+// Open decodes and verifies a signed package. When pin is non-nil the host
+// key must match it; otherwise the caller shows the returned fingerprint to
+// the delegate to compare before pinning. Nothing is trusted before the
+// signature verifies, and the manifest is validated against every limit.
+func Open(raw []byte, pin *Fingerprint) (*Manifest, Fingerprint, error) {
+	var fp Fingerprint
+	if len(raw) > 2*MaxJSONSize {
+		return nil, fp, invalid("package is %d bytes, at most %d allowed", len(raw), 2*MaxJSONSize)
+	}
+	var pkg Package
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pkg); err != nil {
+		return nil, fp, fmt.Errorf("%w: decode package: %v", ErrInvalid, err)
+	}
+	if len(pkg.Key) != ed25519.PublicKeySize {
+		return nil, fp, fmt.Errorf("%w: host key has %d bytes", ErrBadSignature, len(pkg.Key))
+	}
+	fp = FingerprintOf(pkg.Key)
+	if pin != nil && *pin != fp {
+		return nil, fp, fmt.Errorf("%w: pinned %s, offered %s", ErrKeyMismatch, pin.Short(), fp.Short())
+	}
+	if !ed25519.Verify(pkg.Key, pkg.Payload, pkg.Signature) {
+		return nil, fp, ErrBadSignature
+	}
+	var man Manifest
+	dec = json.NewDecoder(bytes.NewReader(pkg.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&man); err != nil {
+		return nil, fp, fmt.Errorf("%w: decode manifest: %v", ErrInvalid, err)
+	}
+	if err := man.Validate(); err != nil {
+		return nil, fp, err
+	}
+	return &man, fp, nil
+}

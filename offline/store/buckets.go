@@ -1,0 +1,17 @@
+package store
+
+// Buckets, declared once. Keys are strings unless noted.
+var (
+	bucketMeta      = []byte("meta")      // "schema" → big-endian uint32 version
+	bucketKeys      = []byte("keys")      // "host" → Ed25519 private key seed
+	bucketPins      = []byte("pins")      // meeting ID → pinned host fingerprint
+	bucketPackages  = []byte("packages")  // meeting ID → verified package a delegate holds (complete)
+	bucketPending   = []byte("pending")   // meeting ID → verified package still downloading
+	bucketPublished = []byte("published") // meeting ID → package this host publishes
+	bucketSeen      = []byte("seen")      // meeting ID → JSON of the last changes shown (added in schema 2)
+)
+
+// allBuckets lists every bucket of the current schema.
+var allBuckets = [][]byte{bucketMeta, bucketKeys, bucketPins, bucketPackages, bucketPending, bucketPublished, bucketSeen}
+
+var keySchema = []byte("schema")

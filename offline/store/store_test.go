@@ -1,0 +1,125 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// openTest opens a store in a fresh folder and closes it when the test ends.
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestSecondInstanceIsRefused(t *testing.T) {
+	s := openTest(t)
+	s.SetPin("m1", "FP")
+	_, err := Open(s.Dir())
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("got %v, want ErrLocked", err)
+	}
+	if fp, ok, _ := s.Pin("m1"); !ok || fp != "FP" {
+		t.Fatalf("first instance lost data: got %q %v", fp, ok)
+	}
+}
+
+func TestHostKeyIsStable(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir)
+	k1, _ := s.HostKey()
+	s.Close()
+	s, _ = Open(dir)
+	defer s.Close()
+	k2, _ := s.HostKey()
+	if !bytes.Equal(k1, k2) {
+		t.Fatal("host key changed across restarts")
+	}
+}
+
+func TestPendingThenComplete(t *testing.T) {
+	s := openTest(t)
+	s.SetPending("m", []byte("v2"))
+	if ids, _ := s.Meetings(); len(ids) != 1 || ids[0] != "m" {
+		t.Fatalf("got %v, want [m]", ids)
+	}
+	if _, ok, _ := s.Package("m"); ok {
+		t.Fatal("pending package must not count as complete")
+	}
+	s.Complete("m", []byte("v2"))
+	if v, ok, _ := s.Package("m"); !ok || string(v) != "v2" {
+		t.Fatalf("got %q, want v2", v)
+	}
+	if _, ok, _ := s.Pending("m"); ok {
+		t.Fatal("pending survived completion")
+	}
+}
+
+// TestMigrateFromSchema1 builds a file as the first schema wrote it, with a
+// pinned meeting, and checks that it opens, keeps its data and is migrated.
+func TestMigrateFromSchema1(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := migrations[0].run(tx); err != nil {
+			return err
+		}
+		tx.Bucket(bucketMeta).Put(keySchema, u32(1))
+		tx.Bucket(bucketPackages).Put([]byte("m"), []byte("old package"))
+		return tx.Bucket(bucketPins).Put([]byte("m"), []byte("FP"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Version(); v != SchemaVersion {
+		t.Fatalf("got schema %d, want %d", v, SchemaVersion)
+	}
+	if fp, ok, _ := s.Pin("m"); !ok || fp != "FP" {
+		t.Fatalf("pin lost in migration: %q", fp)
+	}
+	if p, ok, _ := s.Package("m"); !ok || string(p) != "old package" {
+		t.Fatalf("package lost in migration: %q", p)
+	}
+	if err := s.SetChanges("m", []byte("{}")); err != nil {
+		t.Fatalf("bucket added by schema 2 is missing: %v", err)
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir)
+	s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, u32(SchemaVersion+1)) })
+	s.Close()
+	if _, err := Open(dir); !errors.Is(err, ErrNewerSchema) {
+		t.Fatalf("got %v, want ErrNewerSchema", err)
+	}
+}
+
+func TestPlan(t *testing.T) {
+	tests := []struct {
+		from uint32
+		want int
+	}{{0, len(migrations)}, {1, len(migrations) - 1}, {SchemaVersion, 0}}
+	for _, tt := range tests {
+		if got := len(plan(tt.from)); got != tt.want {
+			t.Errorf("plan(%d): got %d steps, want %d", tt.from, got, tt.want)
+		}
+	}
+}
