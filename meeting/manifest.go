@@ -103,21 +103,57 @@ func ParseFingerprint(s string) (Fingerprint, error) {
 // Build hashes every document of m in dir and returns the manifest of
 // revision version.
 func Build(m *Meeting, dir string, version int64, now time.Time) (*Manifest, error) {
+	docs := map[string]Document{}
+	for _, name := range m.DocumentNames() {
+		if err := ValidName(name); err != nil {
+			return nil, err
+		}
+		sum, size, err := HashFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("document %q: %w", name, err)
+		}
+		docs[name] = Document{Name: name, SHA256: sum, Size: size}
+	}
+	return Assemble(m, docs, version, now)
+}
+
+// Assemble builds the manifest of revision version from a meeting and its
+// already hashed documents, keyed by name.
+func Assemble(m *Meeting, docs map[string]Document, version int64, now time.Time) (*Manifest, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	man := &Manifest{Format: Format, Version: version, Published: now.UTC().Truncate(time.Second), Meeting: *m}
 	for _, name := range m.DocumentNames() {
-		sum, size, err := HashFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("document %q: %w", name, err)
+		d, ok := docs[name]
+		if !ok {
+			return nil, invalid("document %q has not been added", name)
 		}
-		man.Documents = append(man.Documents, Document{Name: name, SHA256: sum, Size: size})
+		man.Documents = append(man.Documents, d)
 	}
 	if err := man.Validate(); err != nil {
 		return nil, err
 	}
 	return man, nil
+}
+
+// SameContent reports whether two manifests publish the same meeting and
+// documents, ignoring version and time.
+func SameContent(a, b *Manifest) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ja, _ := json.Marshal(a.Meeting)
+	jb, _ := json.Marshal(b.Meeting)
+	if string(ja) != string(jb) || len(a.Documents) != len(b.Documents) {
+		return false
+	}
+	for i := range a.Documents {
+		if a.Documents[i] != b.Documents[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // HashFile returns the hex SHA-256 and the size of a file.

@@ -1,0 +1,478 @@
+package lan
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"dinh/meeting"
+	"dinh/offline/blob"
+	"dinh/offline/store"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("DINH_LAN_HELPER") != "" {
+		helperProcess()
+		return
+	}
+	goleak.VerifyTestMain(m)
+}
+
+type side struct {
+	st    *store.Store
+	blobs *blob.Store
+}
+
+func newSide(t testing.TB, dir string) side {
+	t.Helper()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bl, err := blob.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return side{st, bl}
+}
+
+// folder writes a meeting folder whose documents are random bytes of the
+// given sizes.
+func folder(t testing.TB, sizes ...int) (string, *meeting.Meeting) {
+	t.Helper()
+	dir := t.TempDir()
+	m := &meeting.Meeting{ID: "ky-hop-5", Title: "Kỳ họp thứ năm", Start: time.Now(), Place: "Hội trường"}
+	for i, n := range sizes {
+		name := fmt.Sprintf("tai-lieu-%d.pdf", i+1)
+		b := make([]byte, n)
+		rand.Read(b)
+		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+		m.Agenda = append(m.Agenda, meeting.Item{Title: fmt.Sprintf("Nội dung %d", i+1), Documents: []string{name}})
+	}
+	return dir, m
+}
+
+// counting wraps a handler and counts document bytes served and the Range
+// headers asked for.
+type counting struct {
+	h      http.Handler
+	bytes  atomic.Int64
+	mu     sync.Mutex
+	ranges []string
+}
+
+type countWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (w countWriter) Write(b []byte) (int, error) { w.n.Add(int64(len(b))); return w.ResponseWriter.Write(b) }
+func (w countWriter) Flush()                      { w.ResponseWriter.(http.Flusher).Flush() }
+
+func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v1/docs/") {
+		c.mu.Lock()
+		c.ranges = append(c.ranges, r.Header.Get("Range"))
+		c.mu.Unlock()
+		w = countWriter{w, &c.bytes}
+	}
+	c.h.ServeHTTP(w, r)
+}
+
+// serveTLS serves h with the host key's certificate on a loopback port.
+func serveTLS(t testing.TB, key ed25519.PrivateKey, h http.Handler) (addr string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serveOn(t, ln, key, h)
+}
+
+func serveOn(t testing.TB, ln net.Listener, key ed25519.PrivateKey, h http.Handler) (string, func()) {
+	cert, _ := Certificate(key)
+	srv := &http.Server{Handler: h, TLSConfig: tlsConfig(cert)}
+	done := make(chan struct{})
+	go func() { srv.ServeTLS(ln, "", ""); close(done) }()
+	var once sync.Once
+	stop := func() { once.Do(func() { srv.Close(); <-done }) }
+	t.Cleanup(stop)
+	return ln.Addr().String(), stop
+}
+
+type hostFixture struct {
+	side
+	key  ed25519.PrivateKey
+	host *Host
+	dir  string
+	m    *meeting.Meeting
+	cnt  *counting
+	addr string
+	stop func()
+}
+
+func startHost(t testing.TB, sizes ...int) *hostFixture {
+	t.Helper()
+	f := &hostFixture{side: newSide(t, t.TempDir())}
+	f.key, _ = f.st.HostKey()
+	f.dir, f.m = folder(t, sizes...)
+	f.host = NewHost(f.key, f.blobs, nil)
+	f.publish(t)
+	f.cnt = &counting{h: f.host.Handler()}
+	f.addr, f.stop = serveTLS(t, f.key, f.cnt)
+	return f
+}
+
+func (f *hostFixture) publish(t testing.TB) *meeting.Manifest {
+	t.Helper()
+	raw, man, err := PublishFolder(f.st, f.blobs, f.key, f.m, f.dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.host.Publish(raw); err != nil {
+		t.Fatal(err)
+	}
+	return man
+}
+
+// delegate is a follower with channels for what a delegate would see.
+type delegate struct {
+	side
+	f       *Follower
+	states  chan stateErr
+	updates chan meeting.Changes
+	cancel  context.CancelFunc
+	done    chan error
+}
+
+type stateErr struct {
+	s   State
+	err error
+}
+
+func startDelegate(t testing.TB, addr func() string, id string) *delegate {
+	t.Helper()
+	return startDelegateIn(t, t.TempDir(), addr, id)
+}
+
+func startDelegateIn(t testing.TB, dir string, addr func() string, id string) *delegate {
+	t.Helper()
+	d := &delegate{side: newSide(t, dir), states: make(chan stateErr, 100), updates: make(chan meeting.Changes, 10)}
+	d.f = &Follower{
+		MeetingID: id, Cache: d.st, Blobs: d.blobs, Retry: 200 * time.Millisecond,
+		Locate:  func(ctx context.Context) (string, error) { return addr(), nil },
+		Confirm: func(ctx context.Context, fp meeting.Fingerprint) (bool, error) { return true, nil },
+		OnState: func(s State, err error) {
+			select {
+			case d.states <- stateErr{s, err}:
+			default:
+			}
+		},
+		OnUpdate: func(_ *meeting.Manifest, c meeting.Changes) { d.updates <- c },
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel, d.done = cancel, make(chan error, 1)
+	go func() { d.done <- d.f.Run(ctx) }()
+	t.Cleanup(d.stop)
+	return d
+}
+
+func (d *delegate) stop() {
+	if d.cancel != nil {
+		d.cancel()
+		<-d.done
+		d.cancel = nil
+	}
+}
+
+func (d *delegate) waitUpdate(t testing.TB) meeting.Changes {
+	t.Helper()
+	select {
+	case c := <-d.updates:
+		return c
+	case <-time.After(20 * time.Second):
+		t.Fatal("no update arrived")
+		return meeting.Changes{}
+	}
+}
+
+func (d *delegate) waitState(t testing.TB, want State) error {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case s := <-d.states:
+			if s.s == want {
+				return s.err
+			}
+		case <-deadline:
+			t.Fatalf("state %d never reached", want)
+		}
+	}
+}
+
+func (d *delegate) manifest(t testing.TB, id string) *meeting.Manifest {
+	t.Helper()
+	raw, ok, err := d.st.Package(id)
+	if err != nil || !ok {
+		t.Fatalf("no package cached: %v", err)
+	}
+	man, _, err := meeting.Open(raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return man
+}
+
+func TestDelegatesReceiveAndFollowUpdates(t *testing.T) {
+	h := startHost(t, 300<<10, 1<<20, 50<<10)
+	addr := func() string { return h.addr }
+	var ds []*delegate
+	for i := 0; i < 3; i++ {
+		ds = append(ds, startDelegate(t, addr, h.m.ID))
+	}
+	for _, d := range ds {
+		c := d.waitUpdate(t)
+		if len(c.Added) != 3 {
+			t.Fatalf("first download: got %+v, want 3 documents added", c)
+		}
+		for _, doc := range d.manifest(t, h.m.ID).Documents {
+			got, _ := os.ReadFile(d.blobs.Path(doc.SHA256))
+			want, _ := os.ReadFile(filepath.Join(h.dir, doc.Name))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s differs from the host's file", doc.Name)
+			}
+		}
+	}
+	first := h.cnt.bytes.Load()
+	if want := int64(3 * (300<<10 + 1<<20 + 50<<10)); first != want {
+		t.Fatalf("served %d bytes, want %d", first, want)
+	}
+
+	// The secretariat replaces one document, adds one and reorders.
+	newDoc := make([]byte, 70<<10)
+	rand.Read(newDoc)
+	os.WriteFile(filepath.Join(h.dir, "tai-lieu-2.pdf"), newDoc, 0o644)
+	os.WriteFile(filepath.Join(h.dir, "bo-sung.pdf"), []byte("%PDF added"), 0o644)
+	h.m.Agenda[0], h.m.Agenda[2] = h.m.Agenda[2], h.m.Agenda[0]
+	h.m.Agenda = append(h.m.Agenda, meeting.Item{Title: "Bổ sung", Documents: []string{"bo-sung.pdf"}})
+	man := h.publish(t)
+	if man.Version != 2 {
+		t.Fatalf("got version %d, want 2", man.Version)
+	}
+	for _, d := range ds {
+		c := d.waitUpdate(t)
+		if len(c.Replaced) != 1 || c.Replaced[0] != "tai-lieu-2.pdf" || len(c.Added) != 1 || !c.Reordered {
+			t.Fatalf("update: got %+v", c)
+		}
+		if got := d.manifest(t, h.m.ID).Version; got != 2 {
+			t.Fatalf("cached version %d, want 2", got)
+		}
+	}
+	if delta, want := h.cnt.bytes.Load()-first, int64(3*(70<<10+len("%PDF added"))); delta != want {
+		t.Fatalf("republish sent %d bytes, want only the changed files: %d", delta, want)
+	}
+	// Republishing an unchanged folder does not bump the version.
+	if man := h.publish(t); man.Version != 2 {
+		t.Fatalf("unchanged republish: version %d, want 2", man.Version)
+	}
+}
+
+func TestRogueHostIsRefusedAndCacheKept(t *testing.T) {
+	h := startHost(t, 10<<10)
+	var addr atomic.Value
+	addr.Store(h.addr)
+	d := startDelegate(t, func() string { return addr.Load().(string) }, h.m.ID)
+	d.waitUpdate(t)
+	before, _, _ := d.st.Package(h.m.ID)
+
+	// A rogue laptop publishes the same meeting ID under its own key.
+	rogue := startHost(t, 10<<10)
+	rogue.m.Title = "Giả mạo"
+	rogue.publish(t)
+	h.stop()
+	addr.Store(rogue.addr)
+	err := d.waitState(t, Refused)
+	if !errors.Is(err, ErrHostChanged) {
+		t.Fatalf("got %v, want ErrHostChanged", err)
+	}
+	after, _, _ := d.st.Package(h.m.ID)
+	if !bytes.Equal(before, after) {
+		t.Fatal("the cached package was overwritten by a rogue host")
+	}
+}
+
+// tamperedHandler serves the real host's documents but a package whose
+// manifest was altered after signing.
+func TestTamperedPackageIsRefused(t *testing.T) {
+	h := startHost(t, 10<<10)
+	raw, _, _ := h.st.Published(h.m.ID)
+	var pkg meeting.Package
+	json.Unmarshal(raw, &pkg)
+	pkg.Payload = bytes.Replace(pkg.Payload, []byte("Hội trường"), []byte("Phòng khác"), 1)
+	bad, _ := json.Marshal(pkg)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/package", func(w http.ResponseWriter, r *http.Request) { w.Write(bad) })
+	addr, _ := serveTLS(t, h.key, mux)
+	d := startDelegate(t, func() string { return addr }, h.m.ID)
+	if err := d.waitState(t, Refused); !errors.Is(err, meeting.ErrBadSignature) {
+		t.Fatalf("got %v, want ErrBadSignature", err)
+	}
+	if _, ok, _ := d.st.Package(h.m.ID); ok {
+		t.Fatal("a tampered package was cached")
+	}
+}
+
+func TestHashMismatch(t *testing.T) {
+	tests := []struct {
+		name      string
+		badServes int32 // how many times the host sends wrong bytes
+		wantOK    bool
+	}{
+		{"once, then right", 1, true},
+		{"always wrong", 1000, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := startHost(t, 64<<10)
+			var bad atomic.Int32
+			mux := http.NewServeMux()
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasPrefix(r.URL.Path, "/v1/docs/") && bad.Add(1) <= tt.badServes {
+					w.Write(bytes.Repeat([]byte{'x'}, 64<<10))
+					return
+				}
+				h.host.Handler().ServeHTTP(w, r)
+			})
+			addr, _ := serveTLS(t, h.key, mux)
+			d := startSide(t)
+			c := NewClient(addr, nil)
+			defer c.Close()
+			_, man, _, err := c.Package(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Fetch(context.Background(), man, d.blobs, nil)
+			doc := man.Documents[0]
+			if tt.wantOK {
+				if err != nil || !d.blobs.Has(doc.SHA256, doc.Size) {
+					t.Fatalf("got %v, want the document refetched", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrCorruptDocument) {
+				t.Fatalf("got %v, want ErrCorruptDocument", err)
+			}
+			if d.blobs.Has(doc.SHA256, doc.Size) {
+				t.Fatal("a mismatching document became visible")
+			}
+		})
+	}
+}
+
+func startSide(t testing.TB) side { return newSide(t, t.TempDir()) }
+
+// TestHostKilledMidDownload cuts the connection halfway through a document,
+// brings the host back on the same port and checks the download resumes
+// from where it stopped.
+func TestHostKilledMidDownload(t *testing.T) {
+	h := startHost(t, 4<<20)
+	h.stop()
+	ln, err := net.Listen("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := make(chan struct{})
+	var once sync.Once
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/docs/") {
+			raw, _ := os.ReadFile(h.blobs.Path(strings.TrimPrefix(r.URL.Path, "/v1/docs/")))
+			w.Header().Set("Content-Length", fmt.Sprint(len(raw)))
+			w.Write(raw[:len(raw)/2])
+			w.(http.Flusher).Flush()
+			once.Do(func() { close(cut) })
+			panic(http.ErrAbortHandler) // the host dies mid-body
+		}
+		h.host.Handler().ServeHTTP(w, r)
+	})
+	_, stop := serveOn(t, ln, h.key, mux)
+
+	d := startSide(t)
+	c := NewClient(h.addr, nil)
+	defer c.Close()
+	_, man, _, err := c.Package(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Fetch(context.Background(), man, d.blobs, nil); err == nil {
+		t.Fatal("fetch succeeded through a dead host")
+	}
+	<-cut
+	stop()
+	doc := man.Documents[0]
+	if d.blobs.Has(doc.SHA256, doc.Size) {
+		t.Fatal("a half document is visible")
+	}
+
+	// The host comes back.
+	ln, err = net.Listen("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnt := &counting{h: h.host.Handler()}
+	serveOn(t, ln, h.key, cnt)
+	c = NewClient(h.addr, nil) // a delegate reconnects with a fresh client
+	defer c.Close()
+	if err := c.Fetch(context.Background(), man, d.blobs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !d.blobs.Has(doc.SHA256, doc.Size) {
+		t.Fatal("document missing after resume")
+	}
+	if len(cnt.ranges) != 1 || !strings.HasPrefix(cnt.ranges[0], "bytes=") || cnt.ranges[0] == "bytes=0-" {
+		t.Fatalf("got ranges %q, want one resumed range", cnt.ranges)
+	}
+	if got, max := cnt.bytes.Load(), doc.Size/2+(256<<10); got > max {
+		t.Fatalf("resume re-sent %d bytes, want at most %d", got, max)
+	}
+}
+
+func TestProgressReportsBytesDocsAndTime(t *testing.T) {
+	h := startHost(t, 1<<20, 1<<20)
+	d := startSide(t)
+	c := NewClient(h.addr, nil)
+	defer c.Close()
+	_, man, _, _ := c.Package(context.Background())
+	var last Progress
+	var calls int
+	err := c.Fetch(context.Background(), man, d.blobs, func(p Progress) {
+		if p.Bytes < last.Bytes || p.Docs < last.Docs {
+			t.Errorf("progress went backwards: %+v after %+v", p, last)
+		}
+		last = p
+		calls++
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Bytes != last.TotalBytes || last.Docs != 2 || last.TotalDocs != 2 || calls < 2 {
+		t.Fatalf("final progress %+v after %d calls", last, calls)
+	}
+}

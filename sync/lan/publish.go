@@ -1,0 +1,87 @@
+package lan
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"dinh/meeting"
+	"dinh/offline/blob"
+)
+
+// PublishStore is what publishing needs of the store.
+type PublishStore interface {
+	Published(meetingID string) ([]byte, bool, error)
+	SetPublished(meetingID string, raw []byte) error
+}
+
+// PublishFolder snapshots the meeting's documents from dir into blobs,
+// builds and signs the next revision and records it. The revision number
+// grows only when something changed, so republishing an unchanged folder
+// sends delegates nothing.
+func PublishFolder(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, dir string, now time.Time) ([]byte, *meeting.Manifest, error) {
+	if err := m.Validate(); err != nil {
+		return nil, nil, err
+	}
+	docs := map[string]meeting.Document{}
+	for _, name := range m.DocumentNames() {
+		sum, size, err := blobs.Import(filepath.Join(dir, name))
+		if err != nil {
+			return nil, nil, fmt.Errorf("document %q: %w", name, err)
+		}
+		docs[name] = meeting.Document{Name: name, SHA256: sum, Size: size}
+	}
+	return publish(st, key, m, docs, now)
+}
+
+// PublishFiles is PublishFolder for documents picked one by one in the host
+// screen: paths maps each document name to the file it comes from.
+func PublishFiles(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, paths map[string]string, now time.Time) ([]byte, *meeting.Manifest, error) {
+	if err := m.Validate(); err != nil {
+		return nil, nil, err
+	}
+	docs := map[string]meeting.Document{}
+	for _, name := range m.DocumentNames() {
+		p, ok := paths[name]
+		if !ok {
+			return nil, nil, fmt.Errorf("document %q has no file", name)
+		}
+		sum, size, err := blobs.Import(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("document %q: %w", name, err)
+		}
+		docs[name] = meeting.Document{Name: name, SHA256: sum, Size: size}
+	}
+	return publish(st, key, m, docs, now)
+}
+
+func publish(st PublishStore, key ed25519.PrivateKey, m *meeting.Meeting, docs map[string]meeting.Document, now time.Time) ([]byte, *meeting.Manifest, error) {
+	version := int64(1)
+	var prev *meeting.Manifest
+	if raw, ok, err := st.Published(m.ID); err != nil {
+		return nil, nil, err
+	} else if ok {
+		fp := meeting.FingerprintOf(key.Public().(ed25519.PublicKey))
+		if p, _, err := meeting.Open(raw, &fp); err == nil {
+			prev = p
+			version = p.Version + 1
+		}
+	}
+	man, err := meeting.Assemble(m, docs, version, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if prev != nil && meeting.SameContent(prev, man) {
+		raw, _, _ := st.Published(m.ID)
+		return raw, prev, nil
+	}
+	raw, err := meeting.Sign(man, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := st.SetPublished(m.ID, raw); err != nil {
+		return nil, nil, err
+	}
+	return raw, man, nil
+}

@@ -1,0 +1,7 @@
+package lan
+
+import "crypto/tls"
+
+func tlsConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}
+}
