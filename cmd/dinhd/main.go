@@ -1,0 +1,85 @@
+// Command dinhd is Đình without a screen: it hosts a meeting folder on the
+// LAN, or joins a meeting and saves it to a folder. It imports no Fyne and
+// runs on a server with no display and no libGL.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `dinhd — Đình without a screen
+
+Usage:
+  dinhd host --meeting DIR [--addr HOST:PORT] [--data DIR] [--iface NAME]...
+  dinhd host --demo [--addr HOST:PORT] [--data DIR] [--iface NAME]...
+  dinhd join [--meeting ID] [--pin FINGERPRINT] --out DIR [--data DIR] [--iface NAME]...
+
+host   publishes a meeting folder (meeting.json plus PDFs) on the LAN over
+       HTTPS and announces it with mDNS; edits to the folder are republished.
+join   finds the meeting on the LAN, verifies the host and the signed
+       package, downloads every document and writes the agenda (agenda.json)
+       and the PDFs into the output folder.
+
+--iface chooses the interfaces mDNS uses; it may be repeated. Without it,
+every interface that is up and supports multicast is used.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns the process exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	var err error
+	switch args[0] {
+	case "host":
+		err = hostCmd(ctx, args[1:], stdout, stderr)
+	case "join":
+		err = joinCmd(ctx, args[1:], stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "dinhd: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "dinhd %s: %v\n", args[0], err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "dinhd %s: %v\n", args[0], err)
+		return 1
+	}
+}
+
+type usageError struct{ error }
+
+// ifaceFlag collects repeated --iface values.
+type ifaceFlag []string
+
+func (f *ifaceFlag) String() string     { return fmt.Sprint(*f) }
+func (f *ifaceFlag) Set(s string) error { *f = append(*f, s); return nil }
+
+func defaultData(role string) string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return d + "/dinh/" + role
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ".dinh-" + role
+	}
+	return home + "/.local/share/dinh/" + role
+}

@@ -1,0 +1,158 @@
+package room
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"dinh/meeting"
+	"dinh/offline/blob"
+	"dinh/offline/store"
+	"dinh/sync/discovery"
+	"dinh/sync/lan"
+)
+
+// HostConfig configures a meeting host.
+type HostConfig struct {
+	Store  *store.Store
+	Blobs  *blob.Store
+	Ifaces []net.Interface // interfaces mDNS announces on
+	Addr   string          // listen address; empty picks a free port
+	Log    *slog.Logger
+}
+
+// Host serves and announces one meeting at a time.
+type Host struct {
+	cfg  HostConfig
+	key  ed25519.PrivateKey
+	lan  *lan.Host
+	ln   net.Listener
+	done chan error
+
+	mu  sync.Mutex
+	adv *discovery.Advertiser
+	ctx context.Context
+}
+
+// StartHost listens and starts serving; nothing is announced until the
+// first publish. It stops when ctx ends; Wait reports why.
+func StartHost(ctx context.Context, cfg HostConfig) (*Host, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	key, err := cfg.Store.HostKey()
+	if err != nil {
+		return nil, err
+	}
+	addr := cfg.Addr
+	if addr == "" {
+		addr = ":0"
+		if allLoopback(cfg.Ifaces) {
+			addr = "127.0.0.1:0"
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	h := &Host{cfg: cfg, key: key, lan: lan.NewHost(key, cfg.Blobs, cfg.Log), ln: ln, done: make(chan error, 1), ctx: ctx}
+	go func() { h.done <- h.lan.Serve(ctx, ln) }()
+	return h, nil
+}
+
+func allLoopback(ifaces []net.Interface) bool {
+	if len(ifaces) == 0 {
+		return false
+	}
+	for _, i := range ifaces {
+		if i.Flags&net.FlagLoopback == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Port is the TCP port the host serves on.
+func (h *Host) Port() int { return h.ln.Addr().(*net.TCPAddr).Port }
+
+// Fingerprint is the host key's fingerprint for the room's screen.
+func (h *Host) Fingerprint() meeting.Fingerprint { return h.lan.Fingerprint() }
+
+// Delegates counts devices that talked to the host in the last minute.
+func (h *Host) Delegates() int { return h.lan.Delegates() }
+
+// Manifest is the revision being served, or nil.
+func (h *Host) Manifest() *meeting.Manifest { return h.lan.Manifest() }
+
+// PublishFolder publishes a meeting folder (meeting.json and its PDFs).
+func (h *Host) PublishFolder(m *meeting.Meeting, dir string) (*meeting.Manifest, error) {
+	raw, man, err := lan.PublishFolder(h.cfg.Store, h.cfg.Blobs, h.key, m, dir, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return man, h.serve(raw, man)
+}
+
+// PublishFiles publishes a meeting whose documents were picked one by one.
+func (h *Host) PublishFiles(m *meeting.Meeting, paths map[string]string) (*meeting.Manifest, error) {
+	raw, man, err := lan.PublishFiles(h.cfg.Store, h.cfg.Blobs, h.key, m, paths, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return man, h.serve(raw, man)
+}
+
+func (h *Host) serve(raw []byte, man *meeting.Manifest) error {
+	if err := h.lan.Publish(raw); err != nil {
+		return err
+	}
+	fp := h.Fingerprint()
+	a := discovery.Announcement{
+		Instance: discovery.InstanceName(man.Meeting.Title, fp.Short()[:4]),
+		Port:     h.Port(),
+		Text: map[string]string{
+			discovery.KeyID:          man.Meeting.ID,
+			discovery.KeyTitle:       man.Meeting.Title,
+			discovery.KeyFingerprint: fp.String(),
+			discovery.KeyVersion:     strconv.FormatInt(man.Version, 10),
+		},
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.adv != nil {
+		select {
+		case <-h.adv.Done():
+			h.adv = nil
+		default:
+			return h.adv.Update(a)
+		}
+	}
+	adv, err := discovery.Announce(h.ctx, a, h.cfg.Ifaces)
+	if err != nil {
+		return fmt.Errorf("announce on the LAN: %w", err)
+	}
+	h.adv = adv
+	return nil
+}
+
+// Wait blocks until the host has stopped serving and announcing.
+func (h *Host) Wait() error {
+	err := <-h.done
+	h.done <- err
+	h.mu.Lock()
+	adv := h.adv
+	h.mu.Unlock()
+	if adv != nil {
+		<-adv.Done()
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
