@@ -1,0 +1,46 @@
+# Đình — the two commands a newcomer needs are `make run` and `make test`.
+export GOFLAGS := -buildvcs=false -tags=noassets
+export LANG := en_US.UTF-8
+
+# Packages without Fyne: cheap to test under the race detector.
+PLAIN := ./meeting/... ./offline/... ./sync/... ./cmd/... ./assets/...
+# Packages with Fyne widgets (tested with Fyne's headless test driver).
+FYNE := ./app/...
+FUZZTIME ?= 10s
+
+.PHONY: run test bench build deps-run deps-test deps-bench screenshot clean
+
+run: deps-run
+	go run . --demo
+
+build: deps-run
+	go build -trimpath -ldflags="-s -w" -o dinh .
+	go build -trimpath -ldflags="-s -w" -o dinhd ./cmd/dinhd
+
+test: deps-test
+	go vet ./...
+	go build ./...
+	go test -race -count=1 $(PLAIN)
+	go test -count=1 $(FYNE)
+	go test -run='^$$' -fuzz='^FuzzParseJSON$$' -fuzztime=$(FUZZTIME) ./meeting/
+	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=$(FUZZTIME) ./meeting/
+
+bench: deps-bench
+	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./sync/discovery/
+	go run ./bench/render -out bench/render.md
+	go run ./bench/serve -out bench/serve.md
+
+screenshot: deps-screenshot
+	build/screenshot.sh docs/screenshot.png
+
+deps-run:
+	@build/deps.sh run
+deps-test:
+	@build/deps.sh test
+deps-bench:
+	@build/deps.sh bench
+deps-screenshot:
+	@build/deps.sh screenshot
+
+clean:
+	rm -f dinh dinhd

@@ -1,0 +1,195 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"dinh/app/i18n"
+	"dinh/meeting/demo"
+	"dinh/offline/blob"
+	"dinh/offline/store"
+	"dinh/sync/room"
+)
+
+// Config is what main hands to the interface.
+type Config struct {
+	DataDir string          // the device's data folder
+	Ifaces  []net.Interface // interfaces mDNS uses
+	Demo    bool            // host the embedded demo meeting in this process
+	Log     *slog.Logger
+}
+
+// UI is the running interface.
+type UI struct {
+	app    fyne.App
+	win    fyne.Window
+	cfg    Config
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	host     *hostScreen
+	delegate *delegateScreen
+	tabs     *container.AppTabs
+	closers  []func()
+}
+
+// New builds the main window and starts the background services: the
+// delegate's LAN directory and, in demo mode, the demo host.
+func New(a fyne.App, cfg Config) (*UI, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	i18n.SetLanguage(a.Preferences().StringWithFallback("language", i18n.Languages[0]))
+	a.Settings().SetTheme(newTheme())
+	u := &UI{app: a, cfg: cfg}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u.win = a.NewWindow(i18n.T("app.title"))
+	u.win.Resize(fyne.NewSize(1280, 800))
+
+	dst, dbl, err := openData(filepath.Join(cfg.DataDir, "delegate"))
+	if err != nil {
+		return nil, err
+	}
+	u.closers = append(u.closers, func() { dst.Close() })
+	u.delegate = newDelegateScreen(u, dst, dbl)
+
+	hostDir := filepath.Join(cfg.DataDir, "host")
+	hst, hbl, err := openData(hostDir)
+	if err != nil {
+		u.Close()
+		return nil, err
+	}
+	u.closers = append(u.closers, func() { hst.Close() })
+	u.host = newHostScreen(u, hst, hbl)
+
+	if cfg.Demo {
+		folder := filepath.Join(hostDir, "demo-meeting")
+		m, err := demo.WriteFolder(folder)
+		if err != nil {
+			u.Close()
+			return nil, fmt.Errorf("demo meeting: %w", err)
+		}
+		u.host.loadMeeting(m, folder)
+		u.host.publish()
+		if u.host.host != nil {
+			// Both ends run in this process, so the delegate may trust
+			// its own host's key without asking.
+			if err := dst.SetPin(m.ID, u.host.host.Fingerprint().String()); err != nil {
+				u.Close()
+				return nil, err
+			}
+			u.delegate.autoJoin, u.delegate.autoOpen = m.ID, true
+		}
+	}
+	u.build()
+	u.win.SetCloseIntercept(func() {
+		u.Close()
+		u.win.Close()
+	})
+	return u, nil
+}
+
+func openData(dir string) (*store.Store, *blob.Store, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	bl, err := blob.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, bl, nil
+}
+
+// go starts a background service that stops with the window.
+func (u *UI) goService(f func(ctx context.Context)) {
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		f(u.ctx)
+	}()
+}
+
+func (u *UI) build() {
+	lang := widget.NewSelect([]string{"Tiếng Việt", "English"}, nil)
+	if i18n.Language() == "en" {
+		lang.SetSelected("English")
+	} else {
+		lang.SetSelected("Tiếng Việt")
+	}
+	lang.OnChanged = func(s string) {
+		l := "vi"
+		if s == "English" {
+			l = "en"
+		}
+		if l == i18n.Language() {
+			return
+		}
+		i18n.SetLanguage(l)
+		u.app.Preferences().SetString("language", l)
+		u.win.SetTitle(i18n.T("app.title"))
+		u.refreshContent()
+	}
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(i18n.T("tab.delegate"), iconDelegate, u.delegate.content()),
+		container.NewTabItemWithIcon(i18n.T("tab.host"), iconHost, u.host.content()),
+	)
+	top := container.NewBorder(nil, nil, widget.NewLabelWithStyle(i18n.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang)
+	u.win.SetContent(container.NewBorder(top, nil, nil, nil, u.tabs))
+}
+
+// refreshContent rebuilds the screens in the new language, keeping state.
+func (u *UI) refreshContent() {
+	sel := u.tabs.SelectedIndex()
+	u.delegate.rebuild()
+	u.host.rebuild()
+	u.build()
+	u.tabs.SelectIndex(sel)
+}
+
+// Window is the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Start begins the services once the first frame is up.
+func (u *UI) Start() {
+	u.delegate.start()
+}
+
+// Close stops every service and waits for them.
+func (u *UI) Close() {
+	if u.cancel == nil {
+		return
+	}
+	u.cancel()
+	u.delegate.close()
+	u.wg.Wait()
+	for i := len(u.closers) - 1; i >= 0; i-- {
+		u.closers[i]()
+	}
+	u.cancel = nil
+}
+
+// Run shows the window and blocks until it is closed.
+func Run(a fyne.App, cfg Config) error {
+	u, err := New(a, cfg)
+	if err != nil {
+		return err
+	}
+	a.Lifecycle().SetOnStarted(u.Start)
+	u.win.ShowAndRun()
+	u.Close()
+	return nil
+}
+
+func exists(path string) bool { _, err := os.Stat(path); return err == nil }

@@ -1,0 +1,7 @@
+// Package app is Đình's Fyne interface and nothing else: the window, the
+// theme, the host (secretariat) and delegate screens, with the PDF viewer in
+// app/pdfview and translations through app/i18n. Business rules live in the
+// plain-Go packages; this package declares the small interfaces it
+// consumes and applies every update from a background goroutine with
+// fyne.Do.
+package app

@@ -1,0 +1,77 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"dinh/app/i18n"
+	"dinh/meeting"
+)
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strings.Replace(fmt.Sprintf("%.1f GB", float64(n)/(1<<30)), ".", decimal(), 1)
+	case n >= 1<<20:
+		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", decimal(), 1)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func decimal() string {
+	if i18n.Language() == "vi" {
+		return ","
+	}
+	return "."
+}
+
+func humanDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return i18n.T("time.seconds", int(d.Seconds()))
+	case d < time.Hour:
+		return i18n.T("time.minutes", int(d.Minutes()+0.5))
+	}
+	return i18n.T("time.hours", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func formatStart(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("15:04, 02/01/2006")
+}
+
+// describeChanges is the sentence a delegate reads when an update arrives.
+func describeChanges(version int64, c meeting.Changes) string {
+	var parts []string
+	if n := len(c.Added); n > 0 {
+		parts = append(parts, i18n.T("changes.added", n, strings.Join(c.Added, ", ")))
+	}
+	if n := len(c.Replaced); n > 0 {
+		parts = append(parts, i18n.T("changes.replaced", n, strings.Join(c.Replaced, ", ")))
+	}
+	if n := len(c.Removed); n > 0 {
+		parts = append(parts, i18n.T("changes.removed", n, strings.Join(c.Removed, ", ")))
+	}
+	if n := len(c.ItemsAdded); n > 0 {
+		parts = append(parts, i18n.T("changes.items_added", n))
+	}
+	if n := len(c.ItemsGone); n > 0 {
+		parts = append(parts, i18n.T("changes.items_gone", n))
+	}
+	if c.Reordered {
+		parts = append(parts, i18n.T("changes.reordered"))
+	}
+	if c.Details {
+		parts = append(parts, i18n.T("changes.details"))
+	}
+	if len(parts) == 0 {
+		return i18n.T("changes.none", version)
+	}
+	return i18n.T("changes.header", version) + " " + strings.Join(parts, "; ") + "."
+}

@@ -1,0 +1,365 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"dinh/app/i18n"
+	"dinh/meeting"
+	"dinh/meeting/demo"
+	"dinh/offline/blob"
+	"dinh/offline/store"
+	"dinh/sync/room"
+)
+
+const startLayout = "15:04 02/01/2006"
+
+// hostScreen is the secretariat's screen: prepare a meeting, publish it,
+// and show the room the host's fingerprint.
+type hostScreen struct {
+	u     *UI
+	st    *store.Store
+	blobs *blob.Store
+	host  *room.Host
+
+	m     *meeting.Meeting
+	paths map[string]string // document name → file it comes from
+	man   *meeting.Manifest
+	err   string
+
+	ticking bool
+
+	form      *fyne.Container
+	people    *fyne.Container
+	items     *fyne.Container
+	published *fyne.Container
+	delegates *widget.Label
+}
+
+func newHostScreen(u *UI, st *store.Store, bl *blob.Store) *hostScreen {
+	h := &hostScreen{u: u, st: st, blobs: bl, paths: map[string]string{}}
+	h.m = &meeting.Meeting{Start: time.Now().Add(72 * time.Hour).Truncate(time.Hour), Agenda: []meeting.Item{{}}}
+	return h
+}
+
+func (h *hostScreen) rebuild() {}
+
+func (h *hostScreen) content() fyne.CanvasObject {
+	openFolder := widget.NewButtonWithIcon(i18n.T("host.open_folder"), theme.FolderOpenIcon(), h.pickFolder)
+	openDemo := widget.NewButtonWithIcon(i18n.T("host.open_demo"), theme.FileIcon(), h.loadDemo)
+	publish := widget.NewButtonWithIcon(i18n.T("host.publish"), theme.UploadIcon(), h.publish)
+	publish.Importance = widget.HighImportance
+	toolbar := container.NewHBox(openFolder, openDemo, publish)
+
+	h.form = container.NewVBox()
+	h.people = container.NewVBox()
+	h.items = container.NewVBox()
+	h.published = container.NewVBox()
+	h.delegates = widget.NewLabel("")
+	h.fill()
+
+	addPerson := widget.NewButtonWithIcon(i18n.T("host.add_person"), theme.ContentAddIcon(), func() {
+		h.m.Participants = append(h.m.Participants, meeting.Participant{})
+		h.fillPeople()
+	})
+	addItem := widget.NewButtonWithIcon(i18n.T("host.add_item"), theme.ContentAddIcon(), func() {
+		h.m.Agenda = append(h.m.Agenda, meeting.Item{})
+		h.fillItems()
+	})
+	editor := container.NewVBox(
+		heading(i18n.T("host.meeting")), h.form,
+		heading(i18n.T("host.agenda")), h.items, addItem,
+		heading(i18n.T("host.people")), h.people, addPerson,
+	)
+	right := container.NewVBox(heading(i18n.T("host.room")), h.published, h.delegates)
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(editor)), container.NewVScroll(container.NewPadded(right)))
+	split.SetOffset(0.62)
+	if !h.ticking {
+		h.ticking = true
+		h.u.goService(func(ctx context.Context) {
+			t := time.NewTicker(2 * time.Second)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					fyne.Do(h.refreshDelegates)
+				}
+			}
+		})
+	}
+	return container.NewBorder(toolbar, nil, nil, nil, split)
+}
+
+func heading(s string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+func (h *hostScreen) fill() {
+	if h.form == nil {
+		return
+	}
+	title := widget.NewEntry()
+	title.SetText(h.m.Title)
+	title.OnChanged = func(s string) { h.m.Title = s }
+	start := widget.NewEntry()
+	start.SetPlaceHolder(startLayout)
+	start.SetText(h.m.Start.Format(startLayout))
+	start.Validator = func(s string) error {
+		_, err := time.ParseInLocation(startLayout, s, time.Local)
+		if err != nil {
+			return errors.New(i18n.T("host.bad_time", startLayout))
+		}
+		return nil
+	}
+	start.OnChanged = func(s string) {
+		if t, err := time.ParseInLocation(startLayout, s, time.Local); err == nil {
+			h.m.Start = t
+		}
+	}
+	place := widget.NewEntry()
+	place.SetText(h.m.Place)
+	place.OnChanged = func(s string) { h.m.Place = s }
+	h.form.Objects = []fyne.CanvasObject{widget.NewForm(
+		widget.NewFormItem(i18n.T("host.title"), title),
+		widget.NewFormItem(i18n.T("host.start"), start),
+		widget.NewFormItem(i18n.T("host.place"), place),
+	)}
+	h.form.Refresh()
+	h.fillPeople()
+	h.fillItems()
+	h.fillPublished()
+}
+
+func (h *hostScreen) fillPeople() {
+	h.people.Objects = nil
+	for i := range h.m.Participants {
+		p := &h.m.Participants[i]
+		name, role, seat := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+		name.SetPlaceHolder(i18n.T("host.person_name"))
+		role.SetPlaceHolder(i18n.T("host.person_role"))
+		seat.SetPlaceHolder(i18n.T("host.person_seat"))
+		name.SetText(p.Name)
+		role.SetText(p.Role)
+		seat.SetText(p.Seat)
+		name.OnChanged = func(s string) { p.Name = s }
+		role.OnChanged = func(s string) { p.Role = s }
+		seat.OnChanged = func(s string) { p.Seat = s }
+		i := i
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			h.m.Participants = append(h.m.Participants[:i], h.m.Participants[i+1:]...)
+			h.fillPeople()
+		})
+		row := container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(3, name, role, seat))
+		h.people.Add(row)
+	}
+	h.people.Refresh()
+}
+
+func (h *hostScreen) fillItems() {
+	h.items.Objects = nil
+	for i := range h.m.Agenda {
+		it := &h.m.Agenda[i]
+		i := i
+		title, presenter, minutes := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+		title.SetPlaceHolder(i18n.T("host.item_title"))
+		presenter.SetPlaceHolder(i18n.T("host.item_presenter"))
+		minutes.SetPlaceHolder(i18n.T("host.item_minutes"))
+		title.SetText(it.Title)
+		presenter.SetText(it.Presenter)
+		if it.Minutes > 0 {
+			minutes.SetText(strconv.Itoa(it.Minutes))
+		}
+		title.OnChanged = func(s string) { it.Title = s }
+		presenter.OnChanged = func(s string) { it.Presenter = s }
+		minutes.OnChanged = func(s string) { it.Minutes, _ = strconv.Atoi(strings.TrimSpace(s)) }
+		docs := container.NewVBox()
+		for j, name := range it.Documents {
+			j := j
+			rm := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+				it.Documents = append(it.Documents[:j], it.Documents[j+1:]...)
+				h.fillItems()
+			})
+			docs.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), rm, widget.NewLabel(name)))
+		}
+		addDoc := widget.NewButtonWithIcon(i18n.T("host.add_doc"), theme.ContentAddIcon(), func() { h.pickDocument(it) })
+		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { h.moveItem(i, -1) })
+		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { h.moveItem(i, 1) })
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			h.m.Agenda = append(h.m.Agenda[:i], h.m.Agenda[i+1:]...)
+			h.fillItems()
+		})
+		if i == 0 {
+			up.Disable()
+		}
+		if i == len(h.m.Agenda)-1 {
+			down.Disable()
+		}
+		head := container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("%d.", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			container.NewHBox(up, down, remove), title)
+		meta := container.NewGridWithColumns(2, presenter, minutes)
+		h.items.Add(widget.NewCard("", "", container.NewVBox(head, meta, docs, container.NewHBox(addDoc))))
+	}
+	h.items.Refresh()
+}
+
+func (h *hostScreen) moveItem(i, delta int) {
+	j := i + delta
+	if j < 0 || j >= len(h.m.Agenda) {
+		return
+	}
+	h.m.Agenda[i], h.m.Agenda[j] = h.m.Agenda[j], h.m.Agenda[i]
+	h.fillItems()
+}
+
+func (h *hostScreen) pickDocument(it *meeting.Item) {
+	dlg := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		name := filepath.Base(path)
+		if err := meeting.ValidName(name); err != nil {
+			dialog.ShowError(errors.New(i18n.T("host.bad_doc_name", name)), h.u.win)
+			return
+		}
+		h.paths[name] = path
+		it.Documents = append(it.Documents, name)
+		h.fillItems()
+	}, h.u.win)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
+	dlg.Show()
+}
+
+func (h *hostScreen) pickFolder() {
+	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		dir := l.Path()
+		m, err := meeting.LoadFolder(dir)
+		if err != nil {
+			dialog.ShowError(fmt.Errorf("%s\n\n%v", i18n.T("host.bad_folder"), err), h.u.win)
+			return
+		}
+		h.loadMeeting(m, dir)
+	}, h.u.win)
+}
+
+func (h *hostScreen) loadDemo() {
+	dir := filepath.Join(h.st.Dir(), "demo-meeting")
+	m, err := demo.WriteFolder(dir)
+	if err != nil {
+		dialog.ShowError(err, h.u.win)
+		return
+	}
+	h.loadMeeting(m, dir)
+}
+
+// loadMeeting replaces the meeting being edited with one from a folder.
+func (h *hostScreen) loadMeeting(m *meeting.Meeting, dir string) {
+	h.m = m
+	h.paths = map[string]string{}
+	for _, name := range m.DocumentNames() {
+		h.paths[name] = filepath.Join(dir, name)
+	}
+	h.fill()
+}
+
+// publish validates, signs and serves the meeting, and announces it.
+func (h *hostScreen) publish() {
+	if h.m.ID == "" {
+		h.m.ID = meeting.NewID(h.m.Title, h.m.Start)
+	}
+	if h.host == nil {
+		host, err := room.StartHost(h.u.ctx, room.HostConfig{Store: h.st, Blobs: h.blobs, Ifaces: h.u.cfg.Ifaces, Log: h.u.cfg.Log})
+		if err != nil {
+			h.fail(err)
+			return
+		}
+		h.host = host
+		h.u.wg.Add(1)
+		go func() { defer h.u.wg.Done(); host.Wait() }()
+	}
+	man, err := h.host.PublishFiles(h.m, h.paths)
+	if err != nil {
+		h.fail(err)
+		return
+	}
+	h.man, h.err = man, ""
+	h.fillPublished()
+}
+
+func (h *hostScreen) fail(err error) {
+	h.err = err.Error()
+	h.fillPublished()
+	if h.u.win != nil && h.u.win.Content() != nil {
+		dialog.ShowError(fmt.Errorf("%s\n\n%v", i18n.T("host.publish_failed"), err), h.u.win)
+	}
+}
+
+func (h *hostScreen) fillPublished() {
+	if h.published == nil {
+		return
+	}
+	h.published.Objects = nil
+	if h.err != "" {
+		e := widget.NewLabel(i18n.T("host.publish_failed") + " " + h.err)
+		e.Wrapping = fyne.TextWrapWord
+		e.Importance = widget.DangerImportance
+		h.published.Add(e)
+	}
+	if h.man == nil || h.host == nil {
+		h.published.Add(widget.NewLabel(i18n.T("host.not_published")))
+		h.published.Refresh()
+		return
+	}
+	fp := h.host.Fingerprint()
+	intro := widget.NewLabel(i18n.T("host.fingerprint_intro"))
+	intro.Wrapping = fyne.TextWrapWord
+	code := canvas.NewText(fp.Short(), theme.Color(theme.ColorNameForeground))
+	code.TextSize = 30
+	code.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+	code.Alignment = fyne.TextAlignCenter
+	h.published.Add(intro)
+	h.published.Add(code)
+	if qr, err := qrcode.New("dinh:fp:"+fp.String(), qrcode.Medium); err == nil {
+		qr.BackgroundColor = color.White
+		img := canvas.NewImageFromImage(qr.Image(256))
+		img.FillMode = canvas.ImageFillContain
+		img.ScaleMode = canvas.ImageScalePixels
+		img.SetMinSize(fyne.NewSize(220, 220))
+		h.published.Add(container.NewCenter(img))
+	}
+	info := widget.NewLabel(i18n.T("host.published_info", h.man.Meeting.Title, h.man.Version, len(h.man.Documents), humanBytes(h.man.TotalSize())))
+	info.Wrapping = fyne.TextWrapWord
+	h.published.Add(info)
+	h.published.Refresh()
+	h.refreshDelegates()
+}
+
+func (h *hostScreen) refreshDelegates() {
+	if h.host == nil || h.delegates == nil {
+		return
+	}
+	h.delegates.SetText(i18n.T("host.delegates", h.host.Delegates()))
+}
