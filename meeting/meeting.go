@@ -11,17 +11,17 @@ import (
 
 // Limits that keep a hostile or broken meeting from exhausting a device.
 const (
-	MaxItems        = 500              // agenda items
-	MaxDocuments    = 2000             // documents in one package
-	MaxParticipants = 5000             // participants
-	MaxDocSize      = 2 << 30          // bytes in one document (2 GiB)
-	MaxTotalSize    = 20 << 30         // bytes in one package (20 GiB)
-	MaxTextLen      = 2000             // runes in one text field
-	MaxNameLen      = 200              // bytes in a document file name
-	MaxJSONSize     = 8 << 20          // bytes of meeting.json or a manifest
-	MaxMinutes      = 24 * 60          // planned minutes of one item
-	MaxDocsPerItem  = 200              // documents attached to one item
-	maxIDLen        = 100              // bytes in a meeting ID
+	MaxItems        = 500      // agenda items
+	MaxDocuments    = 2000     // documents in one package
+	MaxParticipants = 5000     // participants
+	MaxDocSize      = 2 << 30  // bytes in one document (2 GiB)
+	MaxTotalSize    = 20 << 30 // bytes in one package (20 GiB)
+	MaxTextLen      = 2000     // runes in one text field
+	MaxNameLen      = 200      // bytes in a document file name
+	MaxJSONSize     = 8 << 20  // bytes of meeting.json or a manifest
+	MaxMinutes      = 24 * 60  // planned minutes of one item
+	MaxDocsPerItem  = 200      // documents attached to one item
+	maxIDLen        = 100      // bytes in a meeting ID
 )
 
 // Meeting is what the secretariat prepares: when and where, who sits where,

@@ -287,7 +287,9 @@ func TestDiff(t *testing.T) {
 	}{
 		{"same", edit(func(m *Manifest) {}), func(c Changes) bool { return c.Empty() }},
 		{"replaced", edit(func(m *Manifest) { m.Documents[0].SHA256 = strings.Repeat("a", 64) }),
-			func(c Changes) bool { return len(c.Replaced) == 1 && c.Replaced[0] == old.Documents[0].Name && len(c.Added) == 0 }},
+			func(c Changes) bool {
+				return len(c.Replaced) == 1 && c.Replaced[0] == old.Documents[0].Name && len(c.Added) == 0
+			}},
 		{"added", edit(func(m *Manifest) {
 			m.Documents = append(m.Documents, Document{Name: "moi.pdf", SHA256: strings.Repeat("b", 64)})
 			m.Meeting.Agenda[0].Documents = []string{"moi.pdf"}
@@ -308,5 +310,23 @@ func TestDiff(t *testing.T) {
 	}
 	if c := Diff(nil, old); len(c.Added) != 3 || len(c.ItemsAdded) != 3 {
 		t.Fatalf("first download: got %+v", c)
+	}
+}
+
+func TestNewID(t *testing.T) {
+	start := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	tests := []struct{ title, want string }{
+		{"Kỳ họp thứ năm – HĐND xã Tân Trào", "ky-hop-thu-nam-hdnd-xa-tan-trao-20261203"},
+		{"  ", "cuoc-hop-20261203"},
+		{"Đặc biệt!!", "dac-biet-20261203"},
+	}
+	for _, tt := range tests {
+		got := NewID(tt.title, start)
+		if got != tt.want {
+			t.Errorf("NewID(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+		if err := ValidID(got); err != nil {
+			t.Errorf("NewID(%q) is not a valid id: %v", tt.title, err)
+		}
 	}
 }

@@ -2,12 +2,12 @@ package lan
 
 import (
 	"context"
-	"net/http"
-	"strings"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 

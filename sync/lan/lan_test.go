@@ -82,8 +82,11 @@ type countWriter struct {
 	n *atomic.Int64
 }
 
-func (w countWriter) Write(b []byte) (int, error) { w.n.Add(int64(len(b))); return w.ResponseWriter.Write(b) }
-func (w countWriter) Flush()                      { w.ResponseWriter.(http.Flusher).Flush() }
+func (w countWriter) Write(b []byte) (int, error) {
+	w.n.Add(int64(len(b)))
+	return w.ResponseWriter.Write(b)
+}
+func (w countWriter) Flush() { w.ResponseWriter.(http.Flusher).Flush() }
 
 func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/v1/docs/") {
