@@ -56,11 +56,17 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+	if _, err := meeting.LoadFolder(*dir); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	h, err := room.StartHost(ctx, room.HostConfig{Store: st, Blobs: blobs, Ifaces: ifaces, Addr: *addr, Log: log})
 	if err != nil {
 		return err
 	}
+	defer h.Wait()
 	publish := func() error {
 		m, err := meeting.LoadFolder(*dir)
 		if err != nil {
@@ -87,13 +93,19 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "Serving on HTTPS port %d; announced as %s on %s.\n", h.Port(), discovery.ServiceType, names(ifaces))
 	fmt.Fprintf(stdout, "Host fingerprint: %s  (delegates compare this with their screen)\n", h.Fingerprint().Short())
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
-	if *watch > 0 {
-		go watchFolder(ctx, *dir, *watch, func() {
+	watching := make(chan struct{})
+	defer func() { cancel(); <-watching }()
+	go func() {
+		defer close(watching)
+		if *watch <= 0 {
+			return
+		}
+		watchFolder(ctx, *dir, *watch, func() {
 			if err := publish(); err != nil {
 				fmt.Fprintf(stderr, "Not republished: %v\n", err)
 			}
 		})
-	}
+	}()
 	err = h.Wait()
 	fmt.Fprintln(stdout, "Stopped.")
 	return err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"dinh/meeting"
@@ -83,7 +84,17 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	fctx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
-	var final error
+	var (
+		finalMu sync.Mutex
+		final   error
+	)
+	setFinal := func(err error) {
+		finalMu.Lock()
+		if final == nil {
+			final = err
+		}
+		finalMu.Unlock()
+	}
 	done := make(chan struct{})
 	var lastPct int = -1
 	f := &lan.Follower{
@@ -113,7 +124,7 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		},
 		OnUpdate: func(man *meeting.Manifest, c meeting.Changes) {
 			if err := export(*out, man, found.Fingerprint, blobs); err != nil {
-				final = err
+				setFinal(err)
 				stopFollow()
 				return
 			}
@@ -122,7 +133,7 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		OnState: func(s lan.State, err error) {
 			switch s {
 			case lan.Refused:
-				final = refusal(err)
+				setFinal(refusal(err))
 				stopFollow()
 			case lan.Offline:
 				fmt.Fprintf(stdout, "Host unreachable (%v); retrying.\n", err)
@@ -137,14 +148,16 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		},
 	}
+	exported := make(chan struct{})
 	go func() {
+		defer close(exported)
 		select {
 		case <-done:
 			// Export the cached copy when it was already up to date.
 			if raw, ok, _ := st.Package(found.ID); ok {
 				if man, _, err := meeting.Open(raw, nil); err == nil {
-					if err := export(*out, man, found.Fingerprint, blobs); err != nil && final == nil {
-						final = err
+					if err := export(*out, man, found.Fingerprint, blobs); err != nil {
+						setFinal(err)
 					}
 				}
 			}
@@ -152,12 +165,10 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		case <-fctx.Done():
 		}
 	}()
-	if !*follow {
-		var cancel context.CancelFunc
-		fctx, cancel = context.WithTimeout(fctx, *timeout+time.Minute*10)
-		defer cancel()
-	}
 	err = f.Run(fctx)
+	<-exported
+	finalMu.Lock()
+	defer finalMu.Unlock()
 	if final != nil {
 		return final
 	}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"dinh/meeting"
+	"dinh/meeting/demo"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// syncBuffer is a bytes.Buffer safe for a command writing while the test
+// reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// startHost runs `dinhd host --demo` on lo until the test ends and returns
+// the fingerprint it prints.
+func startHost(t *testing.T, args ...string) (fp string, out *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out = &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, append([]string{"host", "--iface", "lo", "--data", t.TempDir()}, args...), out, out) }()
+	t.Cleanup(func() { cancel(); <-done })
+	re := regexp.MustCompile(`Host fingerprint: (\S+)`)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1], out
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("host exited with %d:\n%s", code, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("host did not start:\n%s", out)
+		}
+		time.Sleep(10 * time.Millisecond) // waiting on another goroutine's output
+	}
+}
+
+func TestHostAndJoin(t *testing.T) {
+	fp, _ := startHost(t, "--demo")
+	outDir := filepath.Join(t.TempDir(), "copy")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"join", "--iface", "lo", "--meeting", demo.ID, "--pin", fp,
+		"--out", outDir, "--data", t.TempDir()}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("join exited %d:\n%s\n%s", code, out.String(), errOut.String())
+	}
+	b, err := os.ReadFile(filepath.Join(outDir, "agenda.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a Agenda
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Meeting.Title != demo.Meeting().Title || len(a.Meeting.Agenda) != len(demo.Meeting().Agenda) {
+		t.Fatalf("agenda.json: got %q with %d items", a.Meeting.Title, len(a.Meeting.Agenda))
+	}
+	for _, d := range a.Document {
+		sum, size, err := meeting.HashFile(filepath.Join(outDir, d.Name))
+		if err != nil || sum != d.SHA256 || size != d.Size {
+			t.Fatalf("%s: got %s/%d (%v), want %s/%d", d.Name, sum, size, err, d.SHA256, d.Size)
+		}
+	}
+	for _, want := range []string{"Found «", "Host key matches --pin", "Done:"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("join output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestJoinRefusesWrongPin(t *testing.T) {
+	startHost(t, "--demo")
+	outDir := filepath.Join(t.TempDir(), "copy")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"join", "--iface", "lo", "--meeting", demo.ID, "--pin", "AAAA-BBBB-CCCC-DDDD",
+		"--out", outDir, "--data", t.TempDir()}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "impersonation") {
+		t.Fatalf("got exit %d, stderr %q; want 1 and an impersonation warning", code, errOut.String())
+	}
+	if _, err := os.Stat(outDir); !os.IsNotExist(err) {
+		t.Fatal("a refused join wrote the output folder")
+	}
+}
+
+func TestHostRepublishesEditedFolder(t *testing.T) {
+	dir := t.TempDir()
+	m, err := demo.WriteFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out := startHost(t, "--meeting", dir, "--watch", "50ms")
+	m.Place = "Nhà văn hóa thôn Tân Lập"
+	if err := meeting.WriteFolder(dir, m); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "version 2") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no republish:\n%s", out)
+		}
+		time.Sleep(10 * time.Millisecond) // waiting on another goroutine's output
+	}
+	if !strings.Contains(out.String(), "meeting details edited") {
+		t.Fatalf("the change is not described:\n%s", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"fly"}, 2, "unknown command"},
+		{[]string{"host"}, 2, "--meeting DIR or --demo"},
+		{[]string{"join", "--iface", "lo"}, 2, "--out DIR is required"},
+		{[]string{"host", "--demo", "--iface", "nosuchif0"}, 1, "nosuchif0"},
+		{[]string{"host", "--meeting", "/nonexistent", "--iface", "lo", "--data", "DATA"}, 1, "meeting.json"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		for i, a := range tt.args {
+			if a == "DATA" {
+				tt.args[i] = t.TempDir()
+			}
+		}
+		code := run(context.Background(), tt.args, &out, &errOut)
+		if code != tt.code || !strings.Contains(errOut.String(), tt.want) {
+			t.Errorf("%v: got %d %q, want %d and %q", tt.args, code, errOut.String(), tt.code, tt.want)
+		}
+	}
+}
+
+func TestTwoHostsOnOneDataFolder(t *testing.T) {
+	data := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"host", "--demo", "--iface", "lo", "--data", data}, out, out) }()
+	defer func() { cancel(); <-done }()
+	for !strings.Contains(out.String(), "Host fingerprint") {
+		time.Sleep(10 * time.Millisecond) // waiting on another goroutine's output
+	}
+	var out2, err2 bytes.Buffer
+	code := run(context.Background(), []string{"host", "--demo", "--iface", "lo", "--data", data}, &out2, &err2)
+	if code != 1 || !strings.Contains(err2.String(), "in use by another running Đình") {
+		t.Fatalf("got %d %q, want a clear refusal", code, err2.String())
+	}
+}
