@@ -17,7 +17,6 @@ import (
 	"dinh/meeting/demo"
 	"dinh/offline/blob"
 	"dinh/offline/store"
-	"dinh/sync/room"
 )
 
 // Config is what main hands to the interface.

@@ -1,0 +1,236 @@
+package pdfview
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"dinh/meeting/demo"
+	"dinh/meeting/pdf"
+)
+
+var fixtureDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pdfview-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fixtureDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var fixtureMu sync.Mutex
+
+// fixturePDF returns the path of a generated Vietnamese council document,
+// made once per test binary.
+func fixturePDF(t testing.TB, pages int, password string) string {
+	t.Helper()
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	path := filepath.Join(fixtureDir, fmt.Sprintf("doc-%d-%s.pdf", pages, password))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	var buf bytes.Buffer
+	err := demo.WritePDF(&buf, demo.PDFSpec{
+		Title:    "Tờ trình về dự toán ngân sách xã năm 2027",
+		Subtitle: "Ủy ban nhân dân xã Tân Trào",
+		Pages:    pages,
+		Seed:     7,
+		Password: password,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// uiQueue stands in for the Fyne event loop: the viewer posts its results
+// here and the test goroutine runs them, so that all widget state is
+// touched by one goroutine, as in the app.
+type uiQueue struct {
+	mu   sync.Mutex
+	fns  []func()
+	wake chan struct{}
+}
+
+func newQueue() *uiQueue { return &uiQueue{wake: make(chan struct{}, 1)} }
+
+func (q *uiQueue) post(f func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, f)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *uiQueue) drain() {
+	for {
+		q.mu.Lock()
+		fns := q.fns
+		q.fns = nil
+		q.mu.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
+
+// waitFor runs posted work until cond holds, failing after a deadline.
+func waitFor(t testing.TB, q *uiQueue, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		q.drain()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		select {
+		case <-q.wake:
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// settle runs posted work until none arrives for a moment.
+func settle(q *uiQueue) {
+	for {
+		q.drain()
+		select {
+		case <-q.wake:
+		case <-time.After(300 * time.Millisecond):
+			q.drain()
+			return
+		}
+	}
+}
+
+type fixture struct {
+	v *Viewer
+	w fyne.Window
+	c fyne.Canvas
+	q *uiQueue
+}
+
+// open shows a generated document of the given pages in a window of the
+// given size and waits for the first page.
+func open(t *testing.T, pages int, size fyne.Size, before func(*Viewer)) *fixture {
+	t.Helper()
+	test.NewTempApp(t)
+	q := newQueue()
+	v, err := openWith(fixturePDF(t, pages, ""), q.post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before != nil {
+		before(v)
+	}
+	w := test.NewTempWindow(t, v)
+	t.Cleanup(v.Close)
+	w.Resize(size)
+	f := &fixture{v: v, w: w, c: w.Canvas(), q: q}
+	f.waitRendered(t, 0)
+	return f
+}
+
+// waitRendered waits until page p shows an image rendered for its current
+// displayed size.
+func (f *fixture) waitRendered(t *testing.T, p int) {
+	t.Helper()
+	waitFor(t, f.q, fmt.Sprintf("page %d rendered at its size", p+1), func() bool {
+		pv := f.v.views[p]
+		return pv != nil && pv.img.Image != nil && pv.imgDPI == renderDPI(f.v.sizes[p], f.v.scale, f.v.canvasScale())
+	})
+}
+
+func (f *fixture) pageLabel() string { return f.v.pageEntry.Text + " " + f.v.pageTotal.Text }
+
+func (f *fixture) key(name fyne.KeyName) {
+	f.c.Focused().TypedKey(&fyne.KeyEvent{Name: name})
+	f.q.drain()
+}
+
+func (f *fixture) shortcut(name fyne.KeyName, mod fyne.KeyModifier) {
+	f.c.Focused().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: name, Modifier: mod})
+	f.q.drain()
+}
+
+// countingSource records the renders asked of a Source.
+type countingSource struct {
+	Source
+	mu      sync.Mutex
+	renders []renderCall
+}
+
+type renderCall struct {
+	page int
+	dpi  float64
+	ctx  context.Context
+}
+
+func (s *countingSource) Render(ctx context.Context, i int, dpi float64) (*image.RGBA, error) {
+	s.mu.Lock()
+	s.renders = append(s.renders, renderCall{i, dpi, ctx})
+	s.mu.Unlock()
+	return s.Source.Render(ctx, i, dpi)
+}
+
+func (s *countingSource) calls() []renderCall {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]renderCall(nil), s.renders...)
+}
+
+// fakeSource is a document whose pages cannot be drawn, with odd sizes.
+type fakeSource struct {
+	pages int
+	sizes func(i int) (float64, float64, error)
+}
+
+func (s *fakeSource) NumPages() int { return s.pages }
+func (s *fakeSource) PageSize(i int) (float64, float64, error) {
+	return s.sizes(i)
+}
+func (s *fakeSource) Render(ctx context.Context, i int, dpi float64) (*image.RGBA, error) {
+	return nil, fmt.Errorf("render page %d: %w", i, pdf.ErrCorrupt)
+}
+func (s *fakeSource) Search(ctx context.Context, q string) ([]pdf.Hit, error) {
+	return []pdf.Hit{{Page: s.pages + 5, Rects: []pdf.Rect{{X: 1, Y: 1, W: 1, H: 1}}}, {Page: -1}}, nil
+}
+func (s *fakeSource) Close() error { return nil }
+
+func openRenderer(path string) (*pdf.Renderer, error) { return pdf.NewRenderer(path, renderWorkers) }
+
+// typeText types s into the focused widget, one rune at a time, as a
+// keyboard does.
+func (f *fixture) typeText(s string) {
+	for _, r := range s {
+		f.c.Focused().TypedRune(r)
+	}
+	f.q.drain()
+}
