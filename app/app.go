@@ -141,8 +141,8 @@ func (u *UI) build() {
 		u.refreshContent()
 	}
 	u.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(i18n.T("tab.delegate"), iconDelegate, u.delegate.content()),
-		container.NewTabItemWithIcon(i18n.T("tab.host"), iconHost, u.host.content()),
+		container.NewTabItemWithIcon(i18n.T("tab.delegate"), iconDelegate(), u.delegate.content()),
+		container.NewTabItemWithIcon(i18n.T("tab.host"), iconHost(), u.host.content()),
 	)
 	top := container.NewBorder(nil, nil, widget.NewLabelWithStyle(i18n.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang)
 	u.win.SetContent(container.NewBorder(top, nil, nil, nil, u.tabs))

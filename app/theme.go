@@ -40,7 +40,6 @@ func (t dinhTheme) Size(n fyne.ThemeSizeName) float32 {
 	return t.Theme.Size(n)
 }
 
-var (
-	iconDelegate = theme.AccountIcon()
-	iconHost     = theme.ComputerIcon()
-)
+func iconDelegate() fyne.Resource { return theme.AccountIcon() }
+
+func iconHost() fyne.Resource { return theme.ComputerIcon() }
