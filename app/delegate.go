@@ -303,6 +303,10 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 					d.man = d.loadManifest(r.id)
 				}
 				d.refreshMeeting()
+				if s == lan.UpToDate && d.autoOpen && d.man != nil && len(d.man.Documents) > 0 {
+					d.autoOpen = false
+					d.openDocument(d.man.Documents[0])
+				}
 			})
 		},
 		OnProgress: func(p lan.Progress) {

@@ -66,7 +66,7 @@ type Renderer struct {
 	wg       sync.WaitGroup
 
 	// testStarted, if set, runs on the worker when a job starts (tests).
-	testStarted func(jobKey)
+	testStarted func(*job)
 
 	closing  atomic.Bool
 	searchMu sync.Mutex
@@ -249,7 +249,7 @@ func (r *Renderer) work(w *worker) {
 		w.doc.e.resetAbort()
 		r.mu.Unlock()
 		if r.testStarted != nil {
-			r.testStarted(j.key)
+			r.testStarted(j)
 		}
 
 		w.doc.mu.Lock()

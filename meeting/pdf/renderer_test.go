@@ -25,14 +25,14 @@ func newRenderer(tb testing.TB, pages, workers int, opts ...RendererOption) *Ren
 	return r
 }
 
-// waitFor spins until cond holds; it fails the test after a generous
-// deadline instead of hanging.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+// waitFor yields until cond holds. It may run on a worker goroutine, where
+// t.Fatal would only end that goroutine, so after a generous deadline it
+// panics instead of hanging.
+func waitFor(what string, cond func() bool) {
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			panic("timed out waiting for " + what)
 		}
 		runtime.Gosched()
 	}
@@ -104,7 +104,7 @@ func TestRendererCacheBudget(t *testing.T) {
 func TestRendererNewestFirstAndCancel(t *testing.T) {
 	r := newRenderer(t, 6, 1)
 	started := make(chan jobKey, 16)
-	r.testStarted = func(k jobKey) { started <- k }
+	r.testStarted = func(j *job) { started <- j.key }
 
 	// Hold the only worker inside page 0 so that later requests queue.
 	w := r.workers[0]
@@ -123,7 +123,7 @@ func TestRendererNewestFirstAndCancel(t *testing.T) {
 			c = cancelled
 		}
 		go func() { _, err := r.Render(c, p, 50); results <- err }()
-		waitFor(t, fmt.Sprintf("page %d queued", p), func() bool { return len(r.pendingPages()) == p })
+		waitFor(fmt.Sprintf("page %d queued", p), func() bool { return len(r.pendingPages()) == p })
 	}
 	cancel()
 	if err := <-results; !errors.Is(err, context.Canceled) {
@@ -149,32 +149,34 @@ func TestRendererNewestFirstAndCancel(t *testing.T) {
 func TestRendererAbortsRunningRender(t *testing.T) {
 	r := newRenderer(t, 2, 1)
 	ctx, cancel := context.WithCancel(context.Background())
-	r.testStarted = func(k jobKey) {
+	aborted := make(chan *job, 1)
+	r.testStarted = func(j *job) {
 		// Cancel as the render starts and wait until the request has
 		// given it up, so that the abort is set before MuPDF runs.
 		cancel()
-		waitFor(t, "request dropped", func() bool {
+		waitFor("request dropped", func() bool {
 			r.mu.Lock()
 			defer r.mu.Unlock()
-			return r.inflight[k] == nil
+			return j.waiters == 0
 		})
+		aborted <- j
 	}
 	if _, err := r.Render(ctx, 0, 300); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want %v", err, context.Canceled)
 	}
+	j := <-aborted
+	<-j.done
+	if j.err != context.Canceled || j.img != nil {
+		t.Errorf("worker: got %v and image %v, want %v and none", j.err, j.img != nil, context.Canceled)
+	}
 	r.testStarted = nil
-	// The worker recovers and serves the next request.
-	waitFor(t, "worker idle", func() bool {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		return len(r.inflight) == 0
-	})
 	r.mu.Lock()
 	cached := r.cache.order.Len()
 	r.mu.Unlock()
 	if cached != 0 {
 		t.Errorf("got %d cached images after an aborted render, want 0", cached)
 	}
+	// The worker recovers and serves the next request.
 	if img, err := r.Render(context.Background(), 0, 300); err != nil || img == nil {
 		t.Errorf("after abort: got %v, want an image", err)
 	}
@@ -275,7 +277,7 @@ func TestRendererClose(t *testing.T) {
 	for p := 0; p < 3; p++ {
 		go func() { _, err := r.Render(context.Background(), p, 40); results <- err }()
 	}
-	waitFor(t, "one request queued behind two running", func() bool {
+	waitFor("one request queued behind two running", func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		return len(r.inflight) == 3 && len(r.pending) == 1
