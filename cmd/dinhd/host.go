@@ -14,8 +14,6 @@ import (
 
 	"dinh/meeting"
 	"dinh/meeting/demo"
-	"dinh/offline/blob"
-	"dinh/offline/store"
 	"dinh/sync/discovery"
 	"dinh/sync/room"
 )
@@ -36,19 +34,11 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if (*dir == "") == !*useDemo {
 		return usageError{fmt.Errorf("give either --meeting DIR or --demo")}
 	}
-	ifaces, err := discovery.Interfaces(ifn)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(*data)
+	ifaces, st, blobs, err := openDevice(ifn, *data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	blobs, err := blob.Open(filepath.Join(*data, "blobs"))
-	if err != nil {
-		return err
-	}
 	if *useDemo {
 		*dir = filepath.Join(*data, "demo-meeting")
 		fmt.Fprintf(stdout, "Writing the demo meeting to %s\n", *dir)

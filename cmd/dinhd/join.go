@@ -15,8 +15,6 @@ import (
 
 	"dinh/meeting"
 	"dinh/offline/blob"
-	"dinh/offline/store"
-	"dinh/sync/discovery"
 	"dinh/sync/lan"
 	"dinh/sync/room"
 )
@@ -46,19 +44,11 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *out == "" {
 		return usageError{errors.New("--out DIR is required")}
 	}
-	ifaces, err := discovery.Interfaces(ifn)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(*data)
+	ifaces, st, blobs, err := openDevice(ifn, *data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	blobs, err := blob.Open(filepath.Join(*data, "blobs"))
-	if err != nil {
-		return err
-	}
 
 	bctx, stopBrowse := context.WithCancel(ctx)
 	dir := room.NewDirectory(ifaces)

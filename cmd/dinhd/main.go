@@ -8,9 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+
+	"dinh/offline/blob"
+	"dinh/offline/store"
+	"dinh/sync/discovery"
 )
 
 const usage = `dinhd — Đình without a screen
@@ -82,4 +88,22 @@ func defaultData(role string) string {
 		return ".dinh-" + role
 	}
 	return home + "/.local/share/dinh/" + role
+}
+
+// openDevice resolves the mDNS interfaces and opens the data folder.
+func openDevice(ifn []string, data string) ([]net.Interface, *store.Store, *blob.Store, error) {
+	ifaces, err := discovery.Interfaces(ifn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := store.Open(data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	blobs, err := blob.Open(filepath.Join(data, "blobs"))
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	return ifaces, st, blobs, nil
 }

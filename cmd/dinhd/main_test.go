@@ -27,8 +27,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // startHost runs `dinhd host --demo` on lo until the test ends and returns
 // the fingerprint it prints.
@@ -37,7 +41,9 @@ func startHost(t *testing.T, args ...string) (fp string, out *syncBuffer) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out = &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, append([]string{"host", "--iface", "lo", "--data", t.TempDir()}, args...), out, out) }()
+	go func() {
+		done <- run(ctx, append([]string{"host", "--iface", "lo", "--data", t.TempDir()}, args...), out, out)
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 	re := regexp.MustCompile(`Host fingerprint: (\S+)`)
 	deadline := time.Now().Add(20 * time.Second)
