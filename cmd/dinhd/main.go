@@ -25,12 +25,16 @@ Usage:
   dinhd host --meeting DIR [--addr HOST:PORT] [--data DIR] [--iface NAME]...
   dinhd host --demo [--addr HOST:PORT] [--data DIR] [--iface NAME]...
   dinhd join [--meeting ID] [--pin FINGERPRINT] --out DIR [--data DIR] [--iface NAME]...
+  dinhd verify FILE.pdf [--roots DIR] [--json] [--lang vi|en]
 
 host   publishes a meeting folder (meeting.json plus PDFs) on the LAN over
        HTTPS and announces it with mDNS; edits to the folder are republished.
 join   finds the meeting on the LAN, verifies the host and the signed
        package, downloads every document and writes the agenda (agenda.json)
        and the PDFs into the output folder.
+verify prints the verdict of every digital signature inside a PDF, checked
+       offline against the root certificates in --roots; it exits 0 only when
+       every signature is valid.
 
 --iface chooses the interfaces mDNS uses; it may be repeated. Without it,
 every interface that is up and supports multicast is used.
@@ -54,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = hostCmd(ctx, args[1:], stdout, stderr)
 	case "join":
 		err = joinCmd(ctx, args[1:], stdout, stderr)
+	case "verify":
+		err = verifyCmd(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "dinhd: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -62,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, new(errNotAllValid)):
+		return 1
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "dinhd %s: %v\n", args[0], err)
 		return 2

@@ -175,3 +175,27 @@ func TestTwoHostsOnOneDataFolder(t *testing.T) {
 		t.Fatalf("got %d %q, want a clear refusal", code, err2.String())
 	}
 }
+
+func TestVerifyUnsignedPDF(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "to-trinh.pdf")
+	f, _ := os.Create(path)
+	demo.WritePDF(f, demo.PDFSpec{Title: "Tờ trình", Pages: 1, Seed: 1})
+	f.Close()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"verify", "--json", path}, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("unsigned PDF: exit %d, want 1 (not every signature valid)", code)
+	}
+	var got struct {
+		Verdict    string
+		Signatures []any
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || len(got.Signatures) != 0 || got.Verdict == "" {
+		t.Fatalf("got %q (%v)", out.String(), err)
+	}
+	out.Reset()
+	run(context.Background(), []string{"verify", path}, &out, &errOut)
+	if !strings.Contains(out.String(), "Không có chữ ký số") {
+		t.Fatalf("got %q, want the Vietnamese verdict", out.String())
+	}
+}
