@@ -24,6 +24,7 @@ test: deps-test
 	go test -count=1 $(FYNE)
 	go test -run='^$$' -fuzz='^FuzzParseJSON$$' -fuzztime=$(FUZZTIME) ./meeting/
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=$(FUZZTIME) ./meeting/
+	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./meeting/pdfsig/
 
 bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./sync/discovery/
