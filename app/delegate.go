@@ -191,8 +191,8 @@ func (d *delegateScreen) showPlaceholder() {
 	if d.viewer != nil {
 		return
 	}
+	// No wrapping: a wrapping label in a centring container has no width.
 	msg := widget.NewLabelWithStyle(i18n.T("viewer.pick"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	msg.Wrapping = fyne.TextWrapWord
 	d.docTitle.SetText("")
 	d.viewerContent.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
 	d.viewerContent.Refresh()
