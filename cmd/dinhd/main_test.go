@@ -21,46 +21,69 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // syncBuffer is a bytes.Buffer safe for a command writing while the test
-// reads.
+// reads; every write wakes waiters.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // closed and replaced on every write
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{written: make(chan struct{})} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	close(s.written)
+	s.written = make(chan struct{})
 	return s.b.Write(p)
 }
+
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// wait blocks until the output satisfies ok, exited is closed or the
+// deadline passes, and reports whether ok held.
+func (s *syncBuffer) wait(ok func(string) bool, exited <-chan int) bool {
+	deadline := time.After(20 * time.Second)
+	for {
+		s.mu.Lock()
+		out, ch := s.b.String(), s.written
+		s.mu.Unlock()
+		if ok(out) {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-exited:
+			return ok(s.String())
+		case <-deadline:
+			return false
+		}
+	}
+}
 
 // startHost runs `dinhd host --demo` on lo until the test ends and returns
 // the fingerprint it prints.
 func startHost(t *testing.T, args ...string) (fp string, out *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out = &syncBuffer{}
-	done := make(chan int, 1)
+	out = newSyncBuffer()
+	exited := make(chan int) // closed when the host command returns
+	var code int
 	go func() {
-		done <- run(ctx, append([]string{"host", "--iface", "lo", "--data", t.TempDir()}, args...), out, out)
+		defer close(exited)
+		code = run(ctx, append([]string{"host", "--iface", "lo", "--data", t.TempDir()}, args...), out, out)
 	}()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() { cancel(); <-exited })
 	re := regexp.MustCompile(`Host fingerprint: (\S+)`)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], out
-		}
+	if !out.wait(func(s string) bool { return re.MatchString(s) }, exited) {
 		select {
-		case code := <-done:
+		case <-exited:
 			t.Fatalf("host exited with %d:\n%s", code, out)
 		default:
-		}
-		if time.Now().After(deadline) {
 			t.Fatalf("host did not start:\n%s", out)
 		}
-		time.Sleep(10 * time.Millisecond) // waiting on another goroutine's output
 	}
+	return re.FindStringSubmatch(out.String())[1], out
 }
 
 func TestHostAndJoin(t *testing.T) {
@@ -121,12 +144,8 @@ func TestHostRepublishesEditedFolder(t *testing.T) {
 	if err := meeting.WriteFolder(dir, m); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), "version 2") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no republish:\n%s", out)
-		}
-		time.Sleep(10 * time.Millisecond) // waiting on another goroutine's output
+	if !out.wait(func(s string) bool { return strings.Contains(s, "version 2") }, nil) {
+		t.Fatalf("no republish:\n%s", out)
 	}
 	if !strings.Contains(out.String(), "meeting details edited") {
 		t.Fatalf("the change is not described:\n%s", out)
@@ -162,12 +181,12 @@ func TestUsageErrors(t *testing.T) {
 func TestTwoHostsOnOneDataFolder(t *testing.T) {
 	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := newSyncBuffer()
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"host", "--demo", "--iface", "lo", "--data", data}, out, out) }()
 	defer func() { cancel(); <-done }()
-	for !strings.Contains(out.String(), "Host fingerprint") {
-		time.Sleep(10 * time.Millisecond) // waiting on another goroutine's output
+	if !out.wait(func(s string) bool { return strings.Contains(s, "Host fingerprint") }, nil) {
+		t.Fatalf("host did not start:\n%s", out)
 	}
 	var out2, err2 bytes.Buffer
 	code := run(context.Background(), []string{"host", "--demo", "--iface", "lo", "--data", data}, &out2, &err2)
