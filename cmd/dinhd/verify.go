@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -30,19 +29,19 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() != 1 {
 		return usageError{fmt.Errorf("give one PDF file")}
 	}
-	var pool *x509.CertPool
+	var trust *pdfsig.Trust
 	if *roots != "" {
-		p, err := pdfsig.LoadRoots(*roots)
+		t, err := pdfsig.LoadTrust(*roots)
 		if err != nil {
 			return err
 		}
-		pool = p
+		trust = t
 	}
 	b, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	rep, err := pdfsig.Verify(b, pool)
+	rep, err := pdfsig.Verify(b, trust)
 	if err != nil {
 		return err
 	}
@@ -57,6 +56,9 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			SigningTime time.Time `json:"signing_time,omitzero"`
 			TimeSource  string    `json:"time_source,omitempty"`
 			Reason      string    `json:"reason,omitempty"`
+			Timestamp   bool      `json:"document_timestamp,omitempty"`
+			Revocation  string    `json:"revocation"`
+			Changes     []string  `json:"changes_after_signing,omitempty"`
 		}
 		out := struct {
 			File       string `json:"file"`
@@ -64,8 +66,13 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			Signatures []sig  `json:"signatures"`
 		}{File: fs.Arg(0), Verdict: rep.Verdict().Label("en"), Signatures: []sig{}}
 		for _, s := range rep.Signatures {
+			var changes []string
+			for _, c := range s.Changes {
+				changes = append(changes, c.Label("en"))
+			}
 			out.Signatures = append(out.Signatures, sig{s.Verdict.Label("en"), s.Verdict.Label(*lang), s.Detail,
-				s.SignerCN, s.SignerOrg, s.IssuerCN, s.SigningTime, s.TimeSource, s.Reason})
+				s.SignerCN, s.SignerOrg, s.IssuerCN, s.SigningTime, s.TimeSource, s.Reason,
+				s.DocTimestamp, revocationNames[s.Revocation], changes})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -76,17 +83,29 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		if len(rep.Signatures) == 0 {
 			fmt.Fprintf(stdout, "%s: %s\n", fs.Arg(0), pdfsig.Unsigned.Label(*lang))
 		}
+		w := words[*lang]
+		if w == nil {
+			w = words["vi"]
+		}
 		for i, s := range rep.Signatures {
-			fmt.Fprintf(stdout, "Chữ ký %d/%d: %s\n", i+1, len(rep.Signatures), s.Verdict.Label(*lang))
-			fmt.Fprintf(stdout, "  Người ký: %s (%s)\n  Tổ chức cấp: %s\n", s.SignerCN, s.SignerOrg, s.IssuerCN)
+			kind := w["signature"]
+			if s.DocTimestamp {
+				kind = w["timestamp"]
+			}
+			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), s.Verdict.Label(*lang))
+			fmt.Fprintf(stdout, "  %s: %s (%s)\n  %s: %s\n", w["signer"], s.SignerCN, s.SignerOrg, w["issuer"], s.IssuerCN)
 			if !s.SigningTime.IsZero() {
-				fmt.Fprintf(stdout, "  Thời điểm ký: %s (%s)\n", s.SigningTime.Local().Format("15:04:05 02/01/2006"), s.TimeSource)
+				fmt.Fprintf(stdout, "  %s: %s (%s)\n", w["time"], s.SigningTime.Local().Format("15:04:05 02/01/2006"), s.TimeSource)
 			}
 			if s.Reason != "" {
-				fmt.Fprintf(stdout, "  Lý do: %s\n", s.Reason)
+				fmt.Fprintf(stdout, "  %s: %s\n", w["reason"], s.Reason)
+			}
+			fmt.Fprintf(stdout, "  %s: %s\n", w["revocation"], w[revocationNames[s.Revocation]])
+			for _, c := range s.Changes {
+				fmt.Fprintf(stdout, "  %s: %s\n", w["after"], c.Label(*lang))
 			}
 			if s.Detail != "" {
-				fmt.Fprintf(stdout, "  Chi tiết: %s\n", s.Detail)
+				fmt.Fprintf(stdout, "  %s: %s\n", w["detail"], s.Detail)
 			}
 		}
 	}
@@ -94,4 +113,22 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return errNotAllValid{}
 	}
 	return nil
+}
+
+var revocationNames = map[pdfsig.Revocation]string{
+	pdfsig.RevocationUnknown: "unknown", pdfsig.RevocationCRL: "crl", pdfsig.RevocationOCSP: "ocsp",
+}
+
+// words are the labels of the text output.
+var words = map[string]map[string]string{
+	"vi": {
+		"signature": "Chữ ký", "timestamp": "Dấu thời gian", "signer": "Người ký", "issuer": "Tổ chức cấp",
+		"time": "Thời điểm ký", "reason": "Lý do", "revocation": "Kiểm tra thu hồi", "after": "Sau khi ký",
+		"detail": "Chi tiết", "unknown": "không có dữ liệu thu hồi", "crl": "đã kiểm tra (CRL)", "ocsp": "đã kiểm tra (OCSP)",
+	},
+	"en": {
+		"signature": "Signature", "timestamp": "Document timestamp", "signer": "Signer", "issuer": "Issuer",
+		"time": "Signing time", "reason": "Reason", "revocation": "Revocation", "after": "After signing",
+		"detail": "Detail", "unknown": "no revocation data", "crl": "checked (CRL)", "ocsp": "checked (OCSP)",
+	},
 }

@@ -25,6 +25,7 @@ var (
 	oidAttrSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
 	oidAttrTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
 	oidAdbeRevocationInfo = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 8}
+	oidRIOCSPResponse     = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 16, 2}
 
 	oidSHA1   = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	oidSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
@@ -86,7 +87,7 @@ type issuerAndSerial struct {
 type signed struct {
 	signer      *x509.Certificate
 	certs       []*x509.Certificate // every certificate the CMS carries
-	crls        []*x509.RevocationList
+	rev         revocationInfo // CRLs and OCSP responses carried in the CMS
 	signingTime time.Time // signed signing-time attribute, zero when absent
 	content     []byte    // encapsulated content, nil when detached
 	signature   []byte    // the signer's signature value
@@ -128,7 +129,7 @@ func verifyCMS(der []byte, parts [][]byte) (*signed, error) {
 			return nil, fmt.Errorf("parse embedded certificates: %w", err)
 		}
 	}
-	out.crls = parseCRLs(sd.CRLs.Bytes)
+	out.rev = cmsRevocation(sd.CRLs.Bytes)
 	if len(sd.EncapContentInfo.Content.Bytes) > 0 {
 		var octets []byte
 		if _, err := asn1.Unmarshal(sd.EncapContentInfo.Content.Bytes, &octets); err != nil {
@@ -201,7 +202,7 @@ func verifyCMS(der []byte, parts [][]byte) (*signed, error) {
 					out.signingTime = t
 				}
 			case a.Type.Equal(oidAdbeRevocationInfo):
-				out.crls = append(out.crls, adbeCRLs(a.Values.Bytes)...)
+				out.rev = out.rev.with(adbeRevocation(a.Values.Bytes))
 			}
 		}
 		if !digestSeen || !typeSeen {
@@ -314,28 +315,28 @@ func parseCRLs(b []byte) []*x509.RevocationList {
 	return out
 }
 
-// adbeCRLs reads the CRLs of an adbe-revocationInfoArchival value:
-// SEQUENCE { crl [0] EXPLICIT SEQUENCE OF CertificateList OPTIONAL, ... }.
-func adbeCRLs(value []byte) []*x509.RevocationList {
-	var seq asn1.RawValue
-	if _, err := asn1.Unmarshal(value, &seq); err != nil {
-		return nil
-	}
-	b := seq.Bytes
-	for len(b) > 0 {
-		var item asn1.RawValue
-		rest, err := asn1.Unmarshal(b, &item)
-		if err != nil {
-			return nil
+// cmsRevocation reads the crls field of SignedData: CertificateLists, and
+// OCSP responses as other revocation info (RFC 5940).
+func cmsRevocation(b []byte) revocationInfo {
+	var ri revocationInfo
+	for _, der := range splitDER(b) {
+		var rv asn1.RawValue
+		if _, err := asn1.Unmarshal(der, &rv); err != nil {
+			continue
 		}
-		if item.Class == asn1.ClassContextSpecific && item.Tag == 0 {
-			var list asn1.RawValue
-			if _, err := asn1.Unmarshal(item.Bytes, &list); err != nil {
-				return nil
+		if rv.Class == asn1.ClassContextSpecific && rv.Tag == 1 {
+			var other struct {
+				Format asn1.ObjectIdentifier
+				Info   asn1.RawValue
 			}
-			return parseCRLs(list.Bytes)
+			if _, err := asn1.Unmarshal(append([]byte{0x30}, rv.FullBytes[1:]...), &other); err == nil && other.Format.Equal(oidRIOCSPResponse) {
+				ri.ocsps = append(ri.ocsps, other.Info.FullBytes)
+			}
+			continue
 		}
-		b = rest
+		if crl, err := x509.ParseRevocationList(der); err == nil {
+			ri.crls = append(ri.crls, crl)
+		}
 	}
-	return nil
+	return ri
 }

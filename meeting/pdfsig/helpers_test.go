@@ -38,9 +38,9 @@ type fixture struct {
 	revoked    *x509.Certificate // RSA chain, revoked by revokedCRL
 	revokedCRL []byte
 	tsa        *x509.Certificate // RSA chain, time-stamping usage
-	rsaPool    *x509.CertPool
-	ecPool     *x509.CertPool
-	bothPool   *x509.CertPool
+	rsaPool    *Trust
+	ecPool     *Trust
+	bothPool   *Trust
 }
 
 var serial int64 = 100
@@ -110,7 +110,7 @@ var getFixture = sync.OnceValue(func() *fixture {
 		panic(err)
 	}
 	f.revokedCRL = crl
-	f.rsaPool, f.ecPool, f.bothPool = x509.NewCertPool(), x509.NewCertPool(), x509.NewCertPool()
+	f.rsaPool, f.ecPool, f.bothPool = NewTrust(), NewTrust(), NewTrust()
 	f.rsaPool.AddCert(f.rsa.root)
 	f.ecPool.AddCert(f.ec.root)
 	f.bothPool.AddCert(f.rsa.root)
@@ -207,27 +207,37 @@ type signOpts struct {
 	time      time.Time
 	crls      [][]byte
 	timestamp bool // add an RFC 3161 token signed by the fixture's TSA
+	// adbeCRLs and adbeOCSPs go into a signed adbe-revocationInfoArchival
+	// attribute.
+	adbeCRLs, adbeOCSPs [][]byte
 }
 
 // signPDF fills the last placeholder of pdf and returns the signed file.
 func signPDF(tb testing.TB, pdf []byte, o signOpts) []byte {
 	tb.Helper()
-	pdf = bytes.Clone(pdf)
-	br := bytes.LastIndex(pdf, []byte(brPlaceholder))
-	if br < 0 {
+	if !bytes.Contains(pdf, []byte(brPlaceholder)) {
 		tb.Fatal("no byte range placeholder")
 	}
+	return fillPlaceholder(tb, pdf, func(parts [][]byte) []byte { return buildCMS(tb, parts, o) })
+}
+
+// fillPlaceholder fills the last signature placeholder of pdf with the DER
+// that fill returns for the signed parts.
+func fillPlaceholder(tb testing.TB, pdf []byte, fill func(parts [][]byte) []byte) []byte {
+	tb.Helper()
+	pdf = bytes.Clone(pdf)
+	br := bytes.LastIndex(pdf, []byte(brPlaceholder))
 	lt := br + bytes.Index(pdf[br:], []byte("/Contents <")) + len("/Contents ")
 	gt := lt + 1 + contentsHexLen
-	if pdf[gt] != '>' {
-		tb.Fatal("contents placeholder not found")
-	}
 	b, c := lt, gt+1
 	d := len(pdf) - c
 	r := fmt.Sprintf("[0 %d %d %d]", b, c, d)
 	copy(pdf[br:], r+strings.Repeat(" ", len(brPlaceholder)-len(r)))
-	der := buildCMS(tb, [][]byte{pdf[:b], pdf[c:]}, o)
+	der := fill([][]byte{pdf[:b], pdf[c:]})
 	h := hex.EncodeToString(der)
+	if pdf[gt] != '>' {
+		tb.Fatal("contents placeholder not found")
+	}
 	if len(h) > contentsHexLen {
 		tb.Fatalf("cms of %d bytes does not fit the placeholder", len(der))
 	}
@@ -317,6 +327,16 @@ func buildCMSContent(tb testing.TB, parts [][]byte, econtent []byte, ctype asn1.
 		{oidAttrSigningTime, []asn1.RawValue{raw(tb, o.time)}},
 		{oidAttrMessageDigest, []asn1.RawValue{raw(tb, hw.Sum(nil))}},
 	}
+	if len(o.adbeCRLs)+len(o.adbeOCSPs) > 0 {
+		var items []byte
+		if len(o.adbeCRLs) > 0 {
+			items = append(items, tagged(tb, 0, mustMarshal(tb, asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: bytes.Join(o.adbeCRLs, nil)}, "")).FullBytes...)
+		}
+		if len(o.adbeOCSPs) > 0 {
+			items = append(items, tagged(tb, 1, mustMarshal(tb, asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: bytes.Join(o.adbeOCSPs, nil)}, "")).FullBytes...)
+		}
+		attrs = append(attrs, tAttr{oidAdbeRevocationInfo, []asn1.RawValue{raw(tb, asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: items})}})
+	}
 	set := mustMarshal(tb, attrs, "set")
 	ah := o.hash.New()
 	ah.Write(set)
@@ -383,10 +403,12 @@ func buildCMSContent(tb testing.TB, parts [][]byte, econtent []byte, ctype asn1.
 }
 
 // timestampToken returns an RFC 3161 token over sig, signed by the TSA.
-func timestampToken(tb testing.TB, sig []byte) []byte {
+func timestampToken(tb testing.TB, sig ...[]byte) []byte {
 	f := getFixture()
 	d := crypto.SHA256.New()
-	d.Write(sig)
+	for _, p := range sig {
+		d.Write(p)
+	}
 	info := struct {
 		Version        int
 		Policy         asn1.ObjectIdentifier

@@ -5,12 +5,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
-	"os"
-	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -46,6 +45,15 @@ type Signature struct {
 	// signature covers them.
 	CoversWholeFile bool
 	LaterSignature  bool
+	// Changes are the kinds of change made after signing, when bytes follow
+	// the signed range. Only ChangeContent makes the verdict Modified.
+	Changes []Change
+
+	// DocTimestamp is true for a document timestamp (ETSI.RFC3161): the
+	// signer is a time-stamping authority and SigningTime its time.
+	DocTimestamp bool
+	// Revocation says how the signer's certificate was checked.
+	Revocation Revocation
 }
 
 // Report is the result of verifying a document.
@@ -62,81 +70,50 @@ func (r Report) Verdict() Verdict {
 	return v
 }
 
-// LoadRoots reads every PEM or DER certificate in dir into a pool of trust
-// anchors. Files that hold no certificate are skipped; a directory without
-// any certificate is an error.
-func LoadRoots(dir string) (*x509.CertPool, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("load roots: %w", err)
-	}
-	pool := x509.NewCertPool()
-	n := 0
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("load roots: %w", err)
-		}
-		for _, c := range parseCertFile(b) {
-			pool.AddCert(c)
-			n++
-		}
-	}
-	if n == 0 {
-		return nil, fmt.Errorf("load roots: no certificate in %s", dir)
-	}
-	return pool, nil
-}
-
-func parseCertFile(b []byte) []*x509.Certificate {
-	var out []*x509.Certificate
-	if bytes.Contains(b, []byte("-----BEGIN")) {
-		for {
-			var blk *pem.Block
-			blk, b = pem.Decode(b)
-			if blk == nil {
-				return out
-			}
-			if blk.Type != "CERTIFICATE" {
-				continue
-			}
-			if c, err := x509.ParseCertificate(blk.Bytes); err == nil {
-				out = append(out, c)
-			}
-		}
-	}
-	if cs, err := x509.ParseCertificates(b); err == nil {
-		out = append(out, cs...)
-	}
-	return out
-}
-
-// Verify checks every signature of pdf against the trust anchors in roots
-// (nil means none: no system roots are ever used). It fails only when pdf
-// is over MaxFileSize; every other problem is a verdict.
-func Verify(pdf []byte, roots *x509.CertPool) (Report, error) {
+// Verify checks every signature of pdf against the trust store t (nil
+// trusts nothing: no system roots are ever used). It fails only when pdf is
+// over MaxFileSize; every other problem is a verdict.
+func Verify(pdf []byte, t *Trust) (Report, error) {
 	fields, err := Parse(pdf)
 	if err != nil {
 		return Report{}, fmt.Errorf("verify: %w", err)
 	}
-	if roots == nil {
-		roots = x509.NewCertPool()
+	v := verifier{pdf: pdf, trust: t}
+	if t != nil {
+		v.rev.crls = t.crls
+	}
+	if len(fields) > 0 && bytes.Contains(pdf, []byte("/DSS")) {
+		certs, rev := dssData(v.objects())
+		v.extra, v.rev = certs, v.rev.with(rev)
 	}
 	var r Report
 	for i, f := range fields {
-		s := verifyField(pdf, f, roots)
+		s := v.field(f)
 		if f.Problem == nil && s.Verdict != Invalid {
-			classifyTail(pdf, fields, i, &s)
+			v.classifyTail(fields, i, &s)
 		}
 		r.Signatures = append(r.Signatures, s)
 	}
 	return r, nil
 }
 
-func verifyField(pdf []byte, f Field, roots *x509.CertPool) Signature {
+// verifier holds what the signatures of one document share.
+type verifier struct {
+	pdf   []byte
+	trust *Trust
+	extra []*x509.Certificate // certificates from the document security store
+	rev   revocationInfo      // from the trust store and the security store
+	objs  *objectFile         // read on first use
+}
+
+func (v *verifier) objects() *objectFile {
+	if v.objs == nil {
+		v.objs = scanObjects(v.pdf)
+	}
+	return v.objs
+}
+
+func (v *verifier) field(f Field) Signature {
 	s := Signature{
 		SubFilter: f.SubFilter, Name: f.Name, Reason: f.Reason, Location: f.Location,
 		ByteRange: f.ByteRange,
@@ -148,9 +125,11 @@ func verifyField(pdf []byte, f Field, roots *x509.CertPool) Signature {
 	if f.Problem != nil {
 		return invalid(f.Problem)
 	}
+	pdf := v.pdf
 	parts := [][]byte{pdf[f.ByteRange[0] : f.ByteRange[0]+f.ByteRange[1]], pdf[f.ByteRange[2]:f.End()]}
 	var sig *signed
 	var err error
+	usage := x509.ExtKeyUsageAny
 	switch f.SubFilter {
 	case "adbe.pkcs7.detached", "ETSI.CAdES.detached":
 		sig, err = verifyCMS(f.Contents, parts)
@@ -167,6 +146,15 @@ func verifyField(pdf []byte, f Field, roots *x509.CertPool) Signature {
 				err = errors.New("encapsulated sha-1 digest does not match the signed bytes")
 			}
 		}
+	case "ETSI.RFC3161":
+		// A document timestamp: an RFC 3161 token over the signed bytes.
+		s.DocTimestamp = true
+		usage = x509.ExtKeyUsageTimeStamping
+		var at time.Time
+		sig, at, err = verifyToken(f.Contents, parts)
+		if err == nil {
+			s.SigningTime, s.TimeSource, s.Timestamp = at, "timestamp", TimestampVerified
+		}
 	default:
 		err = fmt.Errorf("unsupported sub-filter %q", f.SubFilter)
 	}
@@ -179,21 +167,23 @@ func verifyField(pdf []byte, f Field, roots *x509.CertPool) Signature {
 	}
 	s.IssuerCN = sig.signer.Issuer.CommonName
 
-	switch {
-	case !sig.signingTime.IsZero():
-		s.SigningTime, s.TimeSource = sig.signingTime, "signing-time attribute"
-	case !f.SigningTime.IsZero():
-		s.SigningTime, s.TimeSource = f.SigningTime, "/M"
-	}
-	for _, a := range sig.unsigned {
-		if a.Type.Equal(oidAttrTimeStampToken) {
-			t, err := verifyTimestamp(a.Values.Bytes, sig.signature, roots)
-			if err != nil {
-				s.Timestamp = TimestampInvalid
-				s.Detail = "timestamp ignored: " + err.Error() + "; "
-				break
+	if !s.DocTimestamp {
+		switch {
+		case !sig.signingTime.IsZero():
+			s.SigningTime, s.TimeSource = sig.signingTime, "signing-time attribute"
+		case !f.SigningTime.IsZero():
+			s.SigningTime, s.TimeSource = f.SigningTime, "/M"
+		}
+		for _, a := range sig.unsigned {
+			if a.Type.Equal(oidAttrTimeStampToken) {
+				t, err := v.timestamp(a.Values.Bytes, sig.signature)
+				if err != nil {
+					s.Timestamp = TimestampInvalid
+					s.Detail = "timestamp ignored: " + err.Error() + "; "
+					break
+				}
+				s.Timestamp, s.SigningTime, s.TimeSource = TimestampVerified, t, "timestamp"
 			}
-			s.Timestamp, s.SigningTime, s.TimeSource = TimestampVerified, t, "timestamp"
 		}
 	}
 	at := s.SigningTime
@@ -201,14 +191,7 @@ func verifyField(pdf []byte, f Field, roots *x509.CertPool) Signature {
 		at = time.Now()
 	}
 
-	inter := x509.NewCertPool()
-	for _, c := range sig.certs {
-		inter.AddCert(c)
-	}
-	chains, err := sig.signer.Verify(x509.VerifyOptions{
-		Roots: roots, Intermediates: inter, CurrentTime: at,
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-	})
+	chains, err := v.chain(sig, at, usage)
 	if err != nil {
 		var ua x509.UnknownAuthorityError
 		var ci x509.CertificateInvalidError
@@ -223,7 +206,9 @@ func verifyField(pdf []byte, f Field, roots *x509.CertPool) Signature {
 		s.Detail += "chain: " + err.Error()
 		return s
 	}
-	if rev, why := revoked(chains, sig.crls, at, s.Timestamp == TimestampVerified); rev {
+	rev, why, how := checkRevocation(chains[0], sig.rev.with(v.rev), at, s.Timestamp == TimestampVerified)
+	s.Revocation = how
+	if rev {
 		s.Verdict = Revoked
 		s.Detail += why
 		return s
@@ -233,53 +218,40 @@ func verifyField(pdf []byte, f Field, roots *x509.CertPool) Signature {
 	return s
 }
 
-// revoked checks each certificate of the chains below the root against the
-// CRLs issued by its parent. Without a verified timestamp the signing time
-// is only claimed by the signer, so any revocation counts; with one, only a
-// revocation at or before the timestamp does.
-func revoked(chains [][]*x509.Certificate, crls []*x509.RevocationList, at time.Time, trustedTime bool) (bool, string) {
-	if len(crls) == 0 || len(chains) == 0 {
-		return false, ""
+// chain builds the signer's chain to the trust store at time at.
+func (v *verifier) chain(sig *signed, at time.Time, usage x509.ExtKeyUsage) ([][]*x509.Certificate, error) {
+	inter := x509.NewCertPool()
+	for _, c := range sig.certs {
+		inter.AddCert(c)
 	}
-	chain := chains[0]
-	for i := 0; i+1 < len(chain); i++ {
-		cert, issuer := chain[i], chain[i+1]
-		for _, crl := range crls {
-			if !bytes.Equal(crl.RawIssuer, issuer.RawSubject) || crl.CheckSignatureFrom(issuer) != nil {
-				continue
-			}
-			for _, e := range crl.RevokedCertificateEntries {
-				if e.SerialNumber.Cmp(cert.SerialNumber) != 0 {
-					continue
-				}
-				if trustedTime && e.RevocationTime.After(at) {
-					continue
-				}
-				return true, fmt.Sprintf("certificate %q revoked on %s by an embedded crl", cert.Subject.CommonName, e.RevocationTime.UTC().Format(time.RFC3339))
-			}
-		}
+	for _, c := range v.extra {
+		inter.AddCert(c)
 	}
-	return false, ""
+	return sig.signer.Verify(x509.VerifyOptions{
+		Roots: v.trust.pool(), Intermediates: inter, CurrentTime: at,
+		KeyUsages: []x509.ExtKeyUsage{usage},
+	})
 }
 
 // classifyTail looks at the bytes after signature i's range.
-func classifyTail(pdf []byte, fields []Field, i int, s *Signature) {
+func (v *verifier) classifyTail(fields []Field, i int, s *Signature) {
 	end := fields[i].End()
-	if len(bytes.TrimLeft(pdf[end:], "\x00\t\n\f\r ")) == 0 {
+	if len(bytes.TrimLeft(v.pdf[end:], "\x00\t\n\f\r ")) == 0 {
 		s.CoversWholeFile = true
 		return
 	}
-	for j, g := range fields {
-		if j != i && g.Problem == nil && g.End() > end {
-			s.LaterSignature = true
-			s.Detail += "; later revisions are covered by a later signature"
-			return
-		}
+	kinds, why := classifyChanges(v.objects(), end)
+	s.Changes = kinds
+	s.LaterSignature = slices.Contains(kinds, ChangeSignature)
+	if slices.Contains(kinds, ChangeContent) {
+		s.Verdict = max(s.Verdict, Modified)
+		s.Detail += fmt.Sprintf("; %d bytes were appended after signing and change the content: %s",
+			int64(len(v.pdf))-end, strings.Join(why, "; "))
+		return
 	}
-	// A finer classification (annotations and form filling versus content
-	// changes) needs the object model; it is a later slice.
-	s.Verdict = max(s.Verdict, Modified)
-	s.Detail += fmt.Sprintf("; %d bytes were appended after signing", int64(len(pdf))-end)
+	for _, k := range kinds {
+		s.Detail += "; " + k.Label("en")
+	}
 }
 
 type tstInfo struct {
@@ -295,39 +267,44 @@ type tstInfo struct {
 
 var oidTSTInfo = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
 
-// verifyTimestamp checks an RFC 3161 token over the signature value and
-// returns its time.
-func verifyTimestamp(token, signature []byte, roots *x509.CertPool) (time.Time, error) {
+// verifyToken checks an RFC 3161 token over the hash of parts and returns
+// its signer and time. The chain is not checked here.
+func verifyToken(token []byte, parts [][]byte) (*signed, time.Time, error) {
 	ts, err := verifyCMS(token, nil)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("timestamp token: %w", err)
+		return nil, time.Time{}, fmt.Errorf("timestamp token: %w", err)
 	}
 	sd, _ := parseCMS(token)
 	if !sd.EncapContentInfo.ContentType.Equal(oidTSTInfo) {
-		return time.Time{}, errors.New("timestamp token does not hold tst info")
+		return nil, time.Time{}, errors.New("timestamp token does not hold tst info")
 	}
 	var info tstInfo
 	if _, err := asn1.Unmarshal(ts.content, &info); err != nil {
-		return time.Time{}, fmt.Errorf("decode tst info: %w", err)
+		return nil, time.Time{}, fmt.Errorf("decode tst info: %w", err)
 	}
 	h, err := hashFor(info.MessageImprint.HashAlgorithm.Algorithm)
 	if err != nil {
-		return time.Time{}, err
+		return nil, time.Time{}, err
 	}
 	hw := h.New()
-	hw.Write(signature)
+	for _, p := range parts {
+		hw.Write(p)
+	}
 	if !bytes.Equal(hw.Sum(nil), info.MessageImprint.HashedMessage) {
-		return time.Time{}, errors.New("timestamp imprint does not match the signature")
+		return nil, time.Time{}, errors.New("timestamp imprint does not match the signed bytes")
 	}
-	inter := x509.NewCertPool()
-	for _, c := range ts.certs {
-		inter.AddCert(c)
+	return ts, info.GenTime, nil
+}
+
+// timestamp checks a signature timestamp token over the signature value,
+// chain included, and returns its time.
+func (v *verifier) timestamp(token, signature []byte) (time.Time, error) {
+	ts, at, err := verifyToken(token, [][]byte{signature})
+	if err != nil {
+		return time.Time{}, err
 	}
-	if _, err := ts.signer.Verify(x509.VerifyOptions{
-		Roots: roots, Intermediates: inter, CurrentTime: info.GenTime,
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
-	}); err != nil {
+	if _, err := v.chain(ts, at, x509.ExtKeyUsageTimeStamping); err != nil {
 		return time.Time{}, fmt.Errorf("timestamp chain: %w", err)
 	}
-	return info.GenTime, nil
+	return at, nil
 }

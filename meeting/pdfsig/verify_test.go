@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +32,7 @@ func TestVerify(t *testing.T) {
 	tests := []struct {
 		name  string
 		pdf   func() []byte
-		roots *x509.CertPool
+		roots *Trust
 		want  []Verdict
 	}{
 		{"rsa sha256", func() []byte { return signedPDF(t, rsaOpts()) }, f.rsaPool, []Verdict{Valid}},
@@ -208,26 +205,6 @@ func TestParseTextAndNesting(t *testing.T) {
 	f := fields[0]
 	if f.Reason != "Phê duyệt" || f.Name != "a (b) << c" || f.Problem == nil {
 		t.Errorf("got reason %q, name %q, problem %v, want %q, %q and a byte range problem", f.Reason, f.Name, f.Problem, "Phê duyệt", "a (b) << c")
-	}
-}
-
-func TestLoadRoots(t *testing.T) {
-	f := getFixture()
-	dir := t.TempDir()
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.rsa.root.Raw})
-	os.WriteFile(filepath.Join(dir, "rsa.pem"), pemBytes, 0o600)
-	os.WriteFile(filepath.Join(dir, "ec.cer"), f.ec.root.Raw, 0o600)
-	os.WriteFile(filepath.Join(dir, "README.txt"), []byte("not a certificate"), 0o600)
-	pool, err := LoadRoots(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := Verify(twoSignatures(t), pool)
-	if got := r.Verdict(); got != Valid {
-		t.Errorf("got %v, want %v", got, Valid)
-	}
-	if _, err := LoadRoots(t.TempDir()); err == nil {
-		t.Error("got no error for an empty directory, want one")
 	}
 }
 

@@ -1,0 +1,244 @@
+package pdfsig
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Change is what an incremental update after a signature did.
+type Change int
+
+// Kinds of later change, from harmless to not.
+const (
+	ChangeNone       Change = iota // nothing, or only cross-reference data
+	ChangeSignature                // a later signature or document timestamp
+	ChangeValidation               // validation data (DSS: certificates, CRLs, OCSP)
+	ChangeAnnotation               // annotations or form fields added or edited
+	ChangeContent                  // pages, content or document structure changed
+)
+
+var changeLabels = map[string]map[Change]string{
+	"vi": {
+		ChangeSignature:  "có chữ ký số khác được thêm sau",
+		ChangeValidation: "có dữ liệu kiểm tra chứng thư được thêm sau",
+		ChangeAnnotation: "có ghi chú hoặc trường biểu mẫu được thêm sau khi ký; nội dung không đổi",
+		ChangeContent:    "nội dung đã bị thay đổi sau khi ký",
+	},
+	"en": {
+		ChangeSignature:  "a later signature was added",
+		ChangeValidation: "validation data was added later",
+		ChangeAnnotation: "annotations or form fields were added after signing; the content is unchanged",
+		ChangeContent:    "the content was changed after signing",
+	},
+}
+
+// Label describes the change to a person, in lang ("vi" or "en").
+func (c Change) Label(lang string) string {
+	m, ok := changeLabels[lang]
+	if !ok {
+		m = changeLabels["vi"]
+	}
+	return m[c]
+}
+
+// annotSubtypes are the annotation subtypes of ISO 32000-2, 12.5.6.
+var annotSubtypes = []string{
+	"Text", "Link", "FreeText", "Line", "Square", "Circle", "Polygon", "PolyLine",
+	"Highlight", "Underline", "Squiggly", "StrikeOut", "Caret", "Stamp", "Ink",
+	"Popup", "FileAttachment", "Sound", "Movie", "Screen", "Widget",
+	"PrinterMark", "TrapNet", "Watermark", "3D", "Redact", "Projection", "RichMedia",
+}
+
+// classifyChanges tells what the objects defined at or after end changed,
+// compared with the document as it was signed (the objects before end).
+// It returns the kinds seen and, for content changes, why.
+func classifyChanges(of *objectFile, end int64) (kinds []Change, why []string) {
+	old := of.state(end)
+	all := of.state(1 << 62)
+	add := func(c Change, reason string) {
+		if !slices.Contains(kinds, c) {
+			kinds = append(kinds, c)
+		}
+		if c == ChangeContent && len(why) < 8 {
+			why = append(why, reason)
+		}
+	}
+	for _, off := range of.opaque {
+		if off >= end {
+			add(ChangeContent, "an object stream that cannot be read")
+		}
+	}
+	if before, ok := of.root(end); ok {
+		for _, t := range of.roots {
+			if t.off >= end && t.ref.num != before.num {
+				add(ChangeContent, "the document catalog was replaced")
+			}
+		}
+	}
+	for _, o := range of.objs {
+		if o.off < end {
+			continue
+		}
+		prev, existed := old[o.num]
+		c, reason := classifyObject(o, prev, existed, old, all)
+		if c != ChangeNone {
+			add(c, fmt.Sprintf("object %d: %s", o.num, reason))
+		}
+	}
+	slices.Sort(kinds)
+	return kinds, why
+}
+
+func classifyObject(o, prev pdfObject, existed bool, old, all map[int64]pdfObject) (Change, string) {
+	d, isDict := o.val.(*dict)
+	if existed && equalObj(prev.val, o.val) && (o.data == nil || string(o.data) == string(prev.data)) {
+		return ChangeNone, ""
+	}
+	if isDict {
+		switch typ := d.name("Type"); {
+		case typ == "XRef" || typ == "ObjStm":
+			return ChangeNone, ""
+		case typ == "Sig" || typ == "DocTimeStamp":
+			if existed && !isSigDict(prev.val) {
+				return ChangeContent, "an object was replaced by a signature"
+			}
+			return ChangeSignature, ""
+		case typ == "Annot" || (typ == "" && slices.Contains(annotSubtypes, d.name("Subtype")) && d.m["Rect"] != nil):
+			if existed && !isAnnot(prev.val) {
+				return ChangeContent, "an object was replaced by an annotation"
+			}
+			if d.name("FT") == "Sig" {
+				return ChangeSignature, ""
+			}
+			return ChangeAnnotation, ""
+		case typ == "Catalog" || typ == "Pages" || typ == "Page":
+			if !existed {
+				return ChangeContent, "a new " + typ + " object"
+			}
+		}
+	}
+	if !existed {
+		// A new object that no changed structure refers to cannot change
+		// what is shown; a structure that refers to it is judged itself.
+		return ChangeNone, ""
+	}
+	pd, prevDict := prev.val.(*dict)
+	switch {
+	case isDict && prevDict && pd.name("Type") == "Page" && d.name("Type") == "Page":
+		if equalObj(pd, d, "Annots") {
+			return annotsChange(pd.m["Annots"], d.m["Annots"], old, all), ""
+		}
+		return ChangeContent, "a page was changed"
+	case isDict && prevDict && pd.name("Type") == "Catalog" && d.name("Type") == "Catalog":
+		if !equalObj(pd, d, "AcroForm", "DSS", "Extensions") {
+			return ChangeContent, "the document catalog was changed"
+		}
+		if !sameAcroForm(pd.m["AcroForm"], d.m["AcroForm"]) {
+			return ChangeContent, "the form dictionary was changed"
+		}
+		if equalObj(pd.m["DSS"], d.m["DSS"]) && equalObj(pd.m["AcroForm"], d.m["AcroForm"]) {
+			return ChangeNone, ""
+		}
+		if !equalObj(pd.m["DSS"], d.m["DSS"]) {
+			return ChangeValidation, ""
+		}
+		return ChangeSignature, ""
+	case isDict && prevDict && isAcroForm(pd) && isAcroForm(d):
+		if sameAcroForm(pd, d) {
+			return ChangeSignature, ""
+		}
+		return ChangeContent, "the form dictionary was changed"
+	case isDict && prevDict && isAnnot(pd) && isAnnot(d):
+		return ChangeAnnotation, ""
+	case isDict && prevDict && isSigDict(pd) && isSigDict(d):
+		return ChangeContent, "a signature value was replaced"
+	}
+	if _, isArray := o.val.(array); isArray {
+		if referencedAs(all, o.num, "Annots") {
+			return annotsChange(prev.val, o.val, old, all), ""
+		}
+		if referencedAs(all, o.num, "Fields") {
+			return ChangeSignature, ""
+		}
+	}
+	return ChangeContent, "an object of the signed document was changed"
+}
+
+// annotsChange tells a list of annotations that only gained signature
+// fields (a later signature) from one whose annotations changed.
+func annotsChange(before, after any, old, all map[int64]pdfObject) Change {
+	b, _ := resolve(old, before)
+	a, _ := resolve(all, after)
+	ba, _ := b.(array)
+	aa, _ := a.(array)
+	had := map[int64]bool{}
+	for _, x := range ba {
+		if r, ok := x.(ref); ok {
+			had[r.num] = true
+		}
+	}
+	kept := 0
+	for _, x := range aa {
+		r, ok := x.(ref)
+		if ok && had[r.num] {
+			kept++
+			continue
+		}
+		v, _ := resolve(all, x)
+		if d, ok := v.(*dict); !ok || !isAnnot(d) || d.name("FT") != "Sig" {
+			return ChangeAnnotation
+		}
+	}
+	if kept != len(ba) {
+		return ChangeAnnotation // some were removed
+	}
+	return ChangeSignature
+}
+
+func isSigDict(v any) bool {
+	d, ok := v.(*dict)
+	return ok && (d.name("Type") == "Sig" || d.name("Type") == "DocTimeStamp")
+}
+
+func isAnnot(v any) bool {
+	d, ok := v.(*dict)
+	return ok && (d.name("Type") == "Annot" || (d.name("Type") == "" && slices.Contains(annotSubtypes, d.name("Subtype")) && d.m["Rect"] != nil))
+}
+
+func isAcroForm(d *dict) bool {
+	_, ok := d.m["Fields"]
+	return ok && d.name("Type") == ""
+}
+
+// sameAcroForm is true when two form dictionaries (inline or references)
+// differ at most in their list of fields and signature flags.
+func sameAcroForm(a, b any) bool {
+	if da, ok := a.(*dict); ok {
+		if db, ok := b.(*dict); ok {
+			return equalObj(da, db, "Fields", "SigFlags")
+		}
+	}
+	if a == nil {
+		return true // a form added later, to hold a later signature
+	}
+	return equalObj(a, b)
+}
+
+// referencedAs is true when some dictionary refers to object num under key.
+func referencedAs(all map[int64]pdfObject, num int64, key string) bool {
+	for _, o := range all {
+		d, ok := o.val.(*dict)
+		if !ok {
+			continue
+		}
+		if r, ok := d.m[key].(ref); ok && r.num == num {
+			return true
+		}
+		if af, ok := d.m["AcroForm"].(*dict); ok && key == "Fields" {
+			if r, ok := af.m["Fields"].(ref); ok && r.num == num {
+				return true
+			}
+		}
+	}
+	return false
+}
