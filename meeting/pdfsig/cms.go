@@ -87,10 +87,10 @@ type issuerAndSerial struct {
 type signed struct {
 	signer      *x509.Certificate
 	certs       []*x509.Certificate // every certificate the CMS carries
-	rev         revocationInfo // CRLs and OCSP responses carried in the CMS
-	signingTime time.Time // signed signing-time attribute, zero when absent
-	content     []byte    // encapsulated content, nil when detached
-	signature   []byte    // the signer's signature value
+	rev         revocationInfo      // CRLs and OCSP responses carried in the CMS
+	signingTime time.Time           // signed signing-time attribute, zero when absent
+	content     []byte              // encapsulated content, nil when detached
+	signature   []byte              // the signer's signature value
 	unsigned    []attribute
 }
 

@@ -13,9 +13,9 @@ import (
 	"golang.org/x/crypto/ocsp"
 )
 
-// TestPoppler compares, on the whole corpus of signed test documents, the cryptographic part of the verdicts with
-// poppler's pdfsig. Its certificate verdict is not compared: it would need
-// the test root in an NSS database.
+// TestPoppler compares, on the whole corpus of signed test documents, the
+// cryptographic part of our verdicts with poppler's pdfsig. Its certificate
+// verdict is not compared: it would need the test root in an NSS database.
 func TestPoppler(t *testing.T) {
 	bin, err := exec.LookPath("pdfsig")
 	if err != nil {
