@@ -17,6 +17,7 @@ import (
 	"dinh/meeting/demo"
 	"dinh/offline/blob"
 	"dinh/offline/store"
+	"dinh/sync/room"
 )
 
 // Config is what main hands to the interface.
@@ -73,7 +74,7 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 
 	if cfg.Demo {
 		folder := filepath.Join(hostDir, "demo-meeting")
-		m, err := demo.WriteFolder(folder)
+		m, err := demo.WriteSignedFolder(folder, filepath.Join(hostDir, "demo-ca"), room.TrustFolder(hostDir))
 		if err != nil {
 			u.Close()
 			return nil, fmt.Errorf("demo meeting: %w", err)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,6 +19,7 @@ import (
 	"dinh/meeting/demo"
 	"dinh/sync/discovery"
 	"dinh/sync/lan"
+	"dinh/sync/room"
 )
 
 // eventually polls cond on the UI goroutine until it holds.
@@ -38,13 +41,18 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 func startDemo(t *testing.T) *UI {
 	t.Helper()
+	return startDemoIn(t, t.TempDir())
+}
+
+func startDemoIn(t *testing.T, dataDir string) *UI {
+	t.Helper()
 	a := test.NewTempApp(t)
 	ifs, err := discovery.Interfaces([]string{"lo"})
 	if err != nil {
 		t.Skip(err)
 	}
 	i18n.SetLanguage("vi")
-	u, err := New(a, Config{DataDir: t.TempDir(), Ifaces: ifs, Demo: true})
+	u, err := New(a, Config{DataDir: dataDir, Ifaces: ifs, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,4 +175,100 @@ func TestTranslationsComplete(t *testing.T) {
 	if m := i18n.Missing(); len(m) > 0 {
 		t.Fatalf("messages missing a translation: %v", m)
 	}
+}
+
+// texts returns every text drawn under o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	switch v := o.(type) {
+	case *canvas.Text:
+		out = append(out, v.Text)
+	case *widget.Label:
+		out = append(out, v.Text)
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			out = append(out, texts(c)...)
+		}
+	case *widget.Card:
+		if v.Content != nil {
+			out = append(out, texts(v.Content)...)
+		}
+	case *container.Scroll:
+		out = append(out, texts(v.Content)...)
+	case *container.Split:
+		out = append(out, texts(v.Leading)...)
+		out = append(out, texts(v.Trailing)...)
+	}
+	return out
+}
+
+// badgesOf returns the texts drawn under the named document in the agenda.
+func badgesOf(d *delegateScreen, name string) string {
+	for _, card := range d.agenda.Objects {
+		c, ok := card.(*widget.Card)
+		if !ok {
+			continue
+		}
+		box := c.Content.(*fyne.Container)
+		for i, o := range box.Objects {
+			if b, ok := o.(*widget.Button); ok && b.Text == name && i+1 < len(box.Objects) {
+				return strings.Join(texts(box.Objects[i+1]), " | ")
+			}
+		}
+	}
+	return ""
+}
+
+// TestSignatureVerdicts checks the badges in the agenda and the signature
+// panel: the demo host bundles its made-up root, so the budget report's two
+// signatures are valid on the delegate; the delegate's own trust folder
+// holds a root the host lacks, so its verdict on the economic report
+// differs from the host's, and that is flagged.
+func TestSignatureVerdicts(t *testing.T) {
+	data := t.TempDir()
+	hostDir := filepath.Join(data, "host")
+	if _, err := demo.WriteSignedFolder(filepath.Join(hostDir, "demo-meeting"), filepath.Join(hostDir, "demo-ca"), room.TrustFolder(hostDir)); err != nil {
+		t.Fatal(err)
+	}
+	_, outside, err := demo.Roots(filepath.Join(hostDir, "demo-ca"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := room.TrustFolder(filepath.Join(data, "delegate"))
+	os.MkdirAll(trust, 0o755)
+	if err := os.WriteFile(filepath.Join(trust, "root.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: outside.Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := startDemoIn(t, data)
+	d := u.delegate
+	want := map[string]string{
+		"to-trinh-du-toan-2027.pdf":       "Chữ ký số hợp lệ",
+		"du-thao-nghi-quyet.pdf":          "Chữ ký số hợp lệ",
+		"chuong-trinh-ky-hop.pdf":         "Không có chữ ký số",
+		"bao-cao-kinh-te-xa-hoi-2026.pdf": "Chữ ký số hợp lệ | Khác kết quả của máy chủ trì",
+	}
+	for name, badge := range want {
+		eventually(t, name+" to show "+badge, func() bool { return badgesOf(d, name) == badge })
+	}
+
+	fyne.DoAndWait(func() { test.Tap(findButton(d.agenda, "to-trinh-du-toan-2027.pdf")) })
+	eventually(t, "the budget report to open", func() bool { return d.viewer != nil && d.openName == "to-trinh-du-toan-2027.pdf" })
+	if d.sigShown {
+		t.Error("the signature panel opened by itself for a valid document")
+	}
+	fyne.DoAndWait(func() { test.Tap(d.sigButton) })
+	var panel string
+	fyne.DoAndWait(func() { panel = strings.Join(texts(d.viewerContent), "\n") })
+	for _, s := range []string{"Tài liệu có 2 chữ ký số", "Chữ ký 1/2", "Chữ ký 2/2", "Người ký: Nguyễn Văn Minh – Ủy ban nhân dân xã Tân Trào",
+		"Người ký: Ủy ban nhân dân xã Tân Trào", "Kết quả của máy chủ trì: Hợp lệ", "Lý do: Người lập tờ trình"} {
+		if !strings.Contains(panel, s) {
+			t.Errorf("signature panel lacks %q:\n%s", s, panel)
+		}
+	}
+
+	// The document whose verdict differs opens with the panel and a warning.
+	fyne.DoAndWait(func() { test.Tap(findButton(d.agenda, "bao-cao-kinh-te-xa-hoi-2026.pdf")) })
+	eventually(t, "the panel to open by itself with the warning", func() bool {
+		return d.sigShown && strings.Contains(strings.Join(texts(d.viewerContent), "\n"), "khác với máy chủ trì")
+	})
 }

@@ -18,6 +18,7 @@ import (
 	"dinh/app/i18n"
 	"dinh/app/pdfview"
 	"dinh/meeting"
+	"dinh/meeting/pdfsig"
 	"dinh/offline/blob"
 	"dinh/offline/store"
 	"dinh/sync/lan"
@@ -47,7 +48,12 @@ type delegateScreen struct {
 	progress  lan.Progress
 	banner    string
 	openName  string
+	openDoc   meeting.Document
 	viewer    *pdfview.Viewer
+	viewerErr fyne.CanvasObject // shown instead of a viewer for a broken PDF
+	sigs      signatures
+	// sigShown is true while the signature panel is beside the viewer.
+	sigShown  bool
 	follow    context.CancelFunc
 	following chan struct{}
 	// In the demo the delegate joins the in-process host by itself and
@@ -70,10 +76,16 @@ type delegateScreen struct {
 	split         *container.Split
 	docTitle      *widget.Label
 	viewerContent *fyne.Container
+	sigButton     *widget.Button
 }
 
 func newDelegateScreen(u *UI, st *store.Store, bl *blob.Store) *delegateScreen {
 	d := &delegateScreen{u: u, st: st, blobs: bl, dir: room.NewDirectory(u.cfg.Ifaces)}
+	local, err := room.LoadLocalTrust(st.Dir())
+	if err != nil {
+		u.cfg.Log.Error("trust folder", "err", err)
+	}
+	d.sigs.local = local
 	d.buildUI()
 	return d
 }
@@ -157,6 +169,11 @@ func (d *delegateScreen) buildUI() {
 	d.agenda = container.NewVBox()
 	d.docTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.viewerContent = container.NewStack()
+	d.sigButton = widget.NewButtonWithIcon(i18n.T("sig.button"), theme.DocumentIcon(), func() {
+		d.sigShown = !d.sigShown
+		d.showDocument()
+	})
+	d.sigButton.Hide()
 }
 
 func (d *delegateScreen) rebuild() {
@@ -164,7 +181,7 @@ func (d *delegateScreen) rebuild() {
 	d.refreshRows()
 	d.refreshMeeting()
 	if d.viewer != nil {
-		d.viewerContent.Objects = []fyne.CanvasObject{d.viewer}
+		d.showDocument()
 	}
 }
 
@@ -179,7 +196,7 @@ func (d *delegateScreen) content() fyne.CanvasObject {
 	leftSplit := container.NewVSplit(meetings, agenda)
 	leftSplit.SetOffset(0.3)
 	closeDoc := widget.NewButtonWithIcon(i18n.T("viewer.close"), theme.CancelIcon(), d.closeDocument)
-	d.right = container.NewBorder(container.NewBorder(nil, nil, nil, closeDoc, d.docTitle), nil, nil, nil, d.viewerContent)
+	d.right = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(d.sigButton, closeDoc), d.docTitle), nil, nil, nil, d.viewerContent)
 	d.split = container.NewHSplit(leftSplit, d.right)
 	d.split.SetOffset(0.34)
 	d.refreshMeeting()
@@ -194,6 +211,7 @@ func (d *delegateScreen) showPlaceholder() {
 	// No wrapping: a wrapping label in a centring container has no width.
 	msg := widget.NewLabelWithStyle(i18n.T("viewer.pick"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	d.docTitle.SetText("")
+	d.sigButton.Hide()
 	d.viewerContent.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
 	d.viewerContent.Refresh()
 }
@@ -506,6 +524,10 @@ func (d *delegateScreen) refreshAgenda() {
 				btn.Importance = widget.HighImportance
 			}
 			box.Add(btn)
+			if ready {
+				c := d.check(doc, d.checked)
+				box.Add(container.New(layout.NewCustomPaddedLayout(0, 4, 12, 0), container.NewHBox(verdictBadges(c))))
+			}
 		}
 		d.agenda.Add(widget.NewCard("", "", box))
 	}
@@ -534,20 +556,64 @@ func (d *delegateScreen) openDocument(doc meeting.Document) {
 		d.viewer.Close()
 		d.viewer = nil
 	}
-	d.openName = doc.Name
+	d.openName, d.openDoc = doc.Name, doc
 	d.docTitle.SetText(doc.Name)
 	v, err := pdfview.Open(d.blobs.Path(doc.SHA256))
+	d.viewerErr = nil
 	if err != nil {
-		d.viewerContent.Objects = []fyne.CanvasObject{pdfview.NewErrorView(err)}
+		d.viewerErr = pdfview.NewErrorView(err)
 	} else {
 		d.viewer = v
-		d.viewerContent.Objects = []fyne.CanvasObject{v}
 	}
-	d.viewerContent.Refresh()
+	c := d.check(doc, d.checked)
+	d.sigShown = c.done && needsAttention(c)
+	d.showDocument()
 	if d.viewer != nil {
 		d.u.win.Canvas().Focus(d.viewer)
 	}
 	d.refreshAgenda()
+}
+
+// needsAttention is true when the delegate should see the signature panel
+// without asking: a bad verdict, or one that differs from the host's.
+func needsAttention(c *sigCheck) bool {
+	return c.mismatch() || c.verdict() > pdfsig.UntrustedRoot
+}
+
+// checked runs when a document's signatures have been verified.
+func (d *delegateScreen) checked() {
+	d.refreshAgenda()
+	if d.openName == "" {
+		return
+	}
+	if c := d.sigs.checks[d.openDoc.SHA256]; c != nil && c.done && needsAttention(c) {
+		d.sigShown = true
+	}
+	d.showDocument()
+}
+
+// showDocument lays out the open document and, when shown, its signature
+// panel.
+func (d *delegateScreen) showDocument() {
+	if d.openName == "" {
+		return
+	}
+	var main fyne.CanvasObject = d.viewer
+	if d.viewer == nil {
+		main = d.viewerErr
+	}
+	if main == nil {
+		return
+	}
+	d.sigButton.Show()
+	if d.sigShown {
+		panel := signaturePanel(d.check(d.openDoc, d.checked))
+		split := container.NewHSplit(main, panel)
+		split.SetOffset(0.62)
+		main = split
+	}
+	d.viewerContent.Objects = []fyne.CanvasObject{main}
+	d.viewerContent.Refresh()
 }
 
 func (d *delegateScreen) closeDocument() {
@@ -555,7 +621,7 @@ func (d *delegateScreen) closeDocument() {
 		d.viewer.Close()
 		d.viewer = nil
 	}
-	d.openName = ""
+	d.openName, d.openDoc, d.viewerErr, d.sigShown = "", meeting.Document{}, nil, false
 	d.showPlaceholder()
 	d.refreshAgenda()
 }

@@ -267,7 +267,7 @@ func (h *hostScreen) pickFolder() {
 
 func (h *hostScreen) loadDemo() {
 	dir := filepath.Join(h.st.Dir(), "demo-meeting")
-	m, err := demo.WriteFolder(dir)
+	m, err := demo.WriteSignedFolder(dir, filepath.Join(h.st.Dir(), "demo-ca"), room.TrustFolder(h.st.Dir()))
 	if err != nil {
 		dialog.ShowError(err, h.u.win)
 		return
@@ -291,7 +291,7 @@ func (h *hostScreen) publish() {
 		h.m.ID = meeting.NewID(h.m.Title, h.m.Start)
 	}
 	if h.host == nil {
-		host, err := room.StartHost(h.u.ctx, room.HostConfig{Store: h.st, Blobs: h.blobs, Ifaces: h.u.cfg.Ifaces, Log: h.u.cfg.Log})
+		host, err := room.StartHost(h.u.ctx, room.HostConfig{Store: h.st, Blobs: h.blobs, Ifaces: h.u.cfg.Ifaces, Log: h.u.cfg.Log, TrustDir: room.TrustFolder(h.st.Dir())})
 		if err != nil {
 			h.fail(err)
 			return

@@ -31,15 +31,27 @@ type Document struct {
 	Name   string `json:"name"`
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
+	// Verdict is the host's own verdict on the document's digital
+	// signatures (a pdfsig verdict code such as "valid" or "unsigned").
+	// Every delegate verifies for itself; a different verdict is flagged.
+	Verdict string `json:"verdict,omitempty"`
+}
+
+// TrustFile is a root certificate or a CRL that the host bundles with the
+// meeting, so that delegates can verify signatures with no internet.
+type TrustFile struct {
+	Name string `json:"name"`
+	Data []byte `json:"data"`
 }
 
 // Manifest describes one published revision of a meeting.
 type Manifest struct {
-	Format    int        `json:"format"`
-	Version   int64      `json:"version"`
-	Published time.Time  `json:"published"`
-	Meeting   Meeting    `json:"meeting"`
-	Documents []Document `json:"documents"`
+	Format    int         `json:"format"`
+	Version   int64       `json:"version"`
+	Published time.Time   `json:"published"`
+	Meeting   Meeting     `json:"meeting"`
+	Documents []Document  `json:"documents"`
+	Trust     []TrustFile `json:"trust,omitempty"`
 }
 
 // Package is the signed envelope that travels and is cached: the manifest's
@@ -153,6 +165,14 @@ func SameContent(a, b *Manifest) bool {
 			return false
 		}
 	}
+	if len(a.Trust) != len(b.Trust) {
+		return false
+	}
+	for i := range a.Trust {
+		if a.Trust[i].Name != b.Trust[i].Name || !bytes.Equal(a.Trust[i].Data, b.Trust[i].Data) {
+			return false
+		}
+	}
 	return true
 }
 
@@ -199,6 +219,9 @@ func (man *Manifest) Validate() error {
 		if b, err := hex.DecodeString(d.SHA256); err != nil || len(b) != sha256.Size || strings.ToLower(d.SHA256) != d.SHA256 {
 			return invalid("document %q has a malformed hash", d.Name)
 		}
+		if len(d.Verdict) > 32 {
+			return invalid("document %q has a malformed verdict", d.Name)
+		}
 		if d.Size < 0 || d.Size > MaxDocSize {
 			return invalid("document %q has an absurd size of %d bytes", d.Name, d.Size)
 		}
@@ -206,6 +229,19 @@ func (man *Manifest) Validate() error {
 	}
 	if total > MaxTotalSize {
 		return invalid("documents total %d bytes, at most %d allowed", total, int64(MaxTotalSize))
+	}
+	if len(man.Trust) > MaxTrustFiles {
+		return invalid("%d trust files, at most %d allowed", len(man.Trust), MaxTrustFiles)
+	}
+	var trust int
+	for _, t := range man.Trust {
+		if err := ValidFileName(t.Name); err != nil {
+			return err
+		}
+		trust += len(t.Data)
+	}
+	if trust > MaxTrustSize {
+		return invalid("trust files total %d bytes, at most %d allowed", trust, MaxTrustSize)
 	}
 	for _, name := range man.Meeting.DocumentNames() {
 		if !listed[name] {

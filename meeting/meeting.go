@@ -19,6 +19,8 @@ const (
 	MaxTextLen      = 2000     // runes in one text field
 	MaxNameLen      = 200      // bytes in a document file name
 	MaxJSONSize     = 8 << 20  // bytes of meeting.json or a manifest
+	MaxTrustFiles   = 64       // root certificates and CRLs bundled with a meeting
+	MaxTrustSize    = 2 << 20  // bytes of all bundled trust files
 	MaxMinutes      = 24 * 60  // planned minutes of one item
 	MaxDocsPerItem  = 200      // documents attached to one item
 	maxIDLen        = 100      // bytes in a meeting ID
@@ -61,6 +63,18 @@ func invalid(format string, args ...any) error {
 // base name ending in .pdf, with no separators, no "..", no control
 // characters and no leading dot.
 func ValidName(name string) error {
+	if err := ValidFileName(name); err != nil {
+		return err
+	}
+	if !strings.EqualFold(filepath.Ext(name), ".pdf") {
+		return invalid("document name %q is not a .pdf file", name)
+	}
+	return nil
+}
+
+// ValidFileName checks that name is a plain, safe file name (of a document
+// or of a bundled trust file): no path, no "..", no control character.
+func ValidFileName(name string) error {
 	switch {
 	case name == "":
 		return invalid("empty document name")
@@ -76,8 +90,6 @@ func ValidName(name string) error {
 		return invalid("document name %q starts with a dot", name)
 	case filepath.Base(name) != name:
 		return invalid("document name %q is not a plain file name", name)
-	case !strings.EqualFold(filepath.Ext(name), ".pdf"):
-		return invalid("document name %q is not a .pdf file", name)
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {

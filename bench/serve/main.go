@@ -64,7 +64,7 @@ func main() {
 	check(err)
 	key, err := st.HostKey()
 	check(err)
-	raw, man, err := lan.PublishFolder(st, bl, key, m, folder, time.Now())
+	raw, man, err := lan.PublishFolder(st, bl, key, m, folder, lan.PublishOptions{}, time.Now())
 	check(err)
 	h := lan.NewHost(key, bl, nil)
 	check(h.Publish(raw))

@@ -14,6 +14,7 @@ import (
 
 	"dinh/meeting"
 	"dinh/meeting/demo"
+	"dinh/meeting/pdfsig"
 	"dinh/sync/discovery"
 	"dinh/sync/room"
 )
@@ -26,6 +27,7 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	addr := fs.String("addr", "", "listen address HOST:PORT (default: a free port)")
 	data := fs.String("data", defaultData("host"), "data folder (host key, published packages)")
 	watch := fs.Duration("watch", 2*time.Second, "how often to look for edits in the meeting folder (0 disables)")
+	trust := fs.String("trust", "", "folder of root certificates and CRLs to verify documents with and bundle with the meeting (default: DATA/trust)")
 	var ifn ifaceFlag
 	fs.Var(&ifn, "iface", "network interface for mDNS (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -39,10 +41,13 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer st.Close()
+	if *trust == "" {
+		*trust = room.TrustFolder(*data)
+	}
 	if *useDemo {
 		*dir = filepath.Join(*data, "demo-meeting")
 		fmt.Fprintf(stdout, "Writing the demo meeting to %s\n", *dir)
-		if _, err := demo.WriteFolder(*dir); err != nil {
+		if _, err := demo.WriteSignedFolder(*dir, filepath.Join(*data, "demo-ca"), *trust); err != nil {
 			return err
 		}
 	}
@@ -52,7 +57,7 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	h, err := room.StartHost(ctx, room.HostConfig{Store: st, Blobs: blobs, Ifaces: ifaces, Addr: *addr, Log: log})
+	h, err := room.StartHost(ctx, room.HostConfig{Store: st, Blobs: blobs, Ifaces: ifaces, Addr: *addr, Log: log, TrustDir: *trust})
 	if err != nil {
 		return err
 	}
@@ -74,6 +79,14 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			man.Meeting.Title, man.Version, len(man.Meeting.Agenda), len(man.Documents), humanBytes(man.TotalSize()))
 		if before != nil {
 			fmt.Fprintf(stdout, "  Changes: %s\n", describe(meeting.Diff(before, man)))
+		}
+		if len(man.Trust) > 0 {
+			fmt.Fprintf(stdout, "  Trust bundle: %d files from %s\n", len(man.Trust), *trust)
+		}
+		for _, d := range man.Documents {
+			if v, ok := pdfsig.ParseCode(d.Verdict); ok && v != pdfsig.Valid && v != pdfsig.Unsigned {
+				fmt.Fprintf(stdout, "  Warning: %s: %s\n", d.Name, v.Label("en"))
+			}
 		}
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dinh/meeting"
+	"dinh/meeting/pdfsig"
 	"dinh/offline/blob"
 	"dinh/sync/lan"
 	"dinh/sync/room"
@@ -21,10 +22,19 @@ import (
 
 // Agenda is what join writes as agenda.json.
 type Agenda struct {
-	Host     string             `json:"host_fingerprint"`
-	Version  int64              `json:"version"`
-	Meeting  meeting.Meeting    `json:"meeting"`
-	Document []meeting.Document `json:"documents"`
+	Host     string          `json:"host_fingerprint"`
+	Version  int64           `json:"version"`
+	Meeting  meeting.Meeting `json:"meeting"`
+	Document []document      `json:"documents"`
+}
+
+// document is a listed document with this device's own verdict on its
+// signatures beside the host's.
+type document struct {
+	meeting.Document
+	HostVerdict string `json:"host_verdict,omitempty"`
+	Verdict     string `json:"device_verdict"`
+	Mismatch    bool   `json:"verdict_differs,omitempty"`
 }
 
 func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,6 +55,10 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError{errors.New("--out DIR is required")}
 	}
 	ifaces, st, blobs, err := openDevice(ifn, *data)
+	local, trustErr := room.LoadLocalTrust(*data)
+	if trustErr != nil {
+		fmt.Fprintf(stderr, "dinhd join: trust folder: %v\n", trustErr)
+	}
 	if err != nil {
 		return err
 	}
@@ -113,7 +127,7 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		},
 		OnUpdate: func(man *meeting.Manifest, c meeting.Changes) {
-			if err := export(*out, man, found.Fingerprint, blobs); err != nil {
+			if err := export(*out, man, found.Fingerprint, blobs, local, stdout); err != nil {
 				setFinal(err)
 				stopFollow()
 				return
@@ -146,7 +160,7 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			// Export the cached copy when it was already up to date.
 			if raw, ok, _ := st.Package(found.ID); ok {
 				if man, _, err := meeting.Open(raw, nil); err == nil {
-					if err := export(*out, man, found.Fingerprint, blobs); err != nil {
+					if err := export(*out, man, found.Fingerprint, blobs, local, stdout); err != nil {
 						setFinal(err)
 					}
 				}
@@ -233,11 +247,15 @@ func eta(d time.Duration) string {
 	return fmt.Sprintf(", about %s left", d.Round(time.Second))
 }
 
-// export writes the agenda and the verified PDFs into out.
-func export(out string, man *meeting.Manifest, fp string, blobs *blob.Store) error {
+// export writes the agenda and the verified PDFs into out. Each document's
+// signatures are verified with the device's trust folder plus the meeting's
+// bundle; a verdict that differs from the host's is reported on warn.
+func export(out string, man *meeting.Manifest, fp string, blobs *blob.Store, local *pdfsig.Trust, warn io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("output folder: %w", err)
 	}
+	trust := room.DocumentTrust(local, man)
+	a := Agenda{Host: fp, Version: man.Version, Meeting: man.Meeting}
 	for _, d := range man.Documents {
 		if err := meeting.ValidName(d.Name); err != nil {
 			return err
@@ -249,8 +267,19 @@ func export(out string, man *meeting.Manifest, fp string, blobs *blob.Store) err
 		if err := meeting.WriteFileAtomic(filepath.Join(out, d.Name), b); err != nil {
 			return err
 		}
+		r, err := pdfsig.Verify(b, trust)
+		v := r.Verdict()
+		if err != nil {
+			v = pdfsig.Invalid
+		}
+		doc := document{Document: d, HostVerdict: d.Verdict, Verdict: v.Code()}
+		doc.Document.Verdict = ""
+		doc.Mismatch = d.Verdict != "" && d.Verdict != doc.Verdict
+		if doc.Mismatch {
+			fmt.Fprintf(warn, "Warning: %s: this device finds %q, the host recorded %q.\n", d.Name, doc.Verdict, d.Verdict)
+		}
+		a.Document = append(a.Document, doc)
 	}
-	a := Agenda{Host: fp, Version: man.Version, Meeting: man.Meeting, Document: man.Documents}
 	b, err := json.MarshalIndent(a, "", "  ")
 	if err != nil {
 		return err

@@ -60,8 +60,27 @@ func Meeting() *meeting.Meeting {
 }
 
 // WriteFolder writes the demo meeting folder into dir and returns the
-// meeting. Existing files are rewritten only if their content differs.
+// meeting. Existing files are rewritten only if their content differs. No
+// document is signed.
 func WriteFolder(dir string) (*meeting.Meeting, error) {
+	return writeFolder(dir, nil)
+}
+
+// WriteSignedFolder is WriteFolder with three documents digitally signed by
+// the demo's made-up CA, kept in caDir; the demo root goes into trustDir
+// (the demo host's trust folder, which it bundles with the meeting).
+func WriteSignedFolder(dir, caDir, trustDir string) (*meeting.Meeting, error) {
+	a, err := loadAuthority(caDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeRoot(a, trustDir); err != nil {
+		return nil, err
+	}
+	return writeFolder(dir, a)
+}
+
+func writeFolder(dir string, a authority) (*meeting.Meeting, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("demo folder: %w", err)
 	}
@@ -73,10 +92,17 @@ func WriteFolder(dir string) (*meeting.Meeting, error) {
 			return nil, fmt.Errorf("demo document %s: %w", d.name, err)
 		}
 		path := filepath.Join(dir, d.name)
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, buf.Bytes()) {
+		old, _ := os.ReadFile(path)
+		out := buf.Bytes()
+		if a != nil {
+			if out, err = sign(a, d.name, out, old); err != nil {
+				return nil, err
+			}
+		}
+		if bytes.Equal(old, out) {
 			continue
 		}
-		if err := meeting.WriteFileAtomic(path, buf.Bytes()); err != nil {
+		if err := meeting.WriteFileAtomic(path, out); err != nil {
 			return nil, err
 		}
 	}

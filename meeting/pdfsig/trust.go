@@ -131,3 +131,15 @@ func parseCRLFile(b []byte) []*x509.RevocationList {
 		}
 	}
 }
+
+// Clone returns a copy of t that can be added to without changing t.
+func (t *Trust) Clone() *Trust {
+	c := NewTrust()
+	if t == nil {
+		return c
+	}
+	c.roots = t.roots.Clone()
+	c.nroots = t.nroots
+	c.crls = append(c.crls, t.crls...)
+	return c
+}

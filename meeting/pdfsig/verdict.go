@@ -50,3 +50,26 @@ func (v Verdict) Label(lang string) string {
 
 // String returns the English label, for logs.
 func (v Verdict) String() string { return v.Label("en") }
+
+var codes = map[Verdict]string{
+	Unsigned: "unsigned", Valid: "valid", UntrustedRoot: "untrusted-root", Expired: "expired",
+	Revoked: "revoked", Modified: "modified", Invalid: "invalid",
+}
+
+// Code is the verdict's stable name, as recorded in a meeting manifest.
+func (v Verdict) Code() string {
+	if c, ok := codes[v]; ok {
+		return c
+	}
+	return codes[Invalid]
+}
+
+// ParseCode returns the verdict with that code.
+func ParseCode(code string) (Verdict, bool) {
+	for v, c := range codes {
+		if c == code {
+			return v, true
+		}
+	}
+	return Invalid, false
+}

@@ -7,7 +7,9 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -307,4 +309,18 @@ func (v *verifier) timestamp(token, signature []byte) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("timestamp chain: %w", err)
 	}
 	return at, nil
+}
+
+// VerifyFile reads and verifies the PDF at path.
+func VerifyFile(path string, t *Trust) (Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Report{}, fmt.Errorf("verify: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return Report{}, fmt.Errorf("verify: read %s: %w", path, err)
+	}
+	return Verify(b, t)
 }

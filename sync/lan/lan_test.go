@@ -144,7 +144,7 @@ func startHost(t testing.TB, sizes ...int) *hostFixture {
 
 func (f *hostFixture) publish(t testing.TB) *meeting.Manifest {
 	t.Helper()
-	raw, man, err := PublishFolder(f.st, f.blobs, f.key, f.m, f.dir, time.Now())
+	raw, man, err := PublishFolder(f.st, f.blobs, f.key, f.m, f.dir, PublishOptions{}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,20 @@ type PublishStore interface {
 	SetPublished(meetingID string, raw []byte) error
 }
 
+// PublishOptions adds to what a revision carries.
+type PublishOptions struct {
+	// Trust is bundled with the meeting: root certificates and CRLs.
+	Trust []meeting.TrustFile
+	// Verdict returns the host's verdict code on the signatures of the
+	// document stored at path; nil records none.
+	Verdict func(path string) string
+}
+
 // PublishFolder snapshots the meeting's documents from dir into blobs,
 // builds and signs the next revision and records it. The revision number
 // grows only when something changed, so republishing an unchanged folder
 // sends delegates nothing.
-func PublishFolder(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, dir string, now time.Time) ([]byte, *meeting.Manifest, error) {
+func PublishFolder(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, dir string, opts PublishOptions, now time.Time) ([]byte, *meeting.Manifest, error) {
 	if err := m.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -32,12 +41,12 @@ func PublishFolder(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m
 		}
 		docs[name] = meeting.Document{Name: name, SHA256: sum, Size: size}
 	}
-	return publish(st, key, m, docs, now)
+	return publish(st, blobs, key, m, docs, opts, now)
 }
 
 // PublishFiles is PublishFolder for documents picked one by one in the host
 // screen: paths maps each document name to the file it comes from.
-func PublishFiles(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, paths map[string]string, now time.Time) ([]byte, *meeting.Manifest, error) {
+func PublishFiles(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, paths map[string]string, opts PublishOptions, now time.Time) ([]byte, *meeting.Manifest, error) {
 	if err := m.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -53,10 +62,16 @@ func PublishFiles(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m 
 		}
 		docs[name] = meeting.Document{Name: name, SHA256: sum, Size: size}
 	}
-	return publish(st, key, m, docs, now)
+	return publish(st, blobs, key, m, docs, opts, now)
 }
 
-func publish(st PublishStore, key ed25519.PrivateKey, m *meeting.Meeting, docs map[string]meeting.Document, now time.Time) ([]byte, *meeting.Manifest, error) {
+func publish(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, docs map[string]meeting.Document, opts PublishOptions, now time.Time) ([]byte, *meeting.Manifest, error) {
+	if opts.Verdict != nil {
+		for name, d := range docs {
+			d.Verdict = opts.Verdict(blobs.Path(d.SHA256))
+			docs[name] = d
+		}
+	}
 	version := int64(1)
 	var prev *meeting.Manifest
 	if raw, ok, err := st.Published(m.ID); err != nil {
@@ -70,6 +85,10 @@ func publish(st PublishStore, key ed25519.PrivateKey, m *meeting.Meeting, docs m
 	}
 	man, err := meeting.Assemble(m, docs, version, now)
 	if err != nil {
+		return nil, nil, err
+	}
+	man.Trust = opts.Trust
+	if err := man.Validate(); err != nil {
 		return nil, nil, err
 	}
 	if prev != nil && meeting.SameContent(prev, man) {

@@ -25,6 +25,9 @@ type HostConfig struct {
 	Ifaces []net.Interface // interfaces mDNS announces on
 	Addr   string          // listen address; empty picks a free port
 	Log    *slog.Logger
+	// TrustDir holds the root certificates and CRLs the host verifies
+	// documents with and bundles with each meeting; see TrustFolder.
+	TrustDir string
 }
 
 // Host serves and announces one meeting at a time.
@@ -38,6 +41,8 @@ type Host struct {
 	mu  sync.Mutex
 	adv *discovery.Advertiser
 	ctx context.Context
+
+	verdicts verdicts
 }
 
 // StartHost listens and starts serving; nothing is announced until the
@@ -92,7 +97,11 @@ func (h *Host) Manifest() *meeting.Manifest { return h.lan.Manifest() }
 
 // PublishFolder publishes a meeting folder (meeting.json and its PDFs).
 func (h *Host) PublishFolder(m *meeting.Meeting, dir string) (*meeting.Manifest, error) {
-	raw, man, err := lan.PublishFolder(h.cfg.Store, h.cfg.Blobs, h.key, m, dir, time.Now())
+	opts, err := h.publishOptions()
+	if err != nil {
+		return nil, err
+	}
+	raw, man, err := lan.PublishFolder(h.cfg.Store, h.cfg.Blobs, h.key, m, dir, opts, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +110,27 @@ func (h *Host) PublishFolder(m *meeting.Meeting, dir string) (*meeting.Manifest,
 
 // PublishFiles publishes a meeting whose documents were picked one by one.
 func (h *Host) PublishFiles(m *meeting.Meeting, paths map[string]string) (*meeting.Manifest, error) {
-	raw, man, err := lan.PublishFiles(h.cfg.Store, h.cfg.Blobs, h.key, m, paths, time.Now())
+	opts, err := h.publishOptions()
+	if err != nil {
+		return nil, err
+	}
+	raw, man, err := lan.PublishFiles(h.cfg.Store, h.cfg.Blobs, h.key, m, paths, opts, time.Now())
 	if err != nil {
 		return nil, err
 	}
 	return man, h.serve(raw, man)
+}
+
+// publishOptions bundles the trust folder and verifies each document.
+func (h *Host) publishOptions() (lan.PublishOptions, error) {
+	bundle, skipped, err := LoadBundle(h.cfg.TrustDir)
+	if err != nil {
+		return lan.PublishOptions{}, err
+	}
+	if len(skipped) > 0 {
+		h.cfg.Log.Warn("trust files left out of the bundle", "files", skipped, "limit_bytes", meeting.MaxTrustSize)
+	}
+	return lan.PublishOptions{Trust: bundle, Verdict: h.verdicts.verdictFunc(bundle)}, nil
 }
 
 func (h *Host) serve(raw []byte, man *meeting.Manifest) error {
