@@ -27,7 +27,7 @@ test: deps-test
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./meeting/pdfsig/
 
 bench: deps-bench
-	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./sync/discovery/
+	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/
 	go run ./bench/render -out bench/render.md
 	go run ./bench/serve -out bench/serve.md
 

@@ -330,3 +330,36 @@ func TestNewID(t *testing.T) {
 		}
 	}
 }
+
+func TestManifestTrustLimits(t *testing.T) {
+	base := func() *Manifest {
+		man, err := Assemble(&Meeting{ID: "hop-1", Title: "Họp", Agenda: []Item{{Title: "Mục 1"}}}, nil, 1, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return man
+	}
+	tests := []struct {
+		name  string
+		trust []TrustFile
+		ok    bool
+	}{
+		{"none", nil, true},
+		{"a root", []TrustFile{{"root.pem", []byte("x")}}, true},
+		{"path in name", []TrustFile{{"../root.pem", []byte("x")}}, false},
+		{"too large", []TrustFile{{"crl.der", make([]byte, MaxTrustSize+1)}}, false},
+		{"too many", make([]TrustFile, MaxTrustFiles+1), false},
+	}
+	for _, tt := range tests {
+		man := base()
+		man.Trust = tt.trust
+		for i := range man.Trust {
+			if man.Trust[i].Name == "" {
+				man.Trust[i].Name = fmt.Sprintf("r%d.pem", i)
+			}
+		}
+		if err := man.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%s: got %v, want ok=%v", tt.name, err, tt.ok)
+		}
+	}
+}

@@ -211,6 +211,8 @@ func TestParseTextAndNesting(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(signedPDF(f, rsaOpts()))
 	f.Add(twoSignatures(f))
+	f.Add(docTimestamped(f))
+	f.Add(revise(f, rsaOpts(), objStm(10, pageWithAnnots("4 0 R 9 0 R"), annotation(9))))
 	f.Add([]byte("<< /ByteRange [0 1 2 3] /Contents <00> >>"))
 	f.Add([]byte("<</ByteRange"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -224,6 +226,10 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		Verify(b, nil)
+		// The object reader and the change classifier see every byte.
+		of := scanObjects(b)
+		classifyChanges(of, int64(len(b)/2))
+		dssData(of)
 	})
 }
 
