@@ -7,7 +7,7 @@ import "embed"
 
 // FS holds every embedded asset, addressed by its path below assets/.
 //
-//go:embed i18n fonts
+//go:embed i18n fonts catalog
 var FS embed.FS
 
 // FontRegular returns the regular NotoSans face (SIL Open Font Licence), which
@@ -16,6 +16,10 @@ func FontRegular() []byte { return mustRead("fonts/NotoSans-Regular.ttf") }
 
 // FontBold returns the bold NotoSans face.
 func FontBold() []byte { return mustRead("fonts/NotoSans-Bold.ttf") }
+
+// SampleCatalog returns the sample catalogue of administrative procedures
+// (format "dinh-catalog"), read by package dinh/offline/catalog.
+func SampleCatalog() []byte { return mustRead("catalog/sample.json") }
 
 func mustRead(name string) []byte {
 	b, err := FS.ReadFile(name)
