@@ -125,6 +125,12 @@ func verdictBadges(c *sigCheck) fyne.CanvasObject {
 
 // signaturePanel describes every signature of the open document.
 func signaturePanel(c *sigCheck) fyne.CanvasObject {
+	scroll := container.NewVScroll(signatureList(c))
+	scroll.SetMinSize(fyne.NewSize(270, 100))
+	return scroll
+}
+
+func signatureList(c *sigCheck) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(i18n.T("sig.panel.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	box := container.NewVBox(title)
 	wrap := func(s string) *widget.Label {
@@ -135,11 +141,11 @@ func signaturePanel(c *sigCheck) fyne.CanvasObject {
 	switch {
 	case !c.done:
 		box.Add(wrap(i18n.T("sig.badge.checking")))
-		return container.NewVScroll(box)
+		return box
 	case c.err != nil:
 		box.Add(badge(pdfsig.Invalid.Label(i18n.Language()), colorBad))
 		box.Add(wrap(i18n.T("sig.panel.error", c.err)))
-		return container.NewVScroll(box)
+		return box
 	}
 	v := c.verdict()
 	box.Add(container.NewHBox(badge(v.Label(i18n.Language()), verdictColor(v))))
@@ -205,7 +211,7 @@ func signaturePanel(c *sigCheck) fyne.CanvasObject {
 			box.Add(widget.NewAccordion(widget.NewAccordionItem(i18n.T("sig.panel.detail"), detail)))
 		}
 	}
-	return container.NewVScroll(box)
+	return box
 }
 
 func revocationKey(r pdfsig.Revocation) string {
