@@ -25,6 +25,7 @@ test: deps-test
 	go test -run='^$$' -fuzz='^FuzzParseJSON$$' -fuzztime=$(FUZZTIME) ./meeting/
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=$(FUZZTIME) ./meeting/
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./meeting/pdfsig/
+	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=20000x -fuzzminimizetime=0 ./offline/seal/
 
 bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/

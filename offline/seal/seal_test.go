@@ -1,0 +1,665 @@
+package seal
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"dinh/offline/internal/stream"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+const marker = "CCCD-079203001234-TRAN-THI-MARKER"
+
+// noise is incompressible bytes that do not depend on crypto/rand, so
+// failures can be replayed.
+func noise(seed uint64, n int) []byte {
+	b := make([]byte, n)
+	r := rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)})
+	r.Read(b)
+	return b
+}
+
+func bytesPart(name string, b []byte) Part {
+	return Part{Name: name, Size: int64(len(b)), Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(b)), nil
+	}}
+}
+
+type fixture struct {
+	centralPub  CentralPublicKey
+	centralPriv CentralPrivateKey
+	devPub      ed25519.PublicKey
+	dev         ed25519.PrivateKey
+	header      Header
+	contents    map[string][]byte
+	parts       []Part
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	f := &fixture{contents: map[string][]byte{}}
+	var err error
+	if f.centralPub, f.centralPriv, err = GenerateCentralKey(); err != nil {
+		t.Fatal(err)
+	}
+	if f.devPub, f.dev, err = ed25519.GenerateKey(nil); err != nil {
+		t.Fatal(err)
+	}
+	f.header = Header{
+		DossierID: "HS-2025-000123",
+		Created:   time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC),
+		Summary:   map[string]string{"procedure": "1.001234", "commune": "26734"},
+	}
+	scan := noise(1, 5<<20)
+	copy(scan[1000:], marker)
+	f.add("dossier.json", []byte(`{"name":"Trần Thị B","id":"`+marker+`"}`))
+	f.add("attachments/01.jpg", scan)
+	f.add("attachments/empty.txt", nil)
+	f.add("attachments/02.pdf", bytes.Repeat([]byte(marker), 3000)) // crosses chunks
+	return f
+}
+
+func (f *fixture) add(name string, b []byte) {
+	f.contents[name] = b
+	f.parts = append(f.parts, bytesPart(name, b))
+}
+
+func (f *fixture) seal(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Seal(&buf, f.header, f.parts, f.centralPub, f.dev, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func open(b []byte, k CentralPrivateKey) (*Opened, error) {
+	return Open(bytes.NewReader(b), int64(len(b)), k)
+}
+
+func TestRoundTrip(t *testing.T) {
+	f := newFixture(t)
+	var buf bytes.Buffer
+	var calls, last, lastTotal int64
+	progress := func(done, total int64) {
+		calls++
+		if done < last {
+			t.Errorf("progress went back from %d to %d", last, done)
+		}
+		last, lastTotal = done, total
+	}
+	if err := Seal(&buf, f.header, f.parts, f.centralPub, f.dev, progress); err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	for _, p := range f.parts {
+		total += p.Size
+	}
+	if calls < 2 || last != total || lastTotal != total {
+		t.Errorf("progress: got %d calls ending at %d/%d, want several ending at %d/%d", calls, last, lastTotal, total, total)
+	}
+	sealed := buf.Bytes()
+	o, err := open(sealed, f.centralPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := o.Header()
+	if h.Format != Format || h.DossierID != f.header.DossierID || !h.Device.Equal(f.devPub) ||
+		!h.Created.Equal(f.header.Created) || h.Summary["procedure"] != "1.001234" {
+		t.Errorf("got header %+v, want the sealed one", h)
+	}
+	rh, err := ReadHeader(bytes.NewReader(sealed), int64(len(sealed)))
+	if err != nil || rh.DossierID != h.DossierID || !rh.Device.Equal(f.devPub) {
+		t.Errorf("ReadHeader: got %+v, %v, want the header", rh, err)
+	}
+	parts := o.Parts()
+	if len(parts) != len(f.parts) {
+		t.Fatalf("got %d parts, want %d", len(parts), len(f.parts))
+	}
+	for i, p := range parts {
+		if p.Name != f.parts[i].Name || p.Size != f.parts[i].Size {
+			t.Errorf("part %d: got %+v, want %s of %d bytes", i, p, f.parts[i].Name, f.parts[i].Size)
+		}
+		var got bytes.Buffer
+		if err := o.Extract(p.Name, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), f.contents[p.Name]) {
+			t.Errorf("part %s: got %d different bytes back", p.Name, got.Len())
+		}
+	}
+	if err := o.Extract("missing.txt", io.Discard); !errors.Is(err, ErrNoPart) {
+		t.Errorf("missing part: got %v, want ErrNoPart", err)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := o.ExtractAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range f.contents {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("extracted %s: got %d bytes, %v, want %d bytes", name, len(got), err, len(want))
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "attachments"))
+	if len(entries) != 3 {
+		t.Errorf("got %d files in attachments, want 3 and no temporary file", len(entries))
+	}
+}
+
+func TestNoParts(t *testing.T) {
+	f := newFixture(t)
+	f.parts = nil
+	o, err := open(f.seal(t), f.centralPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(o.Parts()); n != 0 {
+		t.Errorf("got %d parts, want 0", n)
+	}
+}
+
+// layout finds the regions of a sealed file from the clear lengths and the
+// known part sizes.
+type region struct {
+	name       string
+	start, end int
+}
+
+func layout(t *testing.T, f *fixture, b []byte) []region {
+	t.Helper()
+	hlen := int(binary.BigEndian.Uint32(b[len(magic):]))
+	hdrAt := len(magic) + 4
+	hdr := b[hdrAt : hdrAt+hlen]
+	indexAt := hdrAt + hlen
+	ilen := int(binary.BigEndian.Uint32(b[indexAt:]))
+	regions := []region{
+		{"magic", 0, len(magic)},
+		{"header length", len(magic), hdrAt},
+		{"header", hdrAt, indexAt},
+		{"index length", indexAt, indexAt + 4},
+		{"index", indexAt + 4, indexAt + 4 + ilen},
+	}
+	// The wrapped key is a base64 string inside the header.
+	i := bytes.Index(hdr, []byte(`"wrapped_key":"`))
+	if i < 0 {
+		t.Fatal("no wrapped_key in the header")
+	}
+	i += len(`"wrapped_key":"`)
+	regions = append(regions, region{"wrapped key", hdrAt + i, hdrAt + i + base64.StdEncoding.EncodedLen(wrappedSize)})
+	off := indexAt + 4 + ilen
+	for _, p := range f.parts {
+		n := int(stream.EncryptedSize(p.Size))
+		regions = append(regions, region{"part " + p.Name, off, off + n})
+		off += n
+	}
+	regions = append(regions, region{"trailer", off, off + sigSize})
+	if off+sigSize != len(b) {
+		t.Fatalf("regions end at %d, file is %d bytes", off+sigSize, len(b))
+	}
+	return regions
+}
+
+func TestFlipEveryRegion(t *testing.T) {
+	f := newFixture(t)
+	sealed := f.seal(t)
+	for _, r := range layout(t, f, sealed) {
+		t.Run(r.name, func(t *testing.T) {
+			// Up to 12 offsets spread over the region, ends included.
+			n := r.end - r.start
+			step := max(1, (n-1)/11)
+			for off := r.start; off < r.end; off += step {
+				c := bytes.Clone(sealed)
+				c[off] ^= 0x01
+				if _, err := open(c, f.centralPriv); !errors.Is(err, ErrTampered) {
+					t.Fatalf("byte %d flipped: Open got %v, want ErrTampered", off, err)
+				}
+				if _, err := ReadHeader(bytes.NewReader(c), int64(len(c))); !errors.Is(err, ErrTampered) {
+					t.Fatalf("byte %d flipped: ReadHeader got %v, want ErrTampered", off, err)
+				}
+				if r.name == "trailer" {
+					continue
+				}
+				// Signed again by the device key, the change must still be
+				// caught, by the lengths or the AEAD. A change to the
+				// recipient in the header is reported as not for us.
+				c = resign(c, f.dev)
+				_, err := open(c, f.centralPriv)
+				if !errors.Is(err, ErrTampered) && !(errors.Is(err, ErrNotForUs) && r.name == "header") {
+					t.Fatalf("byte %d flipped and signed again: Open got %v, want ErrTampered", off, err)
+				}
+			}
+		})
+	}
+}
+
+func TestTruncateAndExtend(t *testing.T) {
+	f := newFixture(t)
+	f.parts = f.parts[:1] // small, so every cut can be tried quickly
+	f.add("attachments/03.jpg", noise(3, 200<<10))
+	sealed := f.seal(t)
+	var cuts []int
+	for _, r := range layout(t, f, sealed) {
+		cuts = append(cuts, r.start, r.start+1, r.end-1)
+	}
+	for i := 0; i < len(sealed); i += 997 {
+		cuts = append(cuts, i)
+	}
+	for _, n := range cuts {
+		if n >= len(sealed) {
+			continue
+		}
+		if _, err := open(sealed[:n], f.centralPriv); !errors.Is(err, ErrTampered) {
+			t.Fatalf("cut to %d bytes: got %v, want ErrTampered", n, err)
+		}
+	}
+	for _, extra := range [][]byte{{0}, []byte("x"), sealed[len(sealed)-sigSize:], sealed} {
+		c := append(bytes.Clone(sealed), extra...)
+		if _, err := open(c, f.centralPriv); !errors.Is(err, ErrTampered) {
+			t.Fatalf("%d bytes appended: got %v, want ErrTampered", len(extra), err)
+		}
+	}
+	// A reader shorter than the size it is opened with.
+	if _, err := Open(bytes.NewReader(sealed[:len(sealed)-10]), int64(len(sealed)), f.centralPriv); !errors.Is(err, ErrTampered) {
+		t.Fatalf("short reader: got %v, want ErrTampered", err)
+	}
+}
+
+func TestNotForUs(t *testing.T) {
+	f := newFixture(t)
+	sealed := f.seal(t)
+	_, other, _ := GenerateCentralKey()
+	if _, err := open(sealed, other); !errors.Is(err, ErrNotForUs) || errors.Is(err, ErrTampered) {
+		t.Fatalf("got %v, want ErrNotForUs", err)
+	}
+	// A hub checks the device without any key.
+	h, err := ReadHeader(bytes.NewReader(sealed), int64(len(sealed)))
+	if err != nil || !h.Device.Equal(f.devPub) {
+		t.Fatalf("got %v, %v, want the device key", h.Device, err)
+	}
+}
+
+// TestReSignedByAnotherDevice checks a header cannot be relabelled: someone
+// with their own device key rewrites the device field and signs again.
+func TestReSignedByAnotherDevice(t *testing.T) {
+	f := newFixture(t)
+	sealed := f.seal(t)
+	otherPub, other, _ := ed25519.GenerateKey(nil)
+	old := []byte(base64.StdEncoding.EncodeToString(f.devPub))
+	c := bytes.Replace(sealed, old, []byte(base64.StdEncoding.EncodeToString(otherPub)), 1)
+	c = resign(c, other)
+	if _, err := ReadHeader(bytes.NewReader(c), int64(len(c))); err != nil {
+		t.Fatalf("ReadHeader: got %v, want the forged signature to verify", err)
+	}
+	if _, err := open(c, f.centralPriv); !errors.Is(err, ErrTampered) {
+		t.Fatalf("Open: got %v, want ErrTampered from the index bound to the header", err)
+	}
+}
+
+func TestDeviceCannotReadBack(t *testing.T) {
+	f := newFixture(t)
+	sealed := f.seal(t)
+	for _, s := range []string{marker, marker[:12], "Trần Thị B"} {
+		if bytes.Contains(sealed, []byte(s)) {
+			t.Errorf("got %q in clear in the sealed file, want none", s)
+		}
+	}
+	for _, p := range f.parts {
+		if bytes.Contains(sealed, []byte(p.Name)) {
+			t.Errorf("got part name %q in clear, want it only in the encrypted index", p.Name)
+		}
+	}
+}
+
+func TestSealRefuses(t *testing.T) {
+	f := newFixture(t)
+	small := func(name string) Part { return bytesPart(name, []byte("x")) }
+	many := make([]Part, MaxParts+1)
+	for i := range many {
+		many[i] = small(fmt.Sprintf("p/%04d", i))
+	}
+	otherPub, _, _ := ed25519.GenerateKey(nil)
+	long := strings.Repeat("a", MaxNameBytes+1)
+	tests := []struct {
+		name   string
+		header func(h *Header)
+		parts  []Part
+		want   error
+	}{
+		{name: "dot dot", parts: []Part{small("../evil")}, want: ErrUnsafeName},
+		{name: "dot dot inside", parts: []Part{small("a/../../evil")}, want: ErrUnsafeName},
+		{name: "absolute", parts: []Part{small("/etc/passwd")}, want: ErrUnsafeName},
+		{name: "backslash", parts: []Part{small(`a\b`)}, want: ErrUnsafeName},
+		{name: "drive", parts: []Part{small("c:evil")}, want: ErrUnsafeName},
+		{name: "empty", parts: []Part{small("")}, want: ErrUnsafeName},
+		{name: "empty element", parts: []Part{small("a//b")}, want: ErrUnsafeName},
+		{name: "trailing slash", parts: []Part{small("a/")}, want: ErrUnsafeName},
+		{name: "dot", parts: []Part{small("./a")}, want: ErrUnsafeName},
+		{name: "trailing dot", parts: []Part{small("a.")}, want: ErrUnsafeName},
+		{name: "control character", parts: []Part{small("a\x00b")}, want: ErrUnsafeName},
+		{name: "not utf-8", parts: []Part{small("a\xffb")}, want: ErrUnsafeName},
+		{name: "too long", parts: []Part{small(long)}, want: ErrUnsafeName},
+		{name: "twice", parts: []Part{small("a"), small("a")}, want: ErrUnsafeName},
+		{name: "too many parts", parts: many, want: ErrTooLarge},
+		{name: "part too large", parts: []Part{{Name: "big", Size: MaxPartSize + 1, Open: bytesPart("", nil).Open}}, want: ErrTooLarge},
+		{name: "file too large", parts: []Part{
+			{Name: "a", Size: MaxPartSize, Open: bytesPart("", nil).Open},
+			{Name: "b", Size: MaxPartSize, Open: bytesPart("", nil).Open},
+			{Name: "c", Size: MaxPartSize, Open: bytesPart("", nil).Open},
+			{Name: "d", Size: MaxPartSize, Open: bytesPart("", nil).Open},
+		}, want: ErrTooLarge},
+		{name: "header too large", header: func(h *Header) { h.Summary["note"] = strings.Repeat("x", MaxHeaderSize) }, want: ErrTooLarge},
+		{name: "shorter than Size", parts: []Part{{Name: "a", Size: 10, Open: bytesPart("", []byte("12345")).Open}}},
+		{name: "longer than Size", parts: []Part{{Name: "a", Size: 2, Open: bytesPart("", []byte("12345")).Open}}},
+		{name: "negative Size", parts: []Part{{Name: "a", Size: -1, Open: bytesPart("", nil).Open}}},
+		{name: "no Open", parts: []Part{{Name: "a"}}},
+		{name: "other format", header: func(h *Header) { h.Format = "dinh-seal/2" }},
+		{name: "other device", header: func(h *Header) { h.Device = otherPub }},
+		{name: "no dossier ID", header: func(h *Header) { h.DossierID = "" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := f.header
+			h.Summary = map[string]string{}
+			if tt.header != nil {
+				tt.header(&h)
+			}
+			parts := tt.parts
+			if parts == nil {
+				parts = f.parts[:1]
+			}
+			err := Seal(io.Discard, h, parts, f.centralPub, f.dev, nil)
+			if err == nil {
+				t.Fatal("got no error, want one")
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if err := Seal(io.Discard, f.header, f.parts, CentralPublicKey{}, f.dev, nil); err == nil {
+		t.Error("low-order central key: got no error, want one")
+	}
+}
+
+// sealUnchecked seals parts with names Seal would refuse, as a hostile or
+// buggy device might.
+func sealUnchecked(t *testing.T, f *fixture, names ...string) []byte {
+	t.Helper()
+	var parts []Part
+	for _, n := range names {
+		parts = append(parts, bytesPart(n, []byte("evil "+n)))
+	}
+	var buf bytes.Buffer
+	if err := seal(&buf, f.header, parts, f.centralPub, f.dev, nil, sealHooks{skipChecks: true}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestExtractAllRefusesUnsafe(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name  string
+		names []string
+	}{
+		{"dot dot", []string{"ok.txt", "../evil.txt"}},
+		{"deep dot dot", []string{"a/b/../../../evil.txt"}},
+		{"absolute", []string{"/tmp/evil.txt"}},
+		{"backslash", []string{`..\evil.txt`}},
+		{"same name", []string{"a.txt", "a.txt"}},
+		{"same name but case", []string{"Anh.jpg", "anh.JPG"}},
+		{"file and folder", []string{"att", "att/01.jpg"}},
+		{"empty", []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := open(sealUnchecked(t, f, tt.names...), f.centralPriv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := t.TempDir()
+			dir := filepath.Join(base, "a", "b", "out")
+			if err := o.ExtractAll(dir); !errors.Is(err, ErrUnsafeName) {
+				t.Fatalf("got %v, want ErrUnsafeName", err)
+			}
+			var written []string
+			filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					written = append(written, p)
+				}
+				return nil
+			})
+			if len(written) > 0 {
+				t.Fatalf("got files written %v, want none", written)
+			}
+		})
+	}
+}
+
+func TestExtractAllStaysInsideThroughSymlink(t *testing.T) {
+	f := newFixture(t)
+	o, err := open(sealUnchecked(t, f, "attachments/01.jpg"), f.centralPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := t.TempDir()
+	dir := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "attachments")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := o.ExtractAll(dir); err == nil {
+		t.Fatal("got no error writing through a symbolic link out of the folder, want one")
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+		t.Fatalf("got %d files written outside the folder, want none", len(entries))
+	}
+}
+
+func TestHostileIndex(t *testing.T) {
+	f := newFixture(t)
+	f.parts = f.parts[:2]
+	tests := []struct {
+		name string
+		edit func([]PartInfo) []PartInfo
+	}{
+		{"size changed", func(p []PartInfo) []PartInfo { p[1].Size--; return p }},
+		{"sizes swapped", func(p []PartInfo) []PartInfo { p[0].Size, p[1].Size = p[1].Size, p[0].Size; return p }},
+		{"huge size", func(p []PartInfo) []PartInfo { p[1].Size = 1 << 62; return p }},
+		{"negative size", func(p []PartInfo) []PartInfo { p[0].Size = -1; return p }},
+		{"part dropped", func(p []PartInfo) []PartInfo { return p[:1] }},
+		{"too many parts", func(p []PartInfo) []PartInfo {
+			for len(p) <= MaxParts {
+				p = append(p, PartInfo{Name: "x", Size: 0})
+			}
+			return p
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := seal(&buf, f.header, f.parts, f.centralPub, f.dev, nil, sealHooks{editIndex: tt.edit}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := open(buf.Bytes(), f.centralPriv); !errors.Is(err, ErrTampered) {
+				t.Fatalf("got %v, want ErrTampered", err)
+			}
+		})
+	}
+}
+
+// resign signs data again with key, as someone holding a device key can.
+func resign(data []byte, key ed25519.PrivateKey) []byte {
+	body := bytes.Clone(data[:len(data)-sigSize])
+	sum := sha256.Sum256(body)
+	return append(body, ed25519.Sign(key, signedMessage(sum[:]))...)
+}
+
+// zeros is a huge file of zeros that costs no memory.
+type zeros struct{}
+
+func (zeros) ReadAt(p []byte, off int64) (int, error) { clear(p); return len(p), nil }
+
+func TestHostileLengths(t *testing.T) {
+	f := newFixture(t)
+	f.parts = f.parts[:1]
+	sealed := f.seal(t)
+	hlen := binary.BigEndian.Uint32(sealed[len(magic):])
+	indexAt := len(magic) + 4 + int(hlen)
+	setLen := func(at int, v uint32) []byte {
+		c := bytes.Clone(sealed)
+		binary.BigEndian.PutUint32(c[at:], v)
+		return resign(c, f.dev)
+	}
+	tests := []struct {
+		name string
+		r    io.ReaderAt
+		size int64
+	}{
+		{"header length 4 GiB", bytes.NewReader(setLen(len(magic), 0xffffffff)), int64(len(sealed))},
+		{"header length just over the limit", bytes.NewReader(setLen(len(magic), MaxHeaderSize+1)), int64(len(sealed))},
+		{"index length 4 GiB", bytes.NewReader(setLen(indexAt, 0xffffffff)), int64(len(sealed))},
+		{"index length past the end", bytes.NewReader(setLen(indexAt, uint32(len(sealed)))), int64(len(sealed))},
+		{"size 1 TiB", zeros{}, 1 << 40},
+		{"size 4 GiB of zeros", zeros{}, MaxFileSize},
+		{"negative size", zeros{}, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := Open(tt.r, tt.size, f.centralPriv)
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrTampered) {
+				t.Fatalf("got %v, want ErrTampered", err)
+			}
+			if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+				t.Fatalf("got %d bytes allocated, want under 1 MiB", got)
+			}
+		})
+	}
+}
+
+func TestKeyString(t *testing.T) {
+	pub, priv, err := GenerateCentralKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{pub.String(), strings.ToLower(pub.String()), strings.ReplaceAll(pub.String(), "-", " ")} {
+		if got, err := ParseCentralPublicKey(in); err != nil || got != pub {
+			t.Errorf("ParseCentralPublicKey(%q): got %v, want the key", in, err)
+		}
+	}
+	if got, err := ParseCentralPrivateKey(strings.ReplaceAll(priv.String(), "-", "")); err != nil || got != priv {
+		t.Errorf("ParseCentralPrivateKey: got %v, want the key", err)
+	}
+	if got := priv.Public(); got != pub {
+		t.Errorf("got public %v, want %v", got, pub)
+	}
+	if _, err := ParseCentralPublicKey(priv.String()); !errors.Is(err, ErrMalformedKey) {
+		t.Errorf("private as public: got %v, want ErrMalformedKey", err)
+	}
+	if _, err := ParseCentralPrivateKey(pub.String()[5:]); !errors.Is(err, ErrMalformedKey) {
+		t.Errorf("cut: got %v, want ErrMalformedKey", err)
+	}
+}
+
+func FuzzOpen(f *testing.F) {
+	fx := newFixture(f)
+	fx.parts = []Part{bytesPart("dossier.json", []byte(`{"a":1}`)), bytesPart("b", noise(2, 3000)), bytesPart("c", nil)}
+	sealed := fx.seal(f)
+	f.Add(sealed)
+	f.Add(sealed[:200])
+	f.Add([]byte(magic))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, d := range [][]byte{data, nil} {
+			if d == nil {
+				if len(data) < sigSize {
+					return
+				}
+				// Signed again, a mutation gets past the signature to
+				// the lengths, the key and the index.
+				d = resign(data, fx.dev)
+			}
+			ReadHeader(bytes.NewReader(d), int64(len(d)))
+			o, err := Open(bytes.NewReader(d), int64(len(d)), fx.centralPriv)
+			if err != nil {
+				if !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNotForUs) {
+					t.Fatalf("got %v, want ErrTampered or ErrNotForUs", err)
+				}
+				continue
+			}
+			for _, p := range o.Parts() {
+				if err := o.Extract(p.Name, io.Discard); err != nil {
+					t.Fatalf("part %q of an opened seal: %v", p.Name, err)
+				}
+			}
+		}
+	})
+}
+
+func benchParts() ([]Part, int64) {
+	parts := []Part{bytesPart("dossier.json", []byte(`{"procedure":"1.001234","fields":{"name":"Trần Thị B"}}`))}
+	for i := range 10 {
+		parts = append(parts, bytesPart(fmt.Sprintf("attachments/%02d.jpg", i), noise(uint64(i), 4<<20)))
+	}
+	var total int64
+	for _, p := range parts {
+		total += p.Size
+	}
+	return parts, total
+}
+
+func BenchmarkSeal10x4MB(b *testing.B) {
+	f := newFixture(b)
+	parts, total := benchParts()
+	b.SetBytes(total)
+	for b.Loop() {
+		if err := Seal(io.Discard, f.header, parts, f.centralPub, f.dev, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+}
+
+func BenchmarkOpen10x4MB(b *testing.B) {
+	f := newFixture(b)
+	parts, total := benchParts()
+	var buf bytes.Buffer
+	if err := Seal(&buf, f.header, parts, f.centralPub, f.dev, nil); err != nil {
+		b.Fatal(err)
+	}
+	sealed := buf.Bytes()
+	b.SetBytes(total)
+	for b.Loop() {
+		o, err := open(sealed, f.centralPriv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range o.Parts() {
+			if err := o.Extract(p.Name, io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+}
