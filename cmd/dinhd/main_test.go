@@ -144,7 +144,8 @@ func TestHostRepublishesEditedFolder(t *testing.T) {
 	if err := meeting.WriteFolder(dir, m); err != nil {
 		t.Fatal(err)
 	}
-	if !out.wait(func(s string) bool { return strings.Contains(s, "version 2") }, nil) {
+	// The version line and the changes line are two writes: wait for both.
+	if !out.wait(func(s string) bool { return strings.Contains(s, "version 2") && strings.Contains(s, "Changes:") }, nil) {
 		t.Fatalf("no republish:\n%s", out)
 	}
 	if !strings.Contains(out.String(), "meeting details edited") {
