@@ -77,6 +77,16 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "Found «%s» (%s) at %s, host fingerprint %s.\n", found.Title, found.ID, found.Addr, found.Short())
 
+	if *pinFlag != "" && !fpMatches(found.Fingerprint, *pinFlag) {
+		// Another host may announce the same meeting (a rogue laptop, or
+		// a second copy): look a moment longer for the one with the pin.
+		wctx, cancelWait := context.WithTimeout(ctx, 2*time.Second)
+		if l, err := dir.Wait(wctx, func(l room.Listing) bool { return l.ID == found.ID && fpMatches(l.Fingerprint, *pinFlag) }); err == nil {
+			fmt.Fprintf(stdout, "Warning: another host (%s) announces this meeting with a different key; ignored. Using %s at %s.\n", found.Short(), l.Short(), l.Addr)
+			found = l
+		}
+		cancelWait()
+	}
 	if *pinFlag != "" {
 		if !fpMatches(found.Fingerprint, *pinFlag) {
 			return fmt.Errorf("refused: the host announces fingerprint %s, not %s — this may be an impersonation; compare with the room's screen", found.Short(), *pinFlag)

@@ -219,3 +219,38 @@ func TestVerifyUnsignedPDF(t *testing.T) {
 		t.Fatalf("got %q, want the Vietnamese verdict", out.String())
 	}
 }
+
+// TestJoinPicksThePinnedHost runs two hosts announcing the same meeting with
+// different keys: join with --pin uses the pinned one, whichever is found
+// first, and says that it ignored the other. The documents it writes carry
+// both verdicts, the host's and its own.
+func TestJoinPicksThePinnedHost(t *testing.T) {
+	startHost(t, "--demo")
+	fp, _ := startHost(t, "--demo")
+	outDir := filepath.Join(t.TempDir(), "copy")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"join", "--iface", "lo", "--meeting", demo.ID, "--pin", fp,
+		"--out", outDir, "--data", t.TempDir()}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("join exited %d:\n%s\n%s", code, out.String(), errOut.String())
+	}
+	var a Agenda
+	b, _ := os.ReadFile(filepath.Join(outDir, "agenda.json"))
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Host == "" || !strings.HasPrefix(strings.ReplaceAll(fp, "-", ""), a.Host[:16]) {
+		t.Errorf("got host %s, want the pinned %s", a.Host, fp)
+	}
+	verdicts := map[string]string{}
+	for _, d := range a.Document {
+		verdicts[d.Name] = d.HostVerdict + "/" + d.Verdict
+	}
+	// The host bundles the demo root; the delegate trusts it through the bundle.
+	if got := verdicts["to-trinh-du-toan-2027.pdf"]; got != "valid/valid" {
+		t.Errorf("budget report: got host/device verdicts %s, want valid/valid", got)
+	}
+	if got := verdicts["chuong-trinh-ky-hop.pdf"]; got != "unsigned/unsigned" {
+		t.Errorf("programme: got %s, want unsigned/unsigned", got)
+	}
+}

@@ -98,6 +98,7 @@ func (ad *Advertiser) Update(a Announcement) error {
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
+	settle(ad.lastStart)
 	ad.server.Shutdown()
 	ad.server, ad.current, ad.lastStart = server, cloneAnnouncement(a), time.Now()
 	return nil
@@ -115,6 +116,7 @@ func (ad *Advertiser) stopWhenDone(ctx context.Context) {
 	<-ctx.Done()
 	ad.mu.Lock()
 	ad.stopped = true
+	settle(ad.lastStart)
 	ad.server.Shutdown()
 	wait := time.Until(ad.lastStart.Add(announceSpan))
 	ad.mu.Unlock()
@@ -184,4 +186,20 @@ func cloneAnnouncement(a Announcement) Announcement {
 
 func equalAnnouncement(a, b Announcement) bool {
 	return a.Instance == b.Instance && a.Port == b.Port && maps.Equal(a.Text, b.Text)
+}
+
+// settleTime is how long a zeroconf responder must have run before it is
+// shut down. Its receive goroutines call WaitGroup.Add after they start,
+// while Shutdown calls Wait: shut down at once, the two race (the race
+// detector reports it) and a goroutine may outlive the shutdown.
+const settleTime = 500 * time.Millisecond
+
+// settle waits until a responder started at start has settled; there is
+// nothing to wait on, as zeroconf gives no handle on those goroutines.
+func settle(start time.Time) {
+	if wait := time.Until(start.Add(settleTime)); wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		<-t.C
+	}
 }
