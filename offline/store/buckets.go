@@ -9,9 +9,10 @@ var (
 	bucketPending   = []byte("pending")   // meeting ID → verified package still downloading
 	bucketPublished = []byte("published") // meeting ID → package this host publishes
 	bucketSeen      = []byte("seen")      // meeting ID → JSON of the last changes shown (added in schema 2)
+	bucketOutbox    = []byte("outbox")    // dossier ID → JSON outbox entry, as offline/outbox encodes it (added in schema 3)
 )
 
 // allBuckets lists every bucket of the current schema.
-var allBuckets = [][]byte{bucketMeta, bucketKeys, bucketPins, bucketPackages, bucketPending, bucketPublished, bucketSeen}
+var allBuckets = [][]byte{bucketMeta, bucketKeys, bucketPins, bucketPackages, bucketPending, bucketPublished, bucketSeen, bucketOutbox}
 
 var keySchema = []byte("schema")

@@ -30,6 +30,10 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketSeen)
 		return err
 	}},
+	{3, "keep the outbox of sealed dossiers", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketOutbox)
+		return err
+	}},
 }
 
 // SchemaVersion is the schema this code writes.

@@ -123,3 +123,74 @@ func TestPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateFromSchema2 builds a file as the second schema wrote it, with
+// data in its buckets, and checks that it opens as the current schema with
+// nothing lost and the outbox bucket added.
+func TestMigrateFromSchema2(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, m := range migrations[:2] {
+			if err := m.run(tx); err != nil {
+				return err
+			}
+		}
+		if tx.Bucket(bucketOutbox) != nil {
+			t.Error("schema 2 already has the outbox bucket")
+		}
+		tx.Bucket(bucketMeta).Put(keySchema, u32(2))
+		tx.Bucket(bucketKeys).Put([]byte("host"), bytes.Repeat([]byte{7}, 32))
+		tx.Bucket(bucketPins).Put([]byte("m"), []byte("FP"))
+		tx.Bucket(bucketPackages).Put([]byte("m"), []byte("package"))
+		tx.Bucket(bucketPending).Put([]byte("m2"), []byte("pending"))
+		tx.Bucket(bucketPublished).Put([]byte("m3"), []byte("published"))
+		return tx.Bucket(bucketSeen).Put([]byte("m"), []byte(`{"changed":1}`))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Version(); v != SchemaVersion || v != 3 {
+		t.Fatalf("got schema %d, want %d", v, 3)
+	}
+	tests := []struct {
+		bucket    []byte
+		key, want string
+	}{
+		{bucketKeys, "host", string(bytes.Repeat([]byte{7}, 32))},
+		{bucketPins, "m", "FP"},
+		{bucketPackages, "m", "package"},
+		{bucketPending, "m2", "pending"},
+		{bucketPublished, "m3", "published"},
+		{bucketSeen, "m", `{"changed":1}`},
+	}
+	for _, tt := range tests {
+		if got, ok, err := s.get(tt.bucket, tt.key); err != nil || !ok || string(got) != tt.want {
+			t.Errorf("%s/%s: got %q %v %v, want %q", tt.bucket, tt.key, got, ok, err, tt.want)
+		}
+	}
+	if err := s.UpdateOutboxEntry("D1", func([]byte) ([]byte, error) { return []byte("{}"), nil }); err != nil {
+		t.Fatalf("bucket added by schema 3 is missing: %v", err)
+	}
+}
+
+func TestOpenCreatesEveryBucket(t *testing.T) {
+	s := openTest(t)
+	s.db.View(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				t.Errorf("got no bucket %s, want every bucket of schema %d", b, SchemaVersion)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,64 @@
+package outbox
+
+import "strings"
+
+// State is where a dossier is on its way to the central server.
+type State string
+
+// The states, in the order a dossier goes through them.
+const (
+	Draft     State = "draft"     // being recorded; may still be discarded
+	Sealed    State = "sealed"    // sealed for the central server; must not be lost
+	Queued    State = "queued"    // waiting for a connection to send it
+	Delivered State = "delivered" // handed to the next hop, no receipt yet
+	Receipted State = "receipted" // the central server issued a receipt
+	Purged    State = "purged"    // sealed file deleted after the retention; the entry stays
+)
+
+// States lists every state in order.
+var States = []State{Draft, Sealed, Queued, Delivered, Receipted, Purged}
+
+// Valid reports whether s is one of the states.
+func (s State) Valid() bool {
+	for _, v := range States {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Unreceipted reports whether a dossier in this state has been sealed but
+// has no receipt yet: the only copy the central server may ever get is its
+// sealed file on this device.
+func (s State) Unreceipted() bool {
+	return s == Sealed || s == Queued || s == Delivered
+}
+
+// hasSealedFile reports whether a dossier in this state keeps a sealed file.
+func (s State) hasSealedFile() bool {
+	return s.Unreceipted() || s == Receipted
+}
+
+var labels = map[State][2]string{ // Vietnamese, English
+	Draft:     {"Bản nháp", "Draft"},
+	Sealed:    {"Đã niêm phong", "Sealed"},
+	Queued:    {"Chờ gửi", "Waiting to send"},
+	Delivered: {"Đã chuyển tới trạm xã", "Delivered to the commune station"},
+	Receipted: {"Đã có biên nhận", "Receipt received"},
+	Purged:    {"Đã xóa theo hạn lưu trữ", "Deleted after the retention period"},
+}
+
+// Label names the state for a person, in Vietnamese unless lang is English
+// ("en", "en-GB", "en_US"…).
+func (s State) Label(lang string) string {
+	l, ok := labels[s]
+	if !ok {
+		return string(s)
+	}
+	lang = strings.ToLower(lang)
+	if lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_") {
+		return l[1]
+	}
+	return l[0]
+}
