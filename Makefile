@@ -6,7 +6,9 @@ export LANG := en_US.UTF-8
 PLAIN := ./meeting/... ./offline/... ./sync/... ./cmd/... ./assets/...
 # Packages with Fyne widgets (tested with Fyne's headless test driver).
 FYNE := ./app/...
-FUZZTIME ?= 10s
+# Fuzzing runs a fixed number of inputs (not a duration, which a slow CI
+# machine would turn into less coverage), without minimising finds.
+FUZZ := -fuzzminimizetime=0
 
 .PHONY: run test bench build deps-run deps-test deps-bench screenshot clean
 
@@ -22,10 +24,10 @@ test: deps-test
 	go build ./...
 	go test -race -count=1 $(PLAIN)
 	go test -count=1 $(FYNE)
-	go test -run='^$$' -fuzz='^FuzzParseJSON$$' -fuzztime=$(FUZZTIME) ./meeting/
-	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=$(FUZZTIME) ./meeting/
-	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./meeting/pdfsig/
-	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=20000x -fuzzminimizetime=0 ./offline/seal/
+	go test -run='^$$' -fuzz='^FuzzParseJSON$$' -fuzztime=300000x $(FUZZ) ./meeting/
+	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=300000x $(FUZZ) ./meeting/
+	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=50000x $(FUZZ) ./meeting/pdfsig/
+	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=20000x $(FUZZ) ./offline/seal/
 
 bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/
