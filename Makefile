@@ -28,6 +28,7 @@ test: deps-test
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=300000x $(FUZZ) ./meeting/
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=50000x $(FUZZ) ./meeting/pdfsig/
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=20000x $(FUZZ) ./offline/seal/
+	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=100000x $(FUZZ) ./offline/catalog/
 
 bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/

@@ -26,6 +26,8 @@ Usage:
   dinhd host --demo [--addr HOST:PORT] [--data DIR] [--iface NAME]...
   dinhd join [--meeting ID] [--pin FINGERPRINT] --out DIR [--data DIR] [--iface NAME]...
   dinhd verify FILE.pdf [--roots DIR] [--json] [--lang vi|en]
+  dinhd catalog search QUERY... [--file CATALOG.json] [--limit N] [--json] [--lang vi|en]
+  dinhd catalog validate FILE.json
 
 host   publishes a meeting folder (meeting.json plus PDFs) on the LAN over
        HTTPS and announces it with mDNS; edits to the folder are republished.
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = joinCmd(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = verifyCmd(ctx, args[1:], stdout, stderr)
+	case "catalog":
+		err = catalogCmd(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "dinhd: unknown command %q\n\n%s", args[0], usage)
 		return 2
