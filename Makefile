@@ -31,7 +31,7 @@ test: deps-test
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=100000x $(FUZZ) ./offline/catalog/
 
 bench: deps-bench
-	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/
+	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/ ./offline/catalog/ ./offline/seal/ ./offline/vault/
 	go run ./bench/render -out bench/render.md
 	go run ./bench/serve -out bench/serve.md
 
