@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -40,28 +38,21 @@ func (c *sigCheck) mismatch() bool {
 	return c.done && c.host != "" && c.host != c.verdict().Code()
 }
 
-// signatures verifies a meeting's documents on this device, each once.
+// signatures verifies a meeting's documents on this device, each once,
+// with the trust of the bundle they were checked against.
 type signatures struct {
 	local  *pdfsig.Trust
-	bundle string // the manifest's bundle the checks were made with
+	bundle [32]byte      // room.BundleSum of the manifest's bundle
+	trust  *pdfsig.Trust // local plus that bundle
 	checks map[string]*sigCheck
-}
-
-func bundleKey(man *meeting.Manifest) string {
-	var b strings.Builder
-	for _, t := range man.Trust {
-		fmt.Fprintf(&b, "%s:%d:%x;", t.Name, len(t.Data), t.Data[:min(len(t.Data), 32)])
-	}
-	return b.String()
 }
 
 // check returns the check of doc, starting it in the background when it
 // is not known yet; done is called on the UI goroutine when it finishes.
 func (d *delegateScreen) check(doc meeting.Document, done func()) *sigCheck {
 	s := &d.sigs
-	man := d.man
-	if key := bundleKey(man); s.checks == nil || key != s.bundle {
-		s.checks, s.bundle = map[string]*sigCheck{}, key
+	if sum := room.BundleSum(d.man.Trust); s.checks == nil || sum != s.bundle {
+		s.checks, s.bundle, s.trust = map[string]*sigCheck{}, sum, room.DocumentTrust(s.local, d.man)
 	}
 	if c, ok := s.checks[doc.SHA256]; ok {
 		c.host = doc.Verdict
@@ -69,8 +60,7 @@ func (d *delegateScreen) check(doc meeting.Document, done func()) *sigCheck {
 	}
 	c := &sigCheck{host: doc.Verdict}
 	s.checks[doc.SHA256] = c
-	trust := room.DocumentTrust(s.local, man)
-	path := d.blobs.Path(doc.SHA256)
+	trust, path := s.trust, d.blobs.Path(doc.SHA256)
 	d.u.goService(func(ctx context.Context) {
 		r, err := pdfsig.VerifyFile(path, trust)
 		fyne.Do(func() {

@@ -89,7 +89,9 @@ type verdicts struct {
 	m  map[[2][32]byte]string
 }
 
-func bundleSum(files []meeting.TrustFile) [32]byte {
+// BundleSum identifies a trust bundle: verdicts made with one hold for
+// any bundle with the same sum.
+func BundleSum(files []meeting.TrustFile) [32]byte {
 	h := sha256.New()
 	for _, f := range files {
 		fmt.Fprintf(h, "%s\x00%d\x00", f.Name, len(f.Data))
@@ -104,7 +106,7 @@ func bundleSum(files []meeting.TrustFile) [32]byte {
 // verdict on each document.
 func (v *verdicts) verdictFunc(bundle []meeting.TrustFile) func(path string) string {
 	trust := DocumentTrust(nil, &meeting.Manifest{Trust: bundle})
-	bs := bundleSum(bundle)
+	bs := BundleSum(bundle)
 	return func(path string) string {
 		key := [2][32]byte{sha256.Sum256([]byte(path)), bs}
 		v.mu.Lock()
