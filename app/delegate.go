@@ -552,6 +552,7 @@ func (d *delegateScreen) openDocument(doc meeting.Document) {
 	if !d.blobs.Has(doc.SHA256, doc.Size) {
 		return
 	}
+	d.autoOpen = false // the delegate chose: the demo opens nothing by itself any more
 	if d.viewer != nil {
 		d.viewer.Close()
 		d.viewer = nil
