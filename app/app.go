@@ -193,3 +193,9 @@ func Run(a fyne.App, cfg Config) error {
 }
 
 func exists(path string) bool { _, err := os.Stat(path); return err == nil }
+
+// post applies f on the UI goroutine. It is fyne.Do; the tests replace it
+// with a queue that the test goroutine drains, because Fyne's test driver
+// would otherwise run f at once on the calling goroutine, concurrently
+// with the test.
+var post = fyne.Do

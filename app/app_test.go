@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dinh/app/i18n"
+	"dinh/app/internal/uiqueue"
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/sync/discovery"
@@ -22,21 +22,19 @@ import (
 	"dinh/sync/room"
 )
 
-// eventually polls cond on the UI goroutine until it holds.
+// ui stands in for the Fyne event loop: everything the app posts from
+// background goroutines runs on the test goroutine, between test steps.
+var ui = uiqueue.New()
+
+func TestMain(m *testing.M) {
+	post = ui.Post
+	os.Exit(m.Run())
+}
+
+// eventually runs the app's posted UI work until cond holds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ok := false
-		fyne.DoAndWait(func() { ok = cond() })
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond) // polling UI state driven by other goroutines
-	}
+	ui.WaitFor(t, what, cond)
 }
 
 func startDemo(t *testing.T) *UI {
@@ -56,7 +54,10 @@ func startDemoIn(t *testing.T, dataDir string) *UI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(u.Close)
+	t.Cleanup(func() {
+		u.Close()
+		ui.Drain() // what the closed app posted must not run in the next test
+	})
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.win.Show()
 	u.Start()

@@ -91,7 +91,7 @@ func newDelegateScreen(u *UI, st *store.Store, bl *blob.Store) *delegateScreen {
 }
 
 func (d *delegateScreen) start() {
-	d.dir.OnChange = func() { fyne.Do(d.refreshRows) }
+	d.dir.OnChange = func() { post(d.refreshRows) }
 	d.u.goService(func(ctx context.Context) {
 		if err := d.dir.Run(ctx); err != nil && ctx.Err() == nil {
 			d.u.cfg.Log.Error("browse", "err", err)
@@ -105,7 +105,7 @@ func (d *delegateScreen) start() {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				fyne.Do(d.refreshRows)
+				post(d.refreshRows)
 			}
 		}
 	})
@@ -312,7 +312,7 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 		Locate:  d.dir.Locate(r.id, room.Expect(d.st, r.id, picked)),
 		Confirm: d.confirm,
 		OnState: func(s lan.State, err error) {
-			fyne.Do(func() {
+			post(func() {
 				if d.current != r.id {
 					return
 				}
@@ -328,7 +328,7 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 			})
 		},
 		OnProgress: func(p lan.Progress) {
-			fyne.Do(func() {
+			post(func() {
 				if d.current == r.id {
 					prev := d.progress.Docs
 					d.progress = p
@@ -340,7 +340,7 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 			})
 		},
 		OnUpdate: func(man *meeting.Manifest, c meeting.Changes) {
-			fyne.Do(func() {
+			post(func() {
 				if d.current != r.id {
 					return
 				}
@@ -365,7 +365,7 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 		defer close(done)
 		err := f.Run(ctx)
 		if errors.Is(err, lan.ErrNotConfirmed) {
-			fyne.Do(func() {
+			post(func() {
 				if d.current == r.id {
 					d.state, d.stateErr = lan.Refused, err
 					d.refreshMeeting()
@@ -379,7 +379,7 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 // on the room's screen, and waits for the answer.
 func (d *delegateScreen) confirm(ctx context.Context, fp meeting.Fingerprint) (bool, error) {
 	answer := make(chan bool, 1)
-	fyne.Do(func() {
+	post(func() {
 		code := widget.NewLabelWithStyle(fp.Short(), fyne.TextAlignCenter, fyne.TextStyle{Bold: true, Monospace: true})
 		code.SizeName = theme.SizeNameHeadingText
 		text := widget.NewLabel(i18n.T("confirm.text"))
@@ -559,7 +559,7 @@ func (d *delegateScreen) openDocument(doc meeting.Document) {
 	}
 	d.openName, d.openDoc = doc.Name, doc
 	d.docTitle.SetText(doc.Name)
-	v, err := pdfview.Open(d.blobs.Path(doc.SHA256))
+	v, err := pdfview.OpenWith(d.blobs.Path(doc.SHA256), post)
 	d.viewerErr = nil
 	if err != nil {
 		d.viewerErr = pdfview.NewErrorView(err)

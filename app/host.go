@@ -99,7 +99,7 @@ func (h *hostScreen) content() fyne.CanvasObject {
 				case <-ctx.Done():
 					return
 				case <-t.C:
-					fyne.Do(h.refreshDelegates)
+					post(h.refreshDelegates)
 				}
 			}
 		})

@@ -63,7 +63,7 @@ func (d *delegateScreen) check(doc meeting.Document, done func()) *sigCheck {
 	trust, path := s.trust, d.blobs.Path(doc.SHA256)
 	d.u.goService(func(ctx context.Context) {
 		r, err := pdfsig.VerifyFile(path, trust)
-		fyne.Do(func() {
+		post(func() {
 			c.report, c.err, c.done = r, err, true
 			done()
 		})

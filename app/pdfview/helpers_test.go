@@ -9,12 +9,12 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
+	"dinh/app/internal/uiqueue"
 	"dinh/meeting/demo"
 	"dinh/meeting/pdf"
 )
@@ -62,79 +62,11 @@ func fixturePDF(t testing.TB, pages int, password string) string {
 	return path
 }
 
-// uiQueue stands in for the Fyne event loop: the viewer posts its results
-// here and the test goroutine runs them, so that all widget state is
-// touched by one goroutine, as in the app.
-type uiQueue struct {
-	mu   sync.Mutex
-	fns  []func()
-	wake chan struct{}
-}
-
-func newQueue() *uiQueue { return &uiQueue{wake: make(chan struct{}, 1)} }
-
-func (q *uiQueue) post(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (q *uiQueue) drain() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
-}
-
-// waitFor runs posted work until cond holds, failing after a deadline.
-func waitFor(t testing.TB, q *uiQueue, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		q.drain()
-		if cond() {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		select {
-		case <-q.wake:
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-// settle runs posted work until none arrives for a moment.
-func settle(q *uiQueue) {
-	for {
-		q.drain()
-		select {
-		case <-q.wake:
-		case <-time.After(300 * time.Millisecond):
-			q.drain()
-			return
-		}
-	}
-}
-
 type fixture struct {
 	v *Viewer
 	w fyne.Window
 	c fyne.Canvas
-	q *uiQueue
+	q *uiqueue.Queue
 }
 
 // open shows a generated document of the given pages in a window of the
@@ -142,8 +74,8 @@ type fixture struct {
 func open(t *testing.T, pages int, size fyne.Size, before func(*Viewer)) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
-	q := newQueue()
-	v, err := openWith(fixturePDF(t, pages, ""), q.post)
+	q := uiqueue.New()
+	v, err := OpenWith(fixturePDF(t, pages, ""), q.Post)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +94,7 @@ func open(t *testing.T, pages int, size fyne.Size, before func(*Viewer)) *fixtur
 // displayed size.
 func (f *fixture) waitRendered(t *testing.T, p int) {
 	t.Helper()
-	waitFor(t, f.q, fmt.Sprintf("page %d rendered at its size", p+1), func() bool {
+	f.q.WaitFor(t, fmt.Sprintf("page %d rendered at its size", p+1), func() bool {
 		pv := f.v.views[p]
 		return pv != nil && pv.img.Image != nil && pv.imgDPI == renderDPI(f.v.sizes[p], f.v.scale, f.v.canvasScale())
 	})
@@ -172,12 +104,12 @@ func (f *fixture) pageLabel() string { return f.v.pageEntry.Text + " " + f.v.pag
 
 func (f *fixture) key(name fyne.KeyName) {
 	f.c.Focused().TypedKey(&fyne.KeyEvent{Name: name})
-	f.q.drain()
+	f.q.Drain()
 }
 
 func (f *fixture) shortcut(name fyne.KeyName, mod fyne.KeyModifier) {
 	f.c.Focused().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: name, Modifier: mod})
-	f.q.drain()
+	f.q.Drain()
 }
 
 // countingSource records the renders asked of a Source.
@@ -232,5 +164,5 @@ func (f *fixture) typeText(s string) {
 	for _, r := range s {
 		f.c.Focused().TypedRune(r)
 	}
-	f.q.drain()
+	f.q.Drain()
 }

@@ -6,6 +6,8 @@ import (
 	"go.uber.org/goleak"
 
 	"fyne.io/fyne/v2/test"
+
+	"dinh/app/internal/uiqueue"
 )
 
 // TestCloseLeavesNoGoroutines closes the viewer while pages render and a
@@ -14,8 +16,8 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	test.NewTempApp(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
-	q := newQueue()
-	v, err := openWith(fixturePDF(t, 30, ""), q.post)
+	q := uiqueue.New()
+	v, err := OpenWith(fixturePDF(t, 30, ""), q.Post)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,5 +30,5 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	v.Zoom(1.5) // leaves a re-render timer pending
 	v.Close()
 	w.Close()
-	q.drain()
+	q.Drain()
 }

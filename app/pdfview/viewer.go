@@ -93,10 +93,12 @@ type Viewer struct {
 // them with NewErrorView. Open reads the file, so call it off the UI
 // goroutine for large documents.
 func Open(path string) (*Viewer, error) {
-	return openWith(path, fyne.Do)
+	return OpenWith(path, fyne.Do)
 }
 
-func openWith(path string, post func(func())) (*Viewer, error) {
+// OpenWith is Open with the function that applies results on the UI
+// goroutine; Open uses fyne.Do.
+func OpenWith(path string, post func(func())) (*Viewer, error) {
 	r, err := pdf.NewRenderer(path, renderWorkers)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"dinh/app/internal/uiqueue"
 )
 
 var windowSize = fyne.NewSize(1000, 760)
@@ -55,7 +57,7 @@ func TestNavigation(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.do()
-		f.q.drain()
+		f.q.Drain()
 		if got := f.pageLabel(); got != s.want {
 			t.Errorf("%s: page label %q, want %q", s.name, got, s.want)
 		}
@@ -100,7 +102,7 @@ func atoi(label string) int {
 func TestFitAndZoom(t *testing.T) {
 	f := open(t, 30, windowSize, nil)
 	v := f.v
-	pageW := func() float32 { f.q.drain(); return v.views[v.Page()].Size().Width }
+	pageW := func() float32 { f.q.Drain(); return v.views[v.Page()].Size().Width }
 	pageH := func() float32 { return v.views[v.Page()].Size().Height }
 
 	// Fit width is the default: the page fills the viewport's width.
@@ -209,7 +211,7 @@ func TestSearch(t *testing.T) {
 	}
 	f.typeText("ngan sach")
 	f.key(fyne.KeyReturn)
-	waitFor(t, f.q, "search results", func() bool { return !v.search.running })
+	f.q.WaitFor(t, "search results", func() bool { return !v.search.running })
 	n := v.Hits()
 	if n < 30 {
 		t.Fatalf("\"ngan sach\" found %d times in 30 pages, want at least one a page", n)
@@ -272,12 +274,12 @@ func TestSearch(t *testing.T) {
 
 	// A search done from code, with diacritics, finds the same.
 	v.Search("Ngân Sách")
-	waitFor(t, f.q, "second search", func() bool { return !v.search.running })
+	f.q.WaitFor(t, "second search", func() bool { return !v.search.running })
 	if got := v.Hits(); got != n {
 		t.Errorf("\"Ngân Sách\": %d hits, \"ngan sach\": %d", got, n)
 	}
 	v.Search("không có trong tài liệu xyz")
-	waitFor(t, f.q, "search without hits", func() bool { return !v.search.running })
+	f.q.WaitFor(t, "search without hits", func() bool { return !v.search.running })
 	if v.Hits() != 0 || v.hitLabel.Text != "Không thấy" {
 		t.Errorf("no hits: Hits() = %d, label %q", v.Hits(), v.hitLabel.Text)
 	}
@@ -343,7 +345,7 @@ func checkHighlights(t *testing.T, pv *pageView) {
 func TestThumbnails(t *testing.T) {
 	f := open(t, 30, windowSize, nil)
 	v := f.v
-	waitFor(t, f.q, "thumbnails", func() bool {
+	f.q.WaitFor(t, "thumbnails", func() bool {
 		n := 0
 		for _, it := range v.thumbItems {
 			if it.page >= 0 && it.img.Image != nil {
@@ -375,7 +377,7 @@ func TestThumbnails(t *testing.T) {
 	}
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(it)
 	test.TapCanvas(f.c, pos.Add(fyne.NewPos(it.Size().Width/2, it.Size().Height/2)))
-	f.q.drain()
+	f.q.Drain()
 	if got, want := f.pageLabel(), "3 / 30"; got != want {
 		t.Errorf("after tapping thumbnail 3: page label %q, want %q", got, want)
 	}
@@ -385,8 +387,8 @@ func TestThumbnails(t *testing.T) {
 
 	// Going far scrolls the list to the current page's thumbnail.
 	v.GoToPage(25)
-	f.q.drain()
-	waitFor(t, f.q, "thumbnail of page 26", func() bool {
+	f.q.Drain()
+	f.q.WaitFor(t, "thumbnail of page 26", func() bool {
 		it := thumbFor(v, 25)
 		return it != nil && it.current && it.img.Image != nil
 	})
@@ -419,13 +421,13 @@ func thumbFor(v *Viewer, p int) *thumbItem {
 // page objects and renders only what is shown.
 func TestLargeDocument(t *testing.T) {
 	test.NewTempApp(t)
-	q := newQueue()
+	q := uiqueue.New()
 	r, err := openRenderer(fixturePDF(t, 300, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	src := &countingSource{Source: r}
-	v := newViewer(src, q.post)
+	v := newViewer(src, q.Post)
 	t.Cleanup(v.Close)
 	v.ShowThumbnails(false)
 	w := test.NewTempWindow(t, v)
@@ -453,7 +455,7 @@ func TestLargeDocument(t *testing.T) {
 	// Scroll through a stretch of pages as a wheel would.
 	for k := 0; k < 40; k++ {
 		v.scroll.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -300)})
-		q.drain()
+		q.Drain()
 	}
 	f.waitRendered(t, v.Page())
 	if v.Page() <= 200 {
@@ -480,7 +482,7 @@ func TestLargeDocument(t *testing.T) {
 // whose pages have absurd sizes and cannot be rendered.
 func TestOddSources(t *testing.T) {
 	test.NewTempApp(t)
-	q := newQueue()
+	q := uiqueue.New()
 	for _, src := range []Source{
 		nil,
 		&fakeSource{pages: 0, sizes: func(int) (float64, float64, error) { return 0, 0, nil }},
@@ -488,7 +490,7 @@ func TestOddSources(t *testing.T) {
 			return []float64{math.NaN(), -5, 1e30}[i], 0, nil
 		}},
 	} {
-		v := newViewer(src, q.post)
+		v := newViewer(src, q.Post)
 		w := test.NewTempWindow(t, v)
 		w.Resize(windowSize)
 		test.Tap(v.area)
@@ -502,12 +504,12 @@ func TestOddSources(t *testing.T) {
 		v.SetFit(FitPage)
 		v.SetFit(FitMode(42))
 		v.Search("x")
-		settle(q)
+		q.Settle()
 		v.NextHit()
 		v.PrevHit()
 		v.ShowThumbnails(false)
 		if src != nil && src.NumPages() == 3 {
-			waitFor(t, q, "render failure shown", func() bool {
+			q.WaitFor(t, "render failure shown", func() bool {
 				pv := v.views[0]
 				return pv != nil && pv.failed
 			})
@@ -520,7 +522,7 @@ func TestOddSources(t *testing.T) {
 		v.GoToPage(1)
 		v.Search("y")
 		v.Zoom(2)
-		q.drain()
+		q.Drain()
 	}
 }
 
@@ -530,10 +532,10 @@ func TestScreenshot(t *testing.T) {
 	f := open(t, 30, fyne.NewSize(1100, 760), nil)
 	v := f.v
 	v.Search("ngân sách")
-	waitFor(t, f.q, "search", func() bool { return !v.search.running && v.Hits() > 0 })
+	f.q.WaitFor(t, "search", func() bool { return !v.search.running && v.Hits() > 0 })
 	v.NextHit()
 	v.NextHit()
-	waitFor(t, f.q, "thumbnails", func() bool {
+	f.q.WaitFor(t, "thumbnails", func() bool {
 		for _, it := range v.thumbItems {
 			if it.page >= 0 && it.Visible() && it.img.Image == nil {
 				return false
@@ -546,7 +548,7 @@ func TestScreenshot(t *testing.T) {
 			f.waitRendered(t, p)
 		}
 	}
-	settle(f.q)
+	f.q.Settle()
 	checkHighlights(t, v.views[v.Page()])
 	out, err := os.Create("/tmp/pdfview.png")
 	if err != nil {
