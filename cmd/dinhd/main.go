@@ -28,6 +28,7 @@ Usage:
   dinhd verify FILE.pdf [--roots DIR] [--json] [--lang vi|en]
   dinhd catalog search QUERY... [--file CATALOG.json] [--limit N] [--json] [--lang vi|en]
   dinhd catalog validate FILE.json
+  dinhd dossier keygen|init|new|list|seal ...   (dinhd dossier help)
 
 host   publishes a meeting folder (meeting.json plus PDFs) on the LAN over
        HTTPS and announces it with mDNS; edits to the folder are republished.
@@ -37,6 +38,9 @@ join   finds the meeting on the LAN, verifies the host and the signed
 verify prints the verdict of every digital signature inside a PDF, checked
        offline against the root certificates in --roots; it exits 0 only when
        every signature is valid.
+catalog searches or validates the catalogue of administrative procedures.
+dossier records villagers' cases offline, encrypted, and seals them for the
+       central server (a community digital technology team's work).
 
 --iface chooses the interfaces mDNS uses; it may be repeated. Without it,
 every interface that is up and supports multicast is used.
@@ -64,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = verifyCmd(ctx, args[1:], stdout, stderr)
 	case "catalog":
 		err = catalogCmd(ctx, args[1:], stdout, stderr)
+	case "dossier":
+		err = dossierCmd(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "dinhd: unknown command %q\n\n%s", args[0], usage)
 		return 2

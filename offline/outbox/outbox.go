@@ -114,7 +114,8 @@ func NewID() string { return rand.Text() }
 
 func (o *Outbox) clock() time.Time { return o.now().UTC() }
 
-// AddDraft starts a draft dossier.
+// AddDraft starts a draft dossier; initials may be empty until the
+// villager's name is known (SetInitials).
 func (o *Outbox) AddDraft(id, procedure, initials string) error {
 	if err := checkID(id); err != nil {
 		return err
@@ -123,9 +124,12 @@ func (o *Outbox) AddDraft(id, procedure, initials string) error {
 	if err := checkProcedure(procedure); err != nil {
 		return err
 	}
+	// A draft just started may not know the villager yet.
 	initials = strings.TrimSpace(initials)
-	if err := checkInitials(initials); err != nil {
-		return err
+	if initials != "" {
+		if err := checkInitials(initials); err != nil {
+			return err
+		}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -266,6 +270,26 @@ func (o *Outbox) MarkReceipted(id, receipt string, at time.Time) error {
 		e.Receipt, e.ReceiptedAt = receipt, at
 		e.advance(Receipted, now, note)
 		return true, nil
+	})
+}
+
+// SetInitials changes a draft's initials, as the volunteer corrects the
+// villager's name. Any other dossier is refused with ErrTransition: what
+// was sealed stays as it was sealed.
+func (o *Outbox) SetInitials(id, initials string) error {
+	initials = strings.TrimSpace(initials)
+	if err := checkInitials(initials); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.update(id, func(e *Entry) (bool, error) {
+		if e.State != Draft {
+			return false, transition(id, e.State, "renamed")
+		}
+		changed := e.Initials != initials
+		e.Initials = initials
+		return changed, nil
 	})
 }
 

@@ -602,7 +602,7 @@ func TestAddDraftKeepsPersonalDataOut(t *testing.T) {
 		{"D1", "P", "NTMKH", true},
 		{"D1", "P", "Nguyễn Văn An", false},
 		{"D1", "P", "NTMKHA", false},
-		{"D1", "P", "", false},
+		{"D1", "P", "", true}, // not known yet when a draft starts
 		{"D1", "P", "N1", false},
 		{"D1", "", "NVA", false},
 		{"", "P", "NVA", false},
@@ -685,6 +685,39 @@ func TestLabel(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.s.Label(tt.lang); got != tt.want {
 			t.Errorf("%s.Label(%q): got %q, want %q", tt.s, tt.lang, got, tt.want)
+		}
+	}
+}
+
+// TestSetInitials corrects a draft's initials and refuses once sealed.
+func TestSetInitials(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, "D1", outbox.Draft)
+	f.add(t, "D2", outbox.Sealed)
+	tests := []struct {
+		id, initials string
+		err          error
+		want         string
+	}{
+		{"D1", "TTB", nil, "TTB"},
+		{"D1", "Trần Thị Bình", nil, "TTB"}, // refused: a name, not initials
+		{"D2", "TTB", outbox.ErrTransition, "NVA"},
+		{"D9", "TTB", outbox.ErrNotFound, ""},
+	}
+	for _, tt := range tests {
+		err := f.ob.SetInitials(tt.id, tt.initials)
+		switch {
+		case tt.err != nil && !errors.Is(err, tt.err):
+			t.Errorf("SetInitials(%s, %q): got %v, want %v", tt.id, tt.initials, err, tt.err)
+		case tt.err == nil && tt.initials != tt.want && err == nil:
+			t.Errorf("SetInitials(%s, %q) accepted a full name", tt.id, tt.initials)
+		case tt.err == nil && tt.initials == tt.want && err != nil:
+			t.Errorf("SetInitials(%s, %q): %v", tt.id, tt.initials, err)
+		}
+		if tt.want != "" {
+			if got := f.entry(t, tt.id).Initials; got != tt.want {
+				t.Errorf("after SetInitials(%s, %q): initials %q, want %q", tt.id, tt.initials, got, tt.want)
+			}
 		}
 	}
 }

@@ -10,9 +10,10 @@ var (
 	bucketPublished = []byte("published") // meeting ID → package this host publishes
 	bucketSeen      = []byte("seen")      // meeting ID → JSON of the last changes shown (added in schema 2)
 	bucketOutbox    = []byte("outbox")    // dossier ID → JSON outbox entry, as offline/outbox encodes it (added in schema 3)
+	bucketDrafts    = []byte("drafts")    // dossier ID → draft dossier encrypted by offline/vault (added in schema 4)
 )
 
 // allBuckets lists every bucket of the current schema.
-var allBuckets = [][]byte{bucketMeta, bucketKeys, bucketPins, bucketPackages, bucketPending, bucketPublished, bucketSeen, bucketOutbox}
+var allBuckets = [][]byte{bucketMeta, bucketKeys, bucketPins, bucketPackages, bucketPending, bucketPublished, bucketSeen, bucketOutbox, bucketDrafts}
 
 var keySchema = []byte("schema")

@@ -34,6 +34,12 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketOutbox)
 		return err
 	}},
+	// Before schema 4 a draft was only its outbox entry (procedure and
+	// initials); offline/dossier opens such a draft as an empty dossier.
+	{4, "keep the volunteer's encrypted drafts", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketDrafts)
+		return err
+	}},
 }
 
 // SchemaVersion is the schema this code writes.

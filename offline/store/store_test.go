@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -124,62 +125,78 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// TestMigrateFromSchema2 builds a file as the second schema wrote it, with
-// data in its buckets, and checks that it opens as the current schema with
-// nothing lost and the outbox bucket added.
-func TestMigrateFromSchema2(t *testing.T) {
-	dir := t.TempDir()
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, m := range migrations[:2] {
-			if err := m.run(tx); err != nil {
-				return err
-			}
-		}
-		if tx.Bucket(bucketOutbox) != nil {
-			t.Error("schema 2 already has the outbox bucket")
-		}
-		tx.Bucket(bucketMeta).Put(keySchema, u32(2))
-		tx.Bucket(bucketKeys).Put([]byte("host"), bytes.Repeat([]byte{7}, 32))
-		tx.Bucket(bucketPins).Put([]byte("m"), []byte("FP"))
-		tx.Bucket(bucketPackages).Put([]byte("m"), []byte("package"))
-		tx.Bucket(bucketPending).Put([]byte("m2"), []byte("pending"))
-		tx.Bucket(bucketPublished).Put([]byte("m3"), []byte("published"))
-		return tx.Bucket(bucketSeen).Put([]byte("m"), []byte(`{"changed":1}`))
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if v, _ := s.Version(); v != SchemaVersion || v != 3 {
-		t.Fatalf("got schema %d, want %d", v, 3)
-	}
-	tests := []struct {
+// TestMigrateFromOlderSchemas builds files as each older schema wrote
+// them, with data in their buckets, and checks that each opens as the
+// current schema with nothing lost and the newer buckets added.
+func TestMigrateFromOlderSchemas(t *testing.T) {
+	type row struct {
 		bucket    []byte
 		key, want string
+	}
+	data := []struct {
+		since uint32 // schema that added the bucket
+		row
 	}{
-		{bucketKeys, "host", string(bytes.Repeat([]byte{7}, 32))},
-		{bucketPins, "m", "FP"},
-		{bucketPackages, "m", "package"},
-		{bucketPending, "m2", "pending"},
-		{bucketPublished, "m3", "published"},
-		{bucketSeen, "m", `{"changed":1}`},
+		{1, row{bucketKeys, "host", string(bytes.Repeat([]byte{7}, 32))}},
+		{1, row{bucketPins, "m", "FP"}},
+		{1, row{bucketPackages, "m", "package"}},
+		{1, row{bucketPending, "m2", "pending"}},
+		{1, row{bucketPublished, "m3", "published"}},
+		{2, row{bucketSeen, "m", `{"changed":1}`}},
+		{3, row{bucketOutbox, "D1", `{"id":"D1","state":"draft"}`}},
 	}
-	for _, tt := range tests {
-		if got, ok, err := s.get(tt.bucket, tt.key); err != nil || !ok || string(got) != tt.want {
-			t.Errorf("%s/%s: got %q %v %v, want %q", tt.bucket, tt.key, got, ok, err, tt.want)
-		}
-	}
-	if err := s.UpdateOutboxEntry("D1", func([]byte) ([]byte, error) { return []byte("{}"), nil }); err != nil {
-		t.Fatalf("bucket added by schema 3 is missing: %v", err)
+	for from := uint32(1); from < SchemaVersion; from++ {
+		t.Run(fmt.Sprintf("schema %d", from), func(t *testing.T) {
+			dir := t.TempDir()
+			db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []row
+			err = db.Update(func(tx *bolt.Tx) error {
+				for _, m := range migrations[:from] {
+					if err := m.run(tx); err != nil {
+						return err
+					}
+				}
+				if err := tx.Bucket(bucketMeta).Put(keySchema, u32(from)); err != nil {
+					return err
+				}
+				for _, d := range data {
+					if d.since > from {
+						continue
+					}
+					want = append(want, d.row)
+					if err := tx.Bucket(d.bucket).Put([]byte(d.key), []byte(d.want)); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			db.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if v, _ := s.Version(); v != SchemaVersion {
+				t.Fatalf("got schema %d, want %d", v, SchemaVersion)
+			}
+			for _, r := range want {
+				if got, ok, err := s.get(r.bucket, r.key); err != nil || !ok || string(got) != r.want {
+					t.Errorf("%s/%s: got %q %v %v, want %q", r.bucket, r.key, got, ok, err, r.want)
+				}
+			}
+			if err := s.UpdateOutboxEntry("D2", func([]byte) ([]byte, error) { return []byte("{}"), nil }); err != nil {
+				t.Errorf("outbox bucket (schema 3) is missing: %v", err)
+			}
+			if err := s.PutDraft("D2", []byte("sealed bytes")); err != nil {
+				t.Errorf("drafts bucket (schema 4) is missing: %v", err)
+			}
+		})
 	}
 }
 

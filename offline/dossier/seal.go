@@ -1,0 +1,173 @@
+package dossier
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"dinh/offline/outbox"
+	"dinh/offline/seal"
+)
+
+// Part names inside a sealed dossier.
+const (
+	PartRecord      = "dossier.json"
+	attachmentsPart = "attachments/"
+)
+
+// AttachmentPart is the part name of an attachment in a sealed dossier.
+func AttachmentPart(att string) string { return attachmentsPart + att + ".jpg" }
+
+// sealHooks let a test stop the process at each step of sealing.
+var sealHooks struct {
+	written, renamed, marked func()
+}
+
+func hook(f func()) {
+	if f != nil {
+		f()
+	}
+}
+
+// Seal checks that a draft is complete, seals it for the central server
+// and hands it to the outbox, then deletes the draft: from then on this
+// device keeps only the outbox entry. progress reports bytes sealed.
+func (k *Desk) Seal(ctx context.Context, id string, progress func(done, total int64)) (outbox.Entry, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	d, err := k.load(id)
+	if err != nil {
+		return outbox.Entry{}, err
+	}
+	if probs := d.Check(); len(probs) > 0 {
+		return outbox.Entry{}, &IncompleteError{Problems: probs}
+	}
+	if err := k.cfg.Outbox.SetInitials(id, Initials(d.Villager.FullName)); err != nil {
+		return outbox.Entry{}, fmt.Errorf("dossier: %w", diskErr(err))
+	}
+	name := id + SealedExt
+	sum, err := k.writeSealed(ctx, d, name, progress)
+	if err != nil {
+		return outbox.Entry{}, err
+	}
+	hook(sealHooks.renamed)
+	if err := k.cfg.Outbox.MarkSealed(id, name, sum); err != nil {
+		os.Remove(filepath.Join(k.cfg.OutboxDir, name))
+		return outbox.Entry{}, fmt.Errorf("dossier: seal %s: %w", id, diskErr(err))
+	}
+	hook(sealHooks.marked)
+	// The dossier is sealed; a failure to delete the draft is finished by
+	// NewDesk next time.
+	k.forget(id)
+	return k.cfg.Outbox.Entry(id)
+}
+
+// writeSealed writes the sealed file beside its final name, syncs it and
+// renames it, and returns its SHA-256.
+func (k *Desk) writeSealed(ctx context.Context, d *Dossier, name string, progress func(done, total int64)) (sum string, err error) {
+	record, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("dossier: encode: %w", err)
+	}
+	parts := []seal.Part{{
+		Name: PartRecord, Size: int64(len(record)),
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(record)), nil },
+	}}
+	for _, a := range d.Attachments {
+		path, aad := filepath.Join(k.cfg.Dir, d.ID, a.ID+".enc"), fileAAD(d.ID, a.ID)
+		parts = append(parts, seal.Part{
+			Name: AttachmentPart(a.ID), Size: a.Size,
+			Open: func() (io.ReadCloser, error) {
+				pr, pw := io.Pipe()
+				go func() { pw.CloseWithError(k.cfg.Vault.DecryptFile(path, aad, pw)) }()
+				return pr, nil
+			},
+		})
+	}
+	h := seal.Header{
+		Format:    seal.Format,
+		DossierID: d.ID,
+		Device:    k.cfg.Device.Public().(ed25519.PublicKey),
+		Created:   k.cfg.Now().UTC(),
+		Summary: map[string]string{
+			"procedure":   d.Procedure,
+			"attachments": strconv.Itoa(len(d.Attachments)),
+		},
+	}
+	tmp, err := os.CreateTemp(k.cfg.OutboxDir, name+".tmp-*")
+	if err != nil {
+		return "", fmt.Errorf("dossier: seal: %w", diskErr(err))
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	hw := sha256.New()
+	halfway := false
+	report := progress
+	if report == nil {
+		report = func(int64, int64) {}
+	}
+	err = seal.Seal(ctxWriter{ctx, io.MultiWriter(tmp, hw)}, h, parts, k.cfg.Central, k.cfg.Device, func(done, total int64) {
+		report(done, total)
+		if !halfway && done*2 >= total {
+			halfway = true
+			hook(sealHooks.written)
+		}
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return "", fmt.Errorf("dossier: seal %s: %w", d.ID, diskErr(err))
+	}
+	if err = tmp.Sync(); err == nil {
+		err = tmp.Close()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(k.cfg.OutboxDir, name))
+	}
+	if err == nil {
+		err = syncDir(k.cfg.OutboxDir)
+	}
+	if err != nil {
+		return "", fmt.Errorf("dossier: seal %s: %w", d.ID, diskErr(err))
+	}
+	return hex.EncodeToString(hw.Sum(nil)), nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}
+
+// ctxWriter stops a seal in progress when its context ends.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}

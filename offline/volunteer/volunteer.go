@@ -1,0 +1,169 @@
+// Package volunteer opens a community digital technology team member's
+// data folder as a whole: the store, the vault that encrypts the drafts,
+// the outbox and the desk that keeps and seals dossiers. The app and
+// dinhd both open it here, so they agree on where everything lives:
+//
+//	DIR/dinh.db          store (drafts bucket, outbox entries, device key)
+//	DIR/vault/           vault header (offline/vault)
+//	DIR/drafts/ID/       a draft's encrypted photos
+//	DIR/outbox/ID.dseal  sealed dossiers waiting for the central server
+//	DIR/setup.json       the central server's and the administrator's public keys
+package volunteer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"dinh/offline/dossier"
+	"dinh/offline/outbox"
+	"dinh/offline/seal"
+	"dinh/offline/store"
+	"dinh/offline/vault"
+)
+
+// Retention is how long a receipted dossier's sealed file is kept before
+// it is purged.
+const Retention = 30 * 24 * time.Hour
+
+const setupName = "setup.json"
+
+// ErrNotSetUp means the folder has no volunteer set-up yet: Init it.
+var ErrNotSetUp = errors.New("volunteer: this device is not set up for a community team yet")
+
+// Setup holds the public keys a team's administrator gives each device.
+type Setup struct {
+	Central  seal.CentralPublicKey   // dossiers are sealed for it
+	Recovery vault.RecoveryPublicKey // can reset a forgotten passphrase
+}
+
+type setupFile struct {
+	Central  string `json:"central"`
+	Recovery string `json:"recovery"`
+}
+
+// Workspace is an open data folder.
+type Workspace struct {
+	Dir    string
+	Setup  Setup
+	Store  *store.Store
+	Vault  *vault.Vault
+	Outbox *outbox.Outbox
+	Desk   *dossier.Desk
+}
+
+// Passphrase turns what a person typed into the bytes the vault sees: NFC,
+// so that "ệ" typed as one code point or as e plus two accents is the same
+// passphrase on every keyboard and input method.
+func Passphrase(s string) []byte {
+	return []byte(norm.NFC.String(strings.TrimRight(s, "\r\n")))
+}
+
+// IsSetUp reports whether dir holds a volunteer set-up.
+func IsSetUp(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, setupName))
+	return err == nil
+}
+
+// Init sets up dir for a volunteer: the vault with their passphrase and
+// the administrator's keys. It returns the workspace unlocked.
+func Init(dir string, passphrase []byte, s Setup, opts vault.Options) (*Workspace, error) {
+	if IsSetUp(dir) {
+		return nil, fmt.Errorf("volunteer: %s: %w", dir, vault.ErrExists)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("volunteer: %w", err)
+	}
+	v, err := vault.Create(filepath.Join(dir, "vault"), passphrase, s.Recovery, opts)
+	if err != nil {
+		return nil, err
+	}
+	v.Close()
+	raw, _ := json.MarshalIndent(setupFile{Central: s.Central.String(), Recovery: s.Recovery.String()}, "", "  ")
+	if err := writeFile(filepath.Join(dir, setupName), raw); err != nil {
+		return nil, fmt.Errorf("volunteer: %w", err)
+	}
+	w, err := Open(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Vault.Unlock(passphrase); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func writeFile(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Open opens a set-up folder with its vault locked.
+func Open(dir string, opts vault.Options) (_ *Workspace, err error) {
+	raw, err := os.ReadFile(filepath.Join(dir, setupName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNotSetUp
+	}
+	if err != nil {
+		return nil, fmt.Errorf("volunteer: %w", err)
+	}
+	var sf setupFile
+	if err := json.Unmarshal(raw, &sf); err != nil {
+		return nil, fmt.Errorf("volunteer: %s is damaged: %w", setupName, err)
+	}
+	w := &Workspace{Dir: dir}
+	if w.Setup.Central, err = seal.ParseCentralPublicKey(sf.Central); err != nil {
+		return nil, fmt.Errorf("volunteer: %s: central key: %w", setupName, err)
+	}
+	if w.Setup.Recovery, err = vault.ParseRecoveryPublicKey(sf.Recovery); err != nil {
+		return nil, fmt.Errorf("volunteer: %s: recovery key: %w", setupName, err)
+	}
+	defer func() {
+		if err != nil {
+			w.Close()
+		}
+	}()
+	if w.Store, err = store.Open(dir); err != nil {
+		return nil, err
+	}
+	if w.Vault, err = vault.Open(filepath.Join(dir, "vault"), opts); err != nil {
+		return nil, err
+	}
+	device, err := w.Store.HostKey()
+	if err != nil {
+		return nil, err
+	}
+	obDir := filepath.Join(dir, "outbox")
+	w.Outbox = outbox.New(w.Store, obDir, nil, Retention)
+	w.Desk, err = dossier.NewDesk(dossier.Config{
+		Store: w.Store, Vault: w.Vault, Outbox: w.Outbox,
+		Dir: filepath.Join(dir, "drafts"), OutboxDir: obDir,
+		Central: w.Setup.Central, Device: device,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Close locks the vault and closes the store.
+func (w *Workspace) Close() error {
+	var errs []error
+	if w.Vault != nil {
+		errs = append(errs, w.Vault.Close())
+	}
+	if w.Store != nil {
+		errs = append(errs, w.Store.Close())
+	}
+	return errors.Join(errs...)
+}
