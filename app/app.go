@@ -37,10 +37,11 @@ type UI struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	host     *hostScreen
-	delegate *delegateScreen
-	tabs     *container.AppTabs
-	closers  []func()
+	host      *hostScreen
+	delegate  *delegateScreen
+	volunteer *volunteerScreen
+	tabs      *container.AppTabs
+	closers   []func()
 }
 
 // New builds the main window and starts the background services: the
@@ -91,7 +92,19 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 			u.delegate.autoJoin, u.delegate.autoOpen = m.ID, true
 		}
 	}
+	u.volunteer = newVolunteerScreen(u, filepath.Join(cfg.DataDir, "volunteer"))
+	u.closers = append(u.closers, u.volunteer.close)
+	if cfg.Demo {
+		// The demo's own administrator: in the field, the keys come from
+		// the team's administrator.
+		u.volunteer.adminDir = filepath.Join(cfg.DataDir, "volunteer-admin")
+	}
 	u.build()
+	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if u.tabs != nil && u.tabs.Selected() != nil && u.tabs.Selected().Content == u.volunteer.root {
+			u.volunteer.dropped(uris)
+		}
+	})
 	u.win.SetCloseIntercept(func() {
 		u.Close()
 		u.win.Close()
@@ -144,6 +157,7 @@ func (u *UI) build() {
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(i18n.T("tab.delegate"), iconDelegate(), u.delegate.content()),
 		container.NewTabItemWithIcon(i18n.T("tab.host"), iconHost(), u.host.content()),
+		container.NewTabItemWithIcon(i18n.T("tab.volunteer"), iconVolunteer(), u.volunteer.content()),
 	)
 	top := container.NewBorder(nil, nil, widget.NewLabelWithStyle(i18n.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang)
 	u.win.SetContent(container.NewBorder(top, nil, nil, nil, u.tabs))

@@ -43,3 +43,5 @@ func (t dinhTheme) Size(n fyne.ThemeSizeName) float32 {
 func iconDelegate() fyne.Resource { return theme.AccountIcon() }
 
 func iconHost() fyne.Resource { return theme.ComputerIcon() }
+
+func iconVolunteer() fyne.Resource { return theme.FolderOpenIcon() }

@@ -1,0 +1,423 @@
+package app
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/unicode/norm"
+
+	"dinh/offline/dossier"
+	"dinh/offline/outbox"
+	"dinh/offline/seal"
+	"dinh/offline/vault"
+)
+
+// walk calls fn on o and on everything inside it that the volunteer
+// screen builds.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walk(c, fn)
+		}
+	case *widget.Card:
+		walk(v.Content, fn)
+	case *container.Scroll:
+		walk(v.Content, fn)
+	case *container.Split:
+		walk(v.Leading, fn)
+		walk(v.Trailing, fn)
+	case *widget.Form:
+		for _, it := range v.Items {
+			walk(it.Widget, fn)
+		}
+	case *widget.PopUp:
+		walk(v.Content, fn)
+	}
+}
+
+// segmentText is the text of rich text segments, lists included.
+func segmentText(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		switch v := s.(type) {
+		case *widget.TextSegment:
+			b.WriteString(v.Text)
+		case *widget.ListSegment:
+			b.WriteString(segmentText(v.Items))
+			b.WriteString("\n")
+		case *widget.ParagraphSegment:
+			b.WriteString(segmentText(v.Texts))
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// shown returns every text a person can read in o, one per widget.
+func shown(o fyne.CanvasObject) string {
+	var out []string
+	walk(o, func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			out = append(out, v.Text)
+		case *canvas.Text:
+			out = append(out, v.Text)
+		case *widget.Button:
+			out = append(out, v.Text)
+		case *widget.Check:
+			out = append(out, v.Text)
+		case *widget.RichText:
+			out = append(out, segmentText(v.Segments))
+		}
+	})
+	return strings.Join(out, "\n")
+}
+
+// button returns the first enabled-or-not button whose text contains s.
+func button(o fyne.CanvasObject, s string) *widget.Button {
+	var found *widget.Button
+	walk(o, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && strings.Contains(b.Text, s) {
+			found = b
+		}
+	})
+	return found
+}
+
+// field returns the entry of the form item labelled label.
+func field(o fyne.CanvasObject, label string) *widget.Entry {
+	var found *widget.Entry
+	walk(o, func(o fyne.CanvasObject) {
+		if f, ok := o.(*widget.Form); ok {
+			for _, it := range f.Items {
+				if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label && found == nil {
+					found = e
+				}
+			}
+		}
+	})
+	return found
+}
+
+func checks(o fyne.CanvasObject) []*widget.Check {
+	var out []*widget.Check
+	walk(o, func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok {
+			out = append(out, c)
+		}
+	})
+	return out
+}
+
+// boldSpans returns the bold segments of the rich texts in o.
+func boldSpans(o fyne.CanvasObject) []string {
+	var out []string
+	walk(o, func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RichText); ok {
+			for _, s := range r.Segments {
+				if t, ok := s.(*widget.TextSegment); ok && t.Style.TextStyle.Bold {
+					out = append(out, t.Text)
+				}
+			}
+		}
+	})
+	return out
+}
+
+// confirm taps the confirming button of the dialog on top of the window.
+func confirm(t *testing.T, u *UI) {
+	t.Helper()
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog is open")
+	}
+	var yes *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Importance == widget.HighImportance {
+			yes = b
+		}
+	})
+	if yes == nil {
+		t.Fatalf("the dialog has no confirming button: %q", shown(top))
+	}
+	test.Tap(yes)
+}
+
+func jpegFile(t *testing.T, dir, name string, w, h int) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), uint8(x + y), 255})
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// testClock is a settable clock for the vault's back-off.
+type testClock struct{ t time.Time }
+
+func (c *testClock) Now() time.Time { return c.t }
+
+const volunteerPass = "mật khẩu của tổ công nghệ số"
+
+// startVolunteer starts the demo with the volunteer's tab set up and open.
+func startVolunteer(t *testing.T, opts vault.Options) (*UI, *volunteerScreen) {
+	t.Helper()
+	u := startDemo(t)
+	v := u.volunteer
+	v.opts.KDF = vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+	v.opts.Now, v.opts.IdleTimeout = opts.Now, opts.IdleTimeout
+	u.tabs.SelectIndex(2)
+	if !strings.Contains(shown(v.root), "Thiết lập cho tổ công nghệ số") {
+		t.Fatalf("a new device does not ask to set up: %q", shown(v.root))
+	}
+	if err := v.setUp("ngắn", "ngắn", "", ""); err == nil || !strings.Contains(err.Error(), "ít nhất 8 ký tự") {
+		t.Errorf("a short passphrase: got %v", err)
+	}
+	if err := v.setUp(volunteerPass, volunteerPass+"x", "", ""); err == nil || !strings.Contains(err.Error(), "không giống nhau") {
+		t.Errorf("passphrases that differ: got %v", err)
+	}
+	if err := v.setUp(volunteerPass, volunteerPass, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	v.show()
+	if !strings.Contains(shown(v.root), "Chưa có hồ sơ nào") {
+		t.Fatalf("after set-up: %q", shown(v.root))
+	}
+	return u, v
+}
+
+// TestVolunteerFlow guides a villager's birth registration through the
+// six steps, as a volunteer would with the keyboard and the mouse, and
+// seals it.
+func TestVolunteerFlow(t *testing.T) {
+	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
+
+	// 1. Procedure: a search without accents, with a typo, finds it.
+	test.Tap(button(v.root, "Hồ sơ mới"))
+	test.Type(v.search, "dang ky khai sinnh")
+	if got := shown(v.results); !strings.Contains(got, "Đăng ký khai sinh") {
+		t.Fatalf("search results: %q", got)
+	}
+	if bold := boldSpans(v.results); !slices.Contains(bold, "Đăng ký khai sinh") {
+		t.Errorf("the match is not highlighted: bold %q", bold)
+	}
+	test.Tap(button(v.results, "Chọn"))
+	caseBtn := button(v.results, "Khai sinh đúng hạn")
+	if caseBtn == nil {
+		t.Fatalf("the procedure's cases are not offered: %q", shown(v.results))
+	}
+	test.Tap(caseBtn)
+	if v.cur == nil || v.step != 1 {
+		t.Fatalf("choosing a case did not start a draft on step 2 (step %d)", v.step+1)
+	}
+
+	// 2. Papers: tick one; the others are listed as missing, with where to get them.
+	cs := checks(v.editor)
+	if len(cs) < 2 {
+		t.Fatalf("papers checklist: %d boxes", len(cs))
+	}
+	test.Tap(cs[1])
+	got := shown(v.editor)
+	if !strings.Contains(got, "Còn thiếu") || !strings.Contains(got, "Nơi cấp") || !v.cur.Papers[1].Have {
+		t.Errorf("after ticking a paper: %q", got)
+	}
+
+	// 3. The steps of the online procedure, one screen at a time.
+	test.Tap(v.nextBtn)
+	if got := shown(v.editor); !strings.Contains(got, "Bước 1 / ") {
+		t.Fatalf("guide: %q", got)
+	}
+	test.Tap(button(v.editor, "Bước sau"))
+	if got := shown(v.editor); !strings.Contains(got, "Bước 2 / ") {
+		t.Errorf("next guide step: %q", got)
+	}
+
+	// 4. The villager's details and photos of papers.
+	test.Tap(v.nextBtn)
+	for label, text := range map[string]string{
+		"Họ và tên": "Nguyễn Văn An", "Ngày sinh": "15/03/1980", "Số định danh cá nhân": "001080012345",
+		"Số điện thoại": "0912345678", "Người dân cần gì": "Đăng ký khai sinh cho con",
+	} {
+		e := field(v.editor, label)
+		if e == nil {
+			t.Fatalf("no field %q", label)
+		}
+		test.Type(e, text)
+	}
+	if v.cur.Villager.BirthDate != "1980-03-15" {
+		t.Errorf("date of birth stored as %q", v.cur.Villager.BirthDate)
+	}
+	dir := t.TempDir()
+	big := jpegFile(t, dir, "giay-chung-sinh.jpg", 3000, 2000)
+	notImage := filepath.Join(dir, "ghi-chu.txt")
+	os.WriteFile(notImage, []byte("không phải ảnh"), 0o600)
+	v.attach(dossier.KindPaper, "Giấy chứng sinh", []string{big, notImage})
+	if !v.progressBox.Visible() {
+		t.Error("no progress is shown while photos are processed")
+	}
+	eventually(t, "the photos to be processed", func() bool { return v.attaching == 0 })
+	if len(v.cur.Attachments) != 1 || v.cur.Attachments[0].Width != 2000 {
+		t.Fatalf("attachments: %+v", v.cur.Attachments)
+	}
+	if got := v.status.Text; !strings.Contains(got, "ghi-chu.txt: Tệp này không phải ảnh") {
+		t.Errorf("status after a non-image: %q", got)
+	}
+	if got := shown(v.editor); !strings.Contains(got, "2000×1333") {
+		t.Errorf("the photo is not listed with its new size: %q", got)
+	}
+
+	// 5. Consent, with the photo of the signed form.
+	test.Tap(v.nextBtn)
+	test.Tap(checks(v.editor)[0])
+	v.attach(dossier.KindConsent, "", []string{jpegFile(t, dir, "phieu-dong-y.jpg", 800, 1100)})
+	eventually(t, "the consent form photo", func() bool { return v.attaching == 0 })
+	if !v.cur.Consent.Given || v.cur.Consent.Form == "" {
+		t.Fatalf("consent: %+v", v.cur.Consent)
+	}
+
+	// 6. Notes and the summary, read back; then seal.
+	test.Tap(v.nextBtn)
+	test.Type(field(v.editor, "Ghi chú của tình nguyện viên"), "x")
+	got = shown(v.editor)
+	for _, want := range []string{"Nguyễn Văn An", "15/03/1980", "001080012345", "Đăng ký khai sinh cho con", "có 1 / "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the summary lacks %q: %q", want, got)
+		}
+	}
+	if v.sealBtn.Disabled() {
+		t.Fatalf("a complete dossier cannot be sealed: %q", got)
+	}
+	test.Tap(v.sealBtn)
+	confirm(t, u)
+	eventually(t, "the dossier to be sealed", func() bool { return v.cur == nil && v.sealedID != "" })
+	e, err := v.ws.Outbox.Entry(v.sealedID)
+	if err != nil || e.State != outbox.Sealed || e.Initials != "NVA" {
+		t.Fatalf("outbox entry: %+v, %v", e, err)
+	}
+	list := shown(v.list)
+	if !strings.Contains(list, "NVA · Đăng ký khai sinh") || !strings.Contains(list, "Đã niêm phong") {
+		t.Errorf("the list does not show the sealed dossier: %q", list)
+	}
+	if got := shown(v.editor); !strings.Contains(got, "không còn đọc được") {
+		t.Errorf("sealed dossier view: %q", got)
+	}
+	// The sealed file is for the demo's central server, and holds the notes.
+	key, _ := os.ReadFile(filepath.Join(v.adminDir, "central.key"))
+	central, err := seal.ParseCentralPrivateKey(strings.TrimSpace(string(key)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(v.dir, "outbox", e.SealedPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	o, err := seal.Open(f, fi.Size(), central)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec bytes.Buffer
+	o.Extract(dossier.PartRecord, &rec)
+	if !strings.Contains(rec.String(), `"notes":"x"`) || len(o.Parts()) != 3 {
+		t.Errorf("sealed record %s with %d parts", rec.String(), len(o.Parts()))
+	}
+}
+
+// TestVolunteerWrongPassphrase locks the vault, types a wrong passphrase
+// five times, meets the back-off, and then opens everything with the right
+// passphrase typed in another Unicode form.
+func TestVolunteerWrongPassphrase(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.Local)}
+	_, v := startVolunteer(t, vault.Options{IdleTimeout: -1, Now: clock.Now})
+	test.Tap(button(v.root, "Hồ sơ mới"))
+	test.Type(v.search, "1.001193")
+	test.Tap(button(v.results, "Chọn"))
+	test.Tap(button(v.results, "Khai sinh đúng hạn"))
+	v.goStep(3)
+	test.Type(field(v.editor, "Họ và tên"), "Trần Thị Bình")
+	id := v.cur.ID
+
+	test.Tap(button(v.root, "Khoá"))
+	if v.passEntry == nil || !strings.Contains(shown(v.root), "Hồ sơ đang khoá") {
+		t.Fatalf("after locking: %q", shown(v.root))
+	}
+	for i := range 5 {
+		v.passEntry.SetText("không phải mật khẩu")
+		test.Tap(v.unlockBtn)
+		want := "Sai mật khẩu. Hãy kiểm tra bộ gõ"
+		if i == 4 {
+			want = "Nhập sai mật khẩu quá nhiều lần" // the fifth starts the back-off
+		}
+		if got := shown(v.root); !strings.Contains(got, want) {
+			t.Fatalf("wrong passphrase %d: %q", i+1, got)
+		}
+	}
+	v.passEntry.SetText(volunteerPass)
+	test.Tap(v.unlockBtn)
+	if got := shown(v.root); !strings.Contains(got, "thử lại sau") || !v.ws.Vault.Locked() {
+		t.Fatalf("sixth attempt: %q", got)
+	}
+	clock.t = clock.t.Add(time.Hour)
+	v.passEntry.SetText(norm.NFD.String(volunteerPass)) // typed with combining accents
+	test.Tap(v.unlockBtn)
+	if v.ws.Vault.Locked() {
+		t.Fatalf("the right passphrase in NFD does not unlock: %q", shown(v.root))
+	}
+	d, err := v.ws.Desk.Load(id)
+	if err != nil || d.Villager.FullName != "Trần Thị Bình" {
+		t.Fatalf("the draft after the back-off: %+v, %v", d, err)
+	}
+	if !strings.Contains(shown(v.list), "TTB · Đăng ký khai sinh") {
+		t.Errorf("list: %q", shown(v.list))
+	}
+}
+
+// TestVolunteerIdleLockKeepsEdits lets the vault lock itself right after
+// an edit, before the edit's save: the edit is saved once unlocked.
+func TestVolunteerIdleLockKeepsEdits(t *testing.T) {
+	_, v := startVolunteer(t, vault.Options{IdleTimeout: 300 * time.Millisecond})
+	test.Tap(button(v.root, "Hồ sơ mới"))
+	test.Type(v.search, "1.001193")
+	test.Tap(button(v.results, "Chọn"))
+	test.Tap(button(v.results, "Khai sinh đúng hạn"))
+	v.goStep(3)
+	test.Type(field(v.editor, "Họ và tên"), "Lò Văn Pá")
+	id := v.cur.ID
+	eventually(t, "the vault to lock itself", func() bool { return v.passEntry != nil && v.ws.Vault.Locked() })
+	if got := shown(v.root); !strings.Contains(got, "Đã tự khoá") {
+		t.Errorf("the unlock view does not say why: %q", got)
+	}
+	v.passEntry.SetText(volunteerPass)
+	test.Tap(v.unlockBtn)
+	d, err := v.ws.Desk.Load(id)
+	if err != nil || d.Villager.FullName != "Lò Văn Pá" {
+		t.Fatalf("the edit made just before the lock: %+v, %v", d, err)
+	}
+}
