@@ -62,6 +62,9 @@ type volunteerScreen struct {
 	recovery  bool // the unlock view shows the recovery form
 	// dropPaper names the paper that photos dropped on the window show.
 	dropPaper func() string
+	// photoBox lists the open step's photos of photoKinds.
+	photoBox   *fyne.Container
+	photoKinds []string
 
 	// Widgets the tests and updates reach.
 	list        *fyne.Container
@@ -143,6 +146,9 @@ func (v *volunteerScreen) show() {
 	}
 	v.root.Objects = []fyne.CanvasObject{view}
 	v.root.Refresh()
+	if v.ws != nil && v.ws.Vault.Locked() && !v.recovery && v.passEntry != nil {
+		v.u.win.Canvas().Focus(v.passEntry)
+	}
 }
 
 func bigLabel(s string) *widget.Label {
@@ -284,9 +290,6 @@ func (v *volunteerScreen) unlockView() fyne.CanvasObject {
 	forgot := widget.NewButton(i18n.T("vol.forgot"), func() { v.recovery, v.unlockErr = true, ""; v.show() })
 	forgot.Importance = widget.LowImportance
 	box := container.NewVBox(bigLabel(i18n.T("vol.locked.title")), wrapped(i18n.T("vol.locked.text")), v.passEntry, v.unlockBtn, msg, forgot)
-	if c := v.u.win.Canvas(); c != nil {
-		defer c.Focus(v.passEntry)
-	}
 	return container.NewVScroll(narrow(box))
 }
 
@@ -456,6 +459,9 @@ func (v *volunteerScreen) refreshList() {
 		if p := v.procedure(e.Procedure); p != nil {
 			name = p.Name
 		}
+		if r := []rune(name); len(r) > 30 {
+			name = string(r[:29]) + "…"
+		}
 		who := e.Initials
 		if who == "" {
 			who = "—"
@@ -519,6 +525,7 @@ func (v *volunteerScreen) startNew() {
 	v.creating, v.step, v.pickCode, v.query = true, 0, "", ""
 	v.refreshList()
 	v.refreshEditor()
+	v.u.win.Canvas().Focus(v.search) // type at once
 }
 
 // showError puts a failure into words for the volunteer.

@@ -99,7 +99,11 @@ func (v *volunteerScreen) stepView() fyne.CanvasObject {
 			title += " – " + v.cur.Case
 		}
 	}
-	top := container.NewVBox(container.NewHScroll(bar), bigLabel(title), widget.NewSeparator())
+	top := container.NewVBox(container.NewHScroll(bar))
+	if title != "" {
+		top.Add(bigLabel(title))
+	}
+	top.Add(widget.NewSeparator())
 	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), nav), nil, nil, container.NewVScroll(content))
 }
 
@@ -137,9 +141,6 @@ func (v *volunteerScreen) stepProcedure() fyne.CanvasObject {
 	}
 	box.Add(v.search)
 	box.Add(v.results)
-	if c := v.u.win.Canvas(); c != nil && v.pickCode == "" {
-		defer c.Focus(v.search)
-	}
 	return box
 }
 
@@ -347,9 +348,9 @@ func (v *volunteerScreen) stepPapers() fyne.CanvasObject {
 		}
 		row := container.NewVBox(check)
 		if len(detail) > 0 {
-			l := wrapped("    " + strings.Join(detail, " · "))
-			l.Importance = widget.LowImportance
-			row.Add(l)
+			l := wrapped(strings.Join(detail, " · "))
+			l.TextStyle.Italic = true
+			row.Add(container.NewPadded(l))
 		}
 		box.Add(row)
 	}
@@ -557,7 +558,7 @@ func (v *volunteerScreen) attached(id, kind string, res []dossier.Added, err err
 		status += "\n" + strings.Join(msgs, "\n")
 	}
 	v.setStatus(status)
-	v.refreshEditor()
+	v.fillPhotos()
 }
 
 func baseName(p string) string {
@@ -568,9 +569,21 @@ func baseName(p string) string {
 }
 
 // attachmentList shows the photos of the given kinds with a thumbnail and
-// a button to remove each.
+// a button to remove each. It is refreshed in place as photos come and go,
+// so the step keeps its scroll position.
 func (v *volunteerScreen) attachmentList(kinds ...string) fyne.CanvasObject {
 	box := container.NewVBox()
+	v.photoBox, v.photoKinds = box, kinds
+	v.fillPhotos()
+	return box
+}
+
+func (v *volunteerScreen) fillPhotos() {
+	box, kinds := v.photoBox, v.photoKinds
+	if box == nil || v.cur == nil {
+		return
+	}
+	box.Objects = nil
 	for _, a := range v.cur.Attachments {
 		if !slices.Contains(kinds, a.Kind) {
 			continue
@@ -582,20 +595,20 @@ func (v *volunteerScreen) attachmentList(kinds ...string) fyne.CanvasObject {
 		info := wrapped(fmt.Sprintf("%s\n%d×%d · %s", label, a.Width, a.Height, sizeText(a.Size)))
 		att := a.ID
 		remove := widget.NewButtonWithIcon(i18n.T("vol.photo.remove"), theme.DeleteIcon(), func() {
-			dialog.ShowConfirm(i18n.T("vol.photo.remove"), i18n.T("vol.photo.remove.ask"), func(ok bool) {
+			v.ask(i18n.T("vol.photo.remove"), i18n.T("vol.photo.remove.ask"), func(ok bool) {
 				if ok {
 					v.detach(att)
 				}
-			}, v.u.win)
+			})
 		})
 		box.Add(container.NewBorder(nil, nil, v.thumbnail(a), remove, info))
 	}
 	if len(box.Objects) == 0 {
 		l := wrapped(i18n.T("vol.photos.none"))
-		l.Importance = widget.LowImportance
+		l.TextStyle.Italic = true
 		box.Add(l)
 	}
-	return box
+	box.Refresh()
 }
 
 func sizeText(n int64) string {
@@ -638,7 +651,7 @@ func (v *volunteerScreen) detach(att string) {
 	}
 	v.dirty = true
 	v.saveNow()
-	v.refreshEditor()
+	v.fillPhotos()
 }
 
 // --- step 5: consent ----------------------------------------------------------
@@ -704,11 +717,11 @@ func (v *volunteerScreen) stepSummary() fyne.CanvasObject {
 		v.sealBtn.Disable()
 	}
 	discard := widget.NewButtonWithIcon(i18n.T("vol.discard"), theme.DeleteIcon(), func() {
-		dialog.ShowConfirm(i18n.T("vol.discard"), i18n.T("vol.discard.ask"), func(ok bool) {
+		v.ask(i18n.T("vol.discard"), i18n.T("vol.discard.ask"), func(ok bool) {
 			if ok {
 				v.discard()
 			}
-		}, v.u.win)
+		})
 	})
 	discard.Importance = widget.DangerImportance
 	return container.NewVBox(
@@ -758,11 +771,11 @@ func (v *volunteerScreen) summaryMarkdown() string {
 }
 
 func (v *volunteerScreen) confirmSeal() {
-	dialog.ShowConfirm(i18n.T("vol.seal"), i18n.T("vol.seal.ask"), func(ok bool) {
+	v.ask(i18n.T("vol.seal"), i18n.T("vol.seal.ask"), func(ok bool) {
 		if ok {
 			v.seal()
 		}
-	}, v.u.win)
+	})
 }
 
 // seal seals the open dossier in the background, with progress.
@@ -837,4 +850,13 @@ func (v *volunteerScreen) sealedView(id string) fyne.CanvasObject {
 	box.Add(widget.NewSeparator())
 	box.Add(wrapped(i18n.T("vol.sealed.text")))
 	return box
+}
+
+// ask is a confirmation with the answers in the app's language; the
+// question is the action itself, so the yes button repeats it.
+func (v *volunteerScreen) ask(title, msg string, then func(bool)) {
+	d := dialog.NewConfirm(title, msg, then, v.u.win)
+	d.SetConfirmText(title)
+	d.SetDismissText(i18n.T("vol.cancel"))
+	d.Show()
 }
