@@ -29,7 +29,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if benchPhotoDir != "" {
+		os.RemoveAll(benchPhotoDir)
+	}
+	os.Exit(code)
 }
 
 func sealChild(dir, id, stop string) error {

@@ -124,8 +124,9 @@ func (k *Desk) recover() error {
 	if err != nil {
 		return fmt.Errorf("dossier: recover: %w", err)
 	}
+	// A damaged entry is left alone (its draft too): the others recover.
 	entries, err := k.cfg.Outbox.List()
-	if err != nil {
+	if err != nil && entries == nil {
 		return fmt.Errorf("dossier: recover: %w", err)
 	}
 	state := map[string]outbox.State{}
@@ -470,14 +471,16 @@ func validAttachmentID(s string) bool {
 }
 
 // List returns every dossier the outbox knows, newest first: drafts and
-// sealed ones alike, with no personal data beyond initials.
+// sealed ones alike, with no personal data beyond initials. Damaged
+// entries are reported in the error (outbox.ErrCorrupt) beside the
+// readable ones, which are returned all the same.
 func (k *Desk) List() ([]outbox.Entry, error) {
 	es, err := k.cfg.Outbox.List()
-	if err != nil {
-		return nil, fmt.Errorf("dossier: %w", err)
-	}
 	for i, j := 0, len(es)-1; i < j; i, j = i+1, j-1 {
 		es[i], es[j] = es[j], es[i]
+	}
+	if err != nil {
+		return es, fmt.Errorf("dossier: %w", err)
 	}
 	return es, nil
 }

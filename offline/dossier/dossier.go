@@ -194,7 +194,7 @@ func (d *Dossier) Check() []Problem {
 		add(NoCase)
 	}
 	v := d.Villager
-	if strings.TrimSpace(v.FullName) == "" {
+	if Initials(v.FullName) == "" { // blank, or no letter at all
 		add(NoName)
 	}
 	age, ok := v.Age(d.Created)

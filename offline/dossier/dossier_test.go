@@ -82,6 +82,7 @@ func TestCheck(t *testing.T) {
 		{"complete", func(d *Dossier) {}, nil},
 		{"no case", func(d *Dossier) { d.Case = "" }, []Problem{NoCase}},
 		{"no name", func(d *Dossier) { d.Villager.FullName = " " }, []Problem{NoName}},
+		{"a name with no letter", func(d *Dossier) { d.Villager.FullName = "123 ?" }, []Problem{NoName}},
 		{"bad birth date", func(d *Dossier) { d.Villager.BirthDate = "15/03/1980" }, []Problem{BadBirthDate}},
 		{"ID of 9 digits", func(d *Dossier) { d.Villager.IDNumber = "123456789" }, []Problem{BadIDNumber}},
 		{"adult without ID", func(d *Dossier) { d.Villager.IDNumber = "" }, []Problem{BadIDNumber}},
@@ -448,5 +449,29 @@ func TestDetachAndDiscard(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(e.dir, "drafts", d.ID)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the discarded draft's folder is still there: %v", err)
+	}
+}
+
+// TestDamagedOutboxEntry: one unreadable outbox entry does not lock the
+// volunteer out of the others.
+func TestDamagedOutboxEntry(t *testing.T) {
+	dir := t.TempDir()
+	central := newCentral(t)
+	e := newEnv(t, dir, central)
+	d, err := e.desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.UpdateOutboxEntry("BROKEN", func([]byte) ([]byte, error) { return []byte("{not json"), nil }); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+	e = newEnv(t, dir, central) // NewDesk recovers around the damaged entry
+	list, err := e.desk.List()
+	if !errors.Is(err, outbox.ErrCorrupt) || len(list) != 1 || list[0].ID != d.ID {
+		t.Fatalf("list with a damaged entry: %+v, %v", list, err)
+	}
+	if _, err := e.desk.Load(d.ID); err != nil {
+		t.Errorf("the readable draft: %v", err)
 	}
 }

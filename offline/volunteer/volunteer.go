@@ -80,6 +80,11 @@ func Init(dir string, passphrase []byte, s Setup, opts vault.Options) (*Workspac
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("volunteer: %w", err)
 	}
+	// A vault without setup.json is an Init that stopped half-way: nothing
+	// can have been saved with it, since Open needs setup.json.
+	if err := os.RemoveAll(filepath.Join(dir, "vault")); err != nil {
+		return nil, fmt.Errorf("volunteer: %w", err)
+	}
 	v, err := vault.Create(filepath.Join(dir, "vault"), passphrase, s.Recovery, opts)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,95 @@
+package volunteer
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+
+	"dinh/offline/seal"
+	"dinh/offline/vault"
+)
+
+var fast = vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}
+
+func setup(t *testing.T) Setup {
+	t.Helper()
+	c, _, err := seal.GenerateCentralKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := vault.GenerateRecoveryKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Setup{Central: c, Recovery: r}
+}
+
+func TestPassphrase(t *testing.T) {
+	typed := "Tổ công nghệ số"
+	tests := []struct{ in, want string }{
+		{typed, norm.NFC.String(typed)},
+		{norm.NFD.String(typed), norm.NFC.String(typed)},
+		{typed + "\r\n", norm.NFC.String(typed)},
+		{" cách ở đầu ", " cách ở đầu "}, // spaces are part of a passphrase
+	}
+	for _, tt := range tests {
+		if got := string(Passphrase(tt.in)); got != tt.want {
+			t.Errorf("Passphrase(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestInitOpen sets a device up, reopens it locked and unlocks it with the
+// passphrase typed in another Unicode form.
+func TestInitOpen(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(dir, fast); !errors.Is(err, ErrNotSetUp) {
+		t.Fatalf("Open before Init: got %v, want ErrNotSetUp", err)
+	}
+	s := setup(t)
+	w, err := Init(dir, Passphrase("mật khẩu thử nghiệm"), s, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Vault.Locked() {
+		t.Error("Init returned a locked workspace")
+	}
+	w.Close()
+	if _, err := Init(dir, Passphrase("mật khẩu khác nữa"), s, fast); !errors.Is(err, vault.ErrExists) {
+		t.Errorf("Init twice: got %v, want ErrExists", err)
+	}
+	w, err = Open(dir, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if !w.Vault.Locked() || w.Setup != s {
+		t.Errorf("Open: locked %v, setup %+v", w.Vault.Locked(), w.Setup)
+	}
+	if err := w.Vault.Unlock(Passphrase(norm.NFD.String("mật khẩu thử nghiệm"))); err != nil {
+		t.Errorf("unlock with the NFD form: %v", err)
+	}
+}
+
+// TestInitAfterHalfWay: an Init that stopped after creating the vault but
+// before setup.json can be run again.
+func TestInitAfterHalfWay(t *testing.T) {
+	dir := t.TempDir()
+	s := setup(t)
+	v, err := vault.Create(filepath.Join(dir, "vault"), []byte("mật khẩu cũ bỏ dở"), s.Recovery, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	w, err := Init(dir, Passphrase("mật khẩu thử nghiệm"), s, fast)
+	if err != nil {
+		t.Fatalf("Init after a half-way Init: %v", err)
+	}
+	w.Close()
+	if _, err := os.Stat(filepath.Join(dir, setupName)); err != nil {
+		t.Error(err)
+	}
+}
