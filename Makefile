@@ -29,9 +29,11 @@ test: deps-test
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=50000x $(FUZZ) ./meeting/pdfsig/
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=20000x $(FUZZ) ./offline/seal/
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=100000x $(FUZZ) ./offline/catalog/
+	go test -run='^$$' -fuzz='^FuzzPrepare$$' -fuzztime=3000x $(FUZZ) ./offline/photo/
 
 bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/ ./offline/catalog/ ./offline/seal/ ./offline/vault/
+	go test -run='^$$' -bench=. -benchtime=10x ./offline/photo/ ./offline/dossier/
 	go run ./bench/render -out bench/render.md
 	go run ./bench/serve -out bench/serve.md
 
