@@ -421,3 +421,62 @@ func TestVolunteerIdleLockKeepsEdits(t *testing.T) {
 		t.Fatalf("the edit made just before the lock: %+v, %v", d, err)
 	}
 }
+
+// TestVolunteerPassphraseChangeAndRecovery changes the passphrase through
+// its dialog, then forgets it and sets a new one with the administrator's
+// recovery key; the draft of a minor, with the guardian asked for, is
+// still there at the end.
+func TestVolunteerPassphraseChangeAndRecovery(t *testing.T) {
+	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
+	test.Tap(button(v.root, "Hồ sơ mới"))
+	test.Type(v.search, "1.001193")
+	test.Tap(button(v.results, "Chọn"))
+	test.Tap(button(v.results, "Khai sinh đúng hạn"))
+	v.goStep(3)
+	test.Type(field(v.editor, "Họ và tên"), "Hà Thị Mỷ")
+	test.Type(field(v.editor, "Ngày sinh"), "01/06/2012")
+	v.goStep(4)
+	if got := shown(v.editor); !strings.Contains(got, "dưới 18 tuổi") || field(v.editor, "Họ tên người giám hộ") == nil {
+		t.Errorf("a minor's consent step does not ask for the guardian: %q", got)
+	}
+	id := v.cur.ID
+
+	// Change the passphrase in its dialog.
+	test.Tap(button(v.root, "Đổi mật khẩu"))
+	dlg := u.win.Canvas().Overlays().Top()
+	test.Type(field(dlg, "Mật khẩu hiện tại"), volunteerPass)
+	test.Type(field(dlg, "Mật khẩu mới"), "mật khẩu mới của tổ")
+	test.Type(field(dlg, "Nhập lại mật khẩu"), "mật khẩu mới của tổ")
+	test.Tap(button(dlg, "Đổi mật khẩu"))
+	if got := v.status.Text; got != "Đã đổi mật khẩu." {
+		t.Fatalf("after changing the passphrase: status %q, dialog %q", got, shown(dlg))
+	}
+
+	// Forget it: recover with the administrator's key.
+	test.Tap(button(v.root, "Khoá"))
+	test.Tap(button(v.root, "Quên mật khẩu"))
+	key, err := os.ReadFile(filepath.Join(v.adminDir, "recovery.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.recover("dinh-recovery-key-sai", "mật khẩu thứ ba", "mật khẩu thứ ba"); err == nil || !strings.Contains(err.Error(), "không đúng định dạng") {
+		t.Errorf("a malformed recovery key: %v", err)
+	}
+	test.Type(field(v.root, "Khoá khôi phục"), strings.TrimSpace(string(key)))
+	test.Type(field(v.root, "Mật khẩu mới"), "mật khẩu thứ ba")
+	test.Type(field(v.root, "Nhập lại mật khẩu"), "mật khẩu thứ ba")
+	test.Tap(button(v.root, "Đặt mật khẩu mới"))
+	if v.ws.Vault.Locked() {
+		t.Fatalf("recovery did not unlock: %q", shown(v.root))
+	}
+	d, err := v.ws.Desk.Load(id)
+	if err != nil || d.Villager.FullName != "Hà Thị Mỷ" {
+		t.Fatalf("the draft after recovery: %+v, %v", d, err)
+	}
+	test.Tap(button(v.root, "Khoá"))
+	v.passEntry.SetText("mật khẩu thứ ba")
+	test.Tap(v.unlockBtn)
+	if v.ws.Vault.Locked() {
+		t.Errorf("the recovered passphrase does not unlock: %q", shown(v.root))
+	}
+}
