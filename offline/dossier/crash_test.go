@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 )
@@ -30,6 +32,12 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	code := m.Run()
+	// Sealing reads photos through pipes fed by goroutines, and photos are
+	// prepared by a pool: none may outlive its call, even on failure.
+	if err := goleak.Find(); code == 0 && err != nil {
+		fmt.Println("goroutines left behind:", err)
+		code = 1
+	}
 	if benchPhotoDir != "" {
 		os.RemoveAll(benchPhotoDir)
 	}
