@@ -85,6 +85,15 @@ type Entry struct {
 	Receipt     string    `json:"receipt,omitempty"`
 	ReceiptedAt time.Time `json:"receipted_at,omitzero"`
 	DeliveredAt time.Time `json:"delivered_at,omitzero"`
+	// Progress is what the authority reported since the receipt:
+	// processing, result-ready, returned; oldest first.
+	Progress []Progress `json:"progress,omitempty"`
+}
+
+// Progress is one status update from the authority handling a dossier.
+type Progress struct {
+	Status string    `json:"status"`
+	At     time.Time `json:"at"`
 }
 
 // Outbox tracks dossiers from draft to purge. Use one Outbox per store:
@@ -269,6 +278,28 @@ func (o *Outbox) MarkReceipted(id, receipt string, at time.Time) error {
 		}
 		e.Receipt, e.ReceiptedAt = receipt, at
 		e.advance(Receipted, now, note)
+		return true, nil
+	})
+}
+
+// SetProgress records the authority's status updates of a receipted
+// dossier, as central sent them; an unchanged list does nothing.
+func (o *Outbox) SetProgress(id string, progress []Progress) error {
+	for _, p := range progress {
+		if p.Status == "" || len(p.Status) > 32 || !printable(p.Status) {
+			return fmt.Errorf("outbox: status %q: want 1 to 32 printable characters", p.Status)
+		}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.update(id, func(e *Entry) (bool, error) {
+		if e.State != Receipted && e.State != Purged {
+			return false, transition(id, e.State, "progress")
+		}
+		if slices.EqualFunc(e.Progress, progress, func(a, b Progress) bool { return a.Status == b.Status && a.At.Equal(b.At) }) {
+			return false, nil
+		}
+		e.Progress = slices.Clone(progress)
 		return true, nil
 	})
 }

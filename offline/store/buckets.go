@@ -11,9 +11,12 @@ var (
 	bucketSeen      = []byte("seen")      // meeting ID → JSON of the last changes shown (added in schema 2)
 	bucketOutbox    = []byte("outbox")    // dossier ID → JSON outbox entry, as offline/outbox encodes it (added in schema 3)
 	bucketDrafts    = []byte("drafts")    // dossier ID → draft dossier encrypted by offline/vault (added in schema 4)
+	bucketIngested  = []byte("ingested")  // central: dossier ID → JSON record of an ingested dossier (schema 5)
+	bucketReceipts  = []byte("receipts")  // central: receipt code → dossier ID (schema 5)
+	bucketDevices   = []byte("devices")   // central: enrolled device ID → JSON (schema 5)
 )
 
 // allBuckets lists every bucket of the current schema.
-var allBuckets = [][]byte{bucketMeta, bucketKeys, bucketPins, bucketPackages, bucketPending, bucketPublished, bucketSeen, bucketOutbox, bucketDrafts}
+var allBuckets = [][]byte{bucketMeta, bucketKeys, bucketPins, bucketPackages, bucketPending, bucketPublished, bucketSeen, bucketOutbox, bucketDrafts, bucketIngested, bucketReceipts, bucketDevices}
 
 var keySchema = []byte("schema")

@@ -40,6 +40,14 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketDrafts)
 		return err
 	}},
+	{5, "keep the central server's ingested dossiers, receipts and enrolled devices", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketIngested, bucketReceipts, bucketDevices} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema this code writes.

@@ -196,6 +196,9 @@ func TestMigrateFromOlderSchemas(t *testing.T) {
 			if err := s.PutDraft("D2", []byte("sealed bytes")); err != nil {
 				t.Errorf("drafts bucket (schema 4) is missing: %v", err)
 			}
+			if _, err := s.AddIngested("D2", "DH-2222-3333", []byte("{}")); err != nil {
+				t.Errorf("central buckets (schema 5) are missing: %v", err)
+			}
 		})
 	}
 }

@@ -419,3 +419,19 @@ func (n *Node) Close() error {
 	n.stopServices()
 	return nil
 }
+
+// WrittenBy reports whether the file at path (slash-separated, inside the
+// folder) was last changed by the given device, as Syncthing's index
+// records it. A hub that passes a file on unchanged keeps its writer; a
+// hub that changes it becomes the writer.
+func (n *Node) WrittenBy(folder, path, device string) (bool, error) {
+	id, err := protocol.DeviceIDFromString(device)
+	if err != nil {
+		return false, fmt.Errorf("mesh: %w", err)
+	}
+	fi, ok, err := n.app.Internals.GlobalFileInfo(folder, path)
+	if err != nil {
+		return false, fmt.Errorf("mesh: %s/%s: %w", folder, path, err)
+	}
+	return ok && fi.ModifiedBy == id.Short(), nil
+}

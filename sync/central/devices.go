@@ -1,0 +1,67 @@
+package central
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Device is an enrolled device.
+type Device struct {
+	ID    string    `json:"id"`
+	Name  string    `json:"name,omitempty"`
+	Added time.Time `json:"added"`
+}
+
+// IDParser checks a device ID; sync/mesh.ParseID is one.
+type IDParser func(string) (string, error)
+
+// Enroll adds a device to the allow-list.
+func Enroll(st Store, parse IDParser, id, name string, now time.Time) (Device, error) {
+	canon, err := parse(id)
+	if err != nil {
+		return Device{}, fmt.Errorf("%w: %w", ErrNotDevice, err)
+	}
+	d := Device{ID: canon, Name: name, Added: now.UTC()}
+	raw, _ := json.Marshal(d)
+	if err := st.PutDevice(canon, raw); err != nil {
+		return Device{}, fmt.Errorf("central: %w", diskErr(err))
+	}
+	return d, nil
+}
+
+// Remove takes a device off the allow-list; its dossiers already received
+// stay.
+func Remove(st Store, parse IDParser, id string) error {
+	canon, err := parse(id)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotDevice, err)
+	}
+	return st.DeleteDevice(canon)
+}
+
+// Devices lists the enrolled devices by ID.
+func Devices(st Store) ([]Device, error) {
+	all, err := st.Devices()
+	if err != nil {
+		return nil, fmt.Errorf("central: %w", err)
+	}
+	var out []Device
+	for id, raw := range all {
+		d := Device{ID: id}
+		json.Unmarshal(raw, &d)
+		d.ID = id
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b Device) int {
+		if a.ID < b.ID {
+			return -1
+		}
+		if a.ID > b.ID {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}

@@ -1,0 +1,307 @@
+package central
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/jpeg"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"dinh/offline/dossier"
+	"dinh/offline/outbox"
+	"dinh/offline/seal"
+	"dinh/offline/store"
+	"dinh/offline/vault"
+	"dinh/offline/volunteer"
+	"dinh/sync/field"
+	"dinh/sync/mesh"
+	"dinh/sync/receipt"
+)
+
+const (
+	communeID  = "dinh-commune-test"
+	receiptsID = "dinh-receipts-test"
+	pass       = "mật khẩu của tổ thử nghiệm"
+)
+
+var fastVault = vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return "tcp://" + l.Addr().String()
+}
+
+// logBuf collects log lines.
+type logBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+type site struct {
+	id, addr, dir string
+	node          *mesh.Node
+}
+
+func newSite(t *testing.T, base, name string) *site {
+	t.Helper()
+	dir := filepath.Join(base, name)
+	id, err := mesh.Identity(filepath.Join(dir, "mesh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &site{id: id, addr: freeAddr(t), dir: dir}
+}
+
+func (s *site) start(t *testing.T, peers []*site, commune, receipts mesh.FolderType, log *slog.Logger) {
+	t.Helper()
+	var ps []mesh.Peer
+	var ids []string
+	for _, p := range peers {
+		ps = append(ps, mesh.Peer{ID: p.id, Addr: p.addr})
+		ids = append(ids, p.id)
+	}
+	n, err := mesh.Start(context.Background(), mesh.Config{
+		Dir: filepath.Join(s.dir, "mesh"), Listen: s.addr, Peers: ps, Log: log,
+		Folders: []mesh.Folder{
+			{ID: communeID, Path: filepath.Join(s.dir, "commune"), Type: commune, Peers: ids},
+			{ID: receiptsID, Path: filepath.Join(s.dir, "receipts"), Type: receipts, Peers: ids},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.node = n
+}
+
+// sealOne seals a complete dossier on a volunteer's device.
+func sealOne(t *testing.T, w *volunteer.Workspace, name string) string {
+	t.Helper()
+	d, err := w.Desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Villager = dossier.Person{FullName: name, BirthDate: "1990-05-01", IDNumber: "001090012345"}
+	d.Consent.Given, d.Consent.At = true, time.Now()
+	if err := w.Desk.Save(d); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 64, 48)), nil)
+	form := filepath.Join(t.TempDir(), "phieu.jpg")
+	os.WriteFile(form, buf.Bytes(), 0o600)
+	if res, err := w.Desk.Attach(context.Background(), d.ID, dossier.KindConsent, "", []string{form}, nil); err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	if _, err := w.Desk.Seal(context.Background(), d.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+// TestEndToEnd: two volunteers' devices, a commune hub and the central
+// server, all on loopback. Each device seals a villager's dossier; it
+// travels through the hub; central ingests it once and its receipt comes
+// back to the device; a status set at central reaches the device; a
+// device not enrolled waits until it is; nothing runs after the end.
+func TestEndToEnd(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
+		goleak.IgnoreTopFunction("github.com/syncthing/syncthing/lib/fs.(*caseFilesystemRegistry).cleaner"),
+		// goleveldb drains its memory pool for up to a second after Close.
+		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"))
+	base := t.TempDir()
+	cpub, cpriv, err := seal.GenerateCentralKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rpub, _, _ := vault.GenerateRecoveryKey()
+	dev1, dev2, hub, cen := newSite(t, base, "dev1"), newSite(t, base, "dev2"), newSite(t, base, "hub"), newSite(t, base, "central")
+
+	// The volunteers seal their dossiers while offline.
+	ws := map[*site]*volunteer.Workspace{}
+	ids := map[*site]string{}
+	for i, s := range []*site{dev1, dev2} {
+		w, err := volunteer.Init(filepath.Join(s.dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		ws[s] = w
+		ids[s] = sealOne(t, w, []string{"Nguyễn Thị Lan", "Trần Văn Bình"}[i])
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+		for _, s := range []*site{dev1, dev2, hub, cen} {
+			if s.node != nil {
+				s.node.Close()
+			}
+		}
+	}()
+	run := func(f func(context.Context) error) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(ctx) }()
+	}
+
+	// Central: only dev1 is enrolled for now.
+	st, err := store.Open(filepath.Join(cen.dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := Enroll(st, mesh.ParseID, dev1.id, "Tổ công nghệ số thôn Đông", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var cenLog logBuf
+	hub.start(t, []*site{dev1, dev2, cen}, mesh.SendReceive, mesh.SendReceive, nil)
+	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	c := New(Config{Store: st, Key: cpriv, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir,
+		Log: slog.New(slog.NewTextHandler(&cenLog, nil)), Interval: time.Second})
+	run(c.Run)
+	for _, s := range []*site{dev1, dev2} {
+		s.start(t, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+		w := ws[s]
+		cfg := field.Config{Node: s.node, CommuneID: communeID, CommuneDir: filepath.Join(s.dir, "commune"),
+			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(s.dir, "receipts"), Hub: hub.id, Central: cen.id,
+			Outbox: w.Outbox, OutboxDir: filepath.Join(w.Dir, "outbox"), Interval: time.Second}
+		run(func(ctx context.Context) error { return field.Run(ctx, cfg) })
+	}
+
+	state := func(s *site) outbox.Entry {
+		e, _ := ws[s].Outbox.Entry(ids[s])
+		return e
+	}
+	waitFor(t, "dev1's receipt", func() bool { return state(dev1).State == outbox.Receipted })
+	e1 := state(dev1)
+	if !strings.HasPrefix(e1.Receipt, "DH-") || e1.DeliveredAt.IsZero() {
+		t.Errorf("dev1's entry: %+v", e1)
+	}
+	hist := []outbox.State{}
+	for _, h := range e1.History {
+		hist = append(hist, h.State)
+	}
+	if !slices.Equal(hist, []outbox.State{outbox.Draft, outbox.Sealed, outbox.Queued, outbox.Delivered, outbox.Receipted}) {
+		t.Errorf("dev1's history: %v", hist)
+	}
+
+	// dev2 is not enrolled: its dossier reaches the hub and central's
+	// folder but is not ingested, and central says why.
+	waitFor(t, "dev2's dossier to be delivered to the hub", func() bool { return state(dev2).State == outbox.Delivered })
+	waitFor(t, "central to log the unenrolled device", func() bool { return strings.Contains(cenLog.String(), "not enrolled") })
+	if state(dev2).State == outbox.Receipted {
+		t.Fatal("a dossier from a device that is not enrolled was receipted")
+	}
+	if _, err := Enroll(st, mesh.ParseID, dev2.id, "Tổ công nghệ số thôn Tây", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "dev2's receipt once enrolled", func() bool { return state(dev2).State == outbox.Receipted })
+
+	// Central holds each dossier once, readable, with its receipt.
+	for _, s := range []*site{dev1, dev2} {
+		rec, err := c.Lookup(strings.ToLower(state(s).Receipt))
+		if err != nil || rec.DossierID != ids[s] || rec.Device != s.id {
+			t.Errorf("central's record for %s: %+v, %v", s.id[:7], rec, err)
+		}
+		raw, err := os.ReadFile(filepath.Join(cen.dir, "dossiers", ids[s], dossier.PartRecord))
+		if err != nil || !bytes.Contains(raw, []byte(ids[s])) {
+			t.Errorf("extracted dossier %s: %v", ids[s], err)
+		}
+	}
+
+	// A kiosk looks the receipt up; the answer holds no personal data.
+	srv := httptest.NewServer(c.Handler())
+	defer srv.Close()
+	client := srv.Client()
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(srv.URL + "/api/v1/dossiers/" + e1.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := new(bytes.Buffer)
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	var got Status
+	json.Unmarshal(body.Bytes(), &got)
+	if resp.StatusCode != 200 || got.Receipt != e1.Receipt || got.Status != receipt.Received || got.Procedure != "1.001193" {
+		t.Errorf("status API: %d %s", resp.StatusCode, body)
+	}
+	for _, secret := range []string{"Nguyễn", "Lan", "001090012345", ids[dev1]} {
+		if strings.Contains(body.String(), secret) {
+			t.Errorf("status API reveals %q: %s", secret, body)
+		}
+	}
+	if resp, err := client.Get(srv.URL + "/api/v1/dossiers/DH-NONE-NONE"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown receipt: %v, %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+
+	// The administrator sets a status; it reaches the device.
+	if _, err := c.SetStatus(e1.Receipt, receipt.Processing); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the status update on dev1", func() bool {
+		p := state(dev1).Progress
+		return len(p) == 1 && p[0].Status == receipt.Processing
+	})
+
+	// The same dossier delivered again gives no second receipt.
+	before, _ := st.IngestedIDs()
+	again := filepath.Join(cen.dir, "commune", dev1.id, ids[dev1]+dossier.SealedExt)
+	rep, err := c.Pass()
+	if err != nil || rep.Ingested != 0 {
+		t.Errorf("a pass over what was ingested: %+v, %v", rep, err)
+	}
+	if _, err := os.Stat(again); err != nil {
+		t.Errorf("the sealed file left central's commune folder: %v", err)
+	}
+	after, _ := st.IngestedIDs()
+	if len(before) != 2 || len(after) != 2 {
+		t.Errorf("ingested %d then %d dossiers, want 2", len(before), len(after))
+	}
+}
+
+// waitFor polls a condition that the sync changes in the background.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(120 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond) // state spread over four processes' worth of nodes
+	}
+}

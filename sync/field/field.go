@@ -1,0 +1,254 @@
+// Package field moves a volunteer's sealed dossiers from the outbox into
+// the commune folder that sync/mesh shares with the hub, and brings the
+// central server's receipts back into the outbox.
+//
+// Each device writes only below its own device ID in the commune folder,
+// and only sealed files, which no peer can read. A dossier is delivered
+// when the hub (the next hop) has everything this device wrote; it is
+// receipted when a receipt for it arrives in the receipts folder written
+// by the central server's device, and nobody else. A receipted dossier's
+// sealed file stays until the outbox purges it after the retention
+// period; its copy in the commune folder then goes too.
+package field
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dinh/offline/dossier"
+	"dinh/offline/outbox"
+	"dinh/sync/receipt"
+)
+
+// Node is what field needs of a sync/mesh node.
+type Node interface {
+	ID() string
+	Scan(folder string) error
+	PeerHas(peer, folder string) (bool, error)
+	WrittenBy(folder, path, device string) (bool, error)
+	Changed() <-chan struct{}
+}
+
+// Config is a device's side of the sync.
+type Config struct {
+	Node Node
+	// CommuneID and CommuneDir are the commune folder's ID and path on
+	// this device; ReceiptsID and ReceiptsDir the receipts folder's.
+	CommuneID, CommuneDir   string
+	ReceiptsID, ReceiptsDir string
+	Hub                     string // the next hop's device ID
+	Central                 string // the device ID that writes receipts
+	Outbox                  *outbox.Outbox
+	OutboxDir               string
+	Log                     *slog.Logger
+	// Interval is the longest wait between passes; 0 means 5 s.
+	Interval time.Duration
+}
+
+// Report counts what one pass changed.
+type Report struct {
+	Queued, Delivered, Receipted, Removed int
+}
+
+// Run makes a pass at every change of the node and at least every
+// Interval, until ctx ends. A failing pass is logged and retried.
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	every := cfg.Interval
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		changed := cfg.Node.Changed()
+		if _, err := Pass(cfg); err != nil {
+			cfg.Log.Warn("field: sync pass", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		case <-t.C:
+		}
+	}
+}
+
+// Pass hands sealed dossiers to the commune folder, marks the ones the
+// hub has as delivered, and records the receipts that arrived.
+func Pass(cfg Config) (Report, error) {
+	var rep Report
+	me := cfg.Node.ID()
+	mine := filepath.Join(cfg.CommuneDir, me)
+	if err := os.MkdirAll(mine, 0o700); err != nil {
+		return rep, fmt.Errorf("field: %w", err)
+	}
+	entries, err := cfg.Outbox.List()
+	if err != nil && entries == nil {
+		return rep, fmt.Errorf("field: %w", err)
+	}
+	var errs []error
+	if err != nil {
+		errs = append(errs, err) // damaged entries; the others go on
+	}
+	scan := false
+	hubHas := false
+	if ok, err := cfg.Node.PeerHas(cfg.Hub, cfg.CommuneID); err == nil {
+		hubHas = ok
+	}
+	for _, e := range entries {
+		name := filepath.Join(mine, e.ID+dossier.SealedExt)
+		switch e.State {
+		case outbox.Sealed, outbox.Queued:
+			placed, err := place(filepath.Join(cfg.OutboxDir, e.SealedPath), name)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("field: hand over %s: %w", e.ID, err))
+				continue
+			}
+			scan = scan || placed
+			if e.State == outbox.Sealed {
+				if err := cfg.Outbox.Queue(e.ID); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				rep.Queued++
+			} else if hubHas && !placed {
+				if err := cfg.Outbox.MarkDelivered(e.ID); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				rep.Delivered++
+			}
+		case outbox.Purged:
+			if err := os.Remove(name); err == nil {
+				rep.Removed++
+				scan = true
+			}
+		}
+	}
+	if scan {
+		if err := cfg.Node.Scan(cfg.CommuneID); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	n, err := readReceipts(cfg, me)
+	rep.Receipted += n
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return rep, errors.Join(errs...)
+}
+
+// place puts a copy of the sealed file at dst, linked when the file
+// system allows, and reports whether it had to.
+func place(src, dst string) (bool, error) {
+	si, err := os.Stat(src)
+	if err != nil {
+		return false, err
+	}
+	if di, err := os.Stat(dst); err == nil && di.Size() == si.Size() {
+		return false, nil
+	}
+	tmp := dst + ".tmp"
+	os.Remove(tmp)
+	if err := os.Link(src, tmp); err != nil {
+		if err := copyFile(src, tmp); err != nil {
+			os.Remove(tmp)
+			return false, err
+		}
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return false, err
+	}
+	return true, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// readReceipts records the receipts central wrote for this device.
+func readReceipts(cfg Config, me string) (int, error) {
+	dir := filepath.Join(cfg.ReceiptsDir, me)
+	names, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("field: receipts: %w", err)
+	}
+	var errs []error
+	n := 0
+	for _, de := range names {
+		id, ok := strings.CutSuffix(de.Name(), ".json")
+		if !ok || de.IsDir() {
+			continue
+		}
+		rel := path.Join(me, de.Name())
+		if by, err := cfg.Node.WrittenBy(cfg.ReceiptsID, rel, cfg.Central); err != nil || !by {
+			if err == nil {
+				cfg.Log.Warn("field: a receipt not written by the central server is ignored", "file", rel)
+			}
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, de.Name()))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r, err := receipt.Parse(b)
+		if err != nil || r.DossierID != id {
+			cfg.Log.Warn("field: unreadable receipt", "file", rel, "err", err)
+			continue
+		}
+		e, err := cfg.Outbox.Entry(id)
+		if err != nil {
+			continue // not this device's dossier any more
+		}
+		if e.State == outbox.Queued || e.State == outbox.Delivered {
+			if err := cfg.Outbox.MarkReceipted(id, r.Code, r.Received); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			n++
+		}
+		var prog []outbox.Progress
+		for _, u := range r.History {
+			if u.Status != receipt.Received {
+				prog = append(prog, outbox.Progress{Status: u.Status, At: u.At})
+			}
+		}
+		if err := cfg.Outbox.SetProgress(id, prog); err != nil && !errors.Is(err, outbox.ErrTransition) {
+			errs = append(errs, err)
+		}
+	}
+	return n, errors.Join(errs...)
+}
