@@ -205,6 +205,15 @@ func (c *Central) Pass() (Report, error) {
 	return rep, nil
 }
 
+// ingestHooks let a test stop central between the steps of an ingest.
+var ingestHooks struct{ extracted func() }
+
+func hook(f func()) {
+	if f != nil {
+		f()
+	}
+}
+
 type outcome int
 
 const (
@@ -283,6 +292,7 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		os.RemoveAll(tmp)
 		return waiting, fmt.Errorf("central: %w", diskErr(err))
 	}
+	hook(ingestHooks.extracted)
 	now := c.cfg.Now().UTC()
 	rec := Record{DossierID: id, Device: dev, Procedure: h.Summary["procedure"], Received: now,
 		History: []receipt.Update{{Status: receipt.Received, At: now}}}

@@ -1,0 +1,216 @@
+package central
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"dinh/offline/dossier"
+	"dinh/offline/seal"
+	"dinh/offline/store"
+	"dinh/sync/mesh"
+	"dinh/sync/receipt"
+)
+
+// pair is a device and central connected directly, central with its store.
+type pair struct {
+	dev, cen *site
+	st       *store.Store
+	key      seal.CentralPrivateKey
+	devKey   ed25519.PrivateKey
+	log      *logBuf
+	dataDir  string
+}
+
+func newPair(t *testing.T, dataDir string) *pair {
+	t.Helper()
+	base := t.TempDir()
+	p := &pair{dev: newSite(t, base, "dev"), cen: newSite(t, base, "central"), log: &logBuf{}, dataDir: dataDir}
+	if p.dataDir == "" {
+		p.dataDir = p.cen.dir
+	}
+	var err error
+	_, p.key, err = seal.GenerateCentralKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p.devKey, _ = ed25519.GenerateKey(rand.Reader)
+	p.st, err = store.Open(filepath.Join(p.cen.dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.st.Close() })
+	if _, err := Enroll(p.st, mesh.ParseID, p.dev.id, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.cen.start(t, []*site{p.dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	t.Cleanup(func() { p.cen.node.Close() })
+	p.dev.start(t, []*site{p.cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	t.Cleanup(func() { p.dev.node.Close() })
+	return p
+}
+
+func (p *pair) central() *Central {
+	return New(Config{Store: p.st, Key: p.key, Node: p.cen.node, CommuneID: communeID, CommuneDir: filepath.Join(p.cen.dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(p.cen.dir, "receipts"), DataDir: p.dataDir,
+		Log: slog.New(slog.NewTextHandler(p.log, nil))})
+}
+
+// send seals a dossier of size bytes on the device, as a device would,
+// optionally changes it, and waits until central has the file.
+func (p *pair) send(t *testing.T, id string, size int, change func([]byte)) {
+	t.Helper()
+	var buf bytes.Buffer
+	content := make([]byte, size)
+	rand.Read(content)
+	h := seal.Header{Format: seal.Format, DossierID: id, Device: p.devKey.Public().(ed25519.PublicKey), Created: time.Now().UTC(),
+		Summary: map[string]string{"procedure": "1.001193"}}
+	parts := []seal.Part{{Name: dossier.PartRecord, Size: int64(size), Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(content)), nil
+	}}}
+	if err := seal.Seal(&buf, h, parts, p.key.Public(), p.devKey, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	if change != nil {
+		change(b)
+	}
+	dir := filepath.Join(p.dev.dir, "commune", p.dev.id)
+	os.MkdirAll(dir, 0o700)
+	if err := os.WriteFile(filepath.Join(dir, id+dossier.SealedExt), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.dev.node.Scan(communeID); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(p.cen.dir, "commune", p.dev.id, id+dossier.SealedExt)
+	waitFor(t, "central to have "+id, func() bool {
+		got, err := os.ReadFile(dst)
+		if err != nil || !bytes.Equal(got, b) {
+			return false
+		}
+		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/"+id+dossier.SealedExt, p.dev.id)
+		return ok
+	})
+}
+
+func (p *pair) receipts(t *testing.T) map[string]receipt.Receipt {
+	t.Helper()
+	out := map[string]receipt.Receipt{}
+	dir := filepath.Join(p.cen.dir, "receipts", p.dev.id)
+	names, _ := os.ReadDir(dir)
+	for _, n := range names {
+		if !strings.HasSuffix(n.Name(), ".json") {
+			continue
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, n.Name()))
+		r, err := receipt.Parse(b)
+		if err != nil {
+			t.Fatalf("receipt %s: %v", n.Name(), err)
+		}
+		out[r.DossierID] = r
+	}
+	return out
+}
+
+// TestTamperedDossierIsQuarantined: a sealed dossier changed on the way
+// is kept aside with the reason and reported; it gets no receipt, and the
+// good one beside it does.
+func TestTamperedDossierIsQuarantined(t *testing.T) {
+	p := newPair(t, "")
+	p.send(t, "GOODDOSSIER", 4096, nil)
+	p.send(t, "BADDOSSIER", 4096, func(b []byte) { b[len(b)/2] ^= 0x40 })
+	c := p.central()
+	rep, err := c.Pass()
+	if err != nil || rep.Ingested != 1 || rep.Quarantined != 1 {
+		t.Fatalf("pass: %+v, %v", rep, err)
+	}
+	rs := p.receipts(t)
+	if _, ok := rs["BADDOSSIER"]; ok || len(rs) != 1 {
+		t.Errorf("receipts: %v", rs)
+	}
+	why, err := os.ReadFile(filepath.Join(p.cen.dir, "quarantine", p.dev.id+"-BADDOSSIER.dseal.why.txt"))
+	if err != nil || !strings.Contains(string(why), "changed") {
+		t.Errorf("quarantine reason: %q, %v", why, err)
+	}
+	if !strings.Contains(p.log.String(), "quarantined") {
+		t.Errorf("log: %s", p.log.String())
+	}
+	if rep, _ := c.Pass(); rep.Quarantined != 1 || rep.Ingested != 0 || strings.Count(p.log.String(), "quarantined") != 1 {
+		t.Errorf("a second pass reported the same file again: %+v", rep)
+	}
+}
+
+// TestCentralRestartDuringIngest stops central after a dossier's content
+// is extracted and before it is recorded, as a kill would, then lets a new
+// central pass twice over the same file, and deletes the receipt file:
+// one record, one receipt code, the receipt file written again.
+func TestCentralRestartDuringIngest(t *testing.T) {
+	p := newPair(t, "")
+	p.send(t, "D1", 1<<20, nil)
+	ingestHooks.extracted = func() { panic("killed") }
+	func() {
+		defer func() { recover() }()
+		p.central().Pass()
+	}()
+	ingestHooks.extracted = nil
+	if ids, _ := p.st.IngestedIDs(); len(ids) != 0 {
+		t.Fatalf("recorded before the kill: %v", ids)
+	}
+	c := p.central()
+	for range 2 {
+		if _, err := c.Pass(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := p.receipts(t)["D1"]
+	os.Remove(filepath.Join(p.cen.dir, "receipts", receipt.Path(p.dev.id, "D1")))
+	if rep, err := c.Pass(); err != nil || rep.Duplicates != 1 {
+		t.Fatalf("pass after losing the receipt file: %+v, %v", rep, err)
+	}
+	again := p.receipts(t)["D1"]
+	ids, _ := p.st.IngestedIDs()
+	if len(ids) != 1 || first.Code == "" || again.Code != first.Code {
+		t.Errorf("records %v, receipts %q then %q", ids, first.Code, again.Code)
+	}
+	if _, err := os.Stat(filepath.Join(p.cen.dir, "dossiers", "D1.tmp")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a half-extracted folder is left: %v", err)
+	}
+}
+
+// TestFullDiskPausesIngest fills central's disk: ingest stops with
+// ErrDiskFull, records nothing, keeps the sealed file, and resumes once
+// there is room.
+func TestFullDiskPausesIngest(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=2m,mode=0700"); err != nil {
+		t.Skipf("cannot mount a small tmpfs to fill (needs root): %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, 0) })
+	p := newPair(t, dir)
+	p.send(t, "BIG", 3<<20, nil)
+	c := p.central()
+	_, err := c.Pass()
+	if !errors.Is(err, ErrDiskFull) {
+		t.Fatalf("ingest on a full disk: got %v, want ErrDiskFull", err)
+	}
+	if ids, _ := p.st.IngestedIDs(); len(ids) != 0 {
+		t.Errorf("recorded while the disk was full: %v", ids)
+	}
+	if _, err := os.Stat(filepath.Join(p.cen.dir, "commune", p.dev.id, "BIG.dseal")); err != nil {
+		t.Errorf("the sealed file is gone: %v", err)
+	}
+	syscall.Unmount(dir, 0)
+	if rep, err := c.Pass(); err != nil || rep.Ingested != 1 {
+		t.Fatalf("ingest once there is room: %+v, %v", rep, err)
+	}
+}
