@@ -5,7 +5,7 @@ set -e
 build="gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxrender-dev libxfixes-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 case "$1" in
   run)        want="$build" ;;
-  test)       want="$build iproute2 nftables poppler-utils" ;;
+  test)       want="$build iproute2 nftables poppler-utils syncthing imagemagick" ;;
   bench)      want="$build mupdf-tools nginx" ;;
   screenshot) want="$build xvfb xauth imagemagick" ;;
   *) echo "usage: $0 run|test|bench|screenshot" >&2; exit 2 ;;
