@@ -15,8 +15,12 @@ import (
 	"time"
 
 	"dinh/offline/dossier"
+	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
+	"dinh/offline/vault"
+	"dinh/offline/volunteer"
+	"dinh/sync/field"
 	"dinh/sync/mesh"
 	"dinh/sync/receipt"
 )
@@ -212,5 +216,139 @@ func TestFullDiskPausesIngest(t *testing.T) {
 	syscall.Unmount(dir, 0)
 	if rep, err := c.Pass(); err != nil || rep.Ingested != 1 {
 		t.Fatalf("ingest once there is room: %+v, %v", rep, err)
+	}
+}
+
+// TestHubKilledMidTransfer stops the hub while a large dossier is half
+// way through it, starts it again from its folder, and the dossier still
+// reaches central whole, once.
+func TestHubKilledMidTransfer(t *testing.T) {
+	base := t.TempDir()
+	dev, hub, cen := newSite(t, base, "dev"), newSite(t, base, "hub"), newSite(t, base, "central")
+	_, key, _ := seal.GenerateCentralKey()
+	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
+	st, err := store.Open(filepath.Join(cen.dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	Enroll(st, mesh.ParseID, dev.id, "", time.Now())
+	startHub := func() {
+		var ids []string
+		for _, p := range []*site{dev, cen} {
+			ids = append(ids, p.id)
+		}
+		n, err := mesh.Start(t.Context(), mesh.Config{
+			Dir: filepath.Join(hub.dir, "mesh"), Listen: hub.addr, MaxRecvKbps: 1024,
+			Peers: []mesh.Peer{{ID: dev.id, Addr: dev.addr}, {ID: cen.id, Addr: cen.addr}},
+			Folders: []mesh.Folder{
+				{ID: communeID, Path: filepath.Join(hub.dir, "commune"), Type: mesh.SendReceive, Peers: ids},
+				{ID: receiptsID, Path: filepath.Join(hub.dir, "receipts"), Type: mesh.SendReceive, Peers: ids},
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hub.node = n
+	}
+	startHub()
+	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	defer cen.node.Close()
+	dev.start(t, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	defer dev.node.Close()
+
+	big := 6 << 20 // six seconds at the hub's 1 MiB/s
+	var buf bytes.Buffer
+	content := make([]byte, big)
+	rand.Read(content)
+	h := seal.Header{Format: seal.Format, DossierID: "BIGDOSSIER", Device: devKey.Public().(ed25519.PublicKey), Created: time.Now().UTC()}
+	if err := seal.Seal(&buf, h, []seal.Part{{Name: dossier.PartRecord, Size: int64(big), Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(content)), nil
+	}}}, key.Public(), devKey, nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(dev.dir, "commune", dev.id)
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, "BIGDOSSIER.dseal"), buf.Bytes(), 0o600)
+	dev.node.Scan(communeID)
+
+	// Kill the hub once a temporary file shows the transfer under way.
+	hubDevDir := filepath.Join(hub.dir, "commune", dev.id)
+	waitFor(t, "the transfer to the hub to start", func() bool {
+		names, _ := os.ReadDir(hubDevDir)
+		for _, n := range names {
+			if strings.Contains(n.Name(), ".tmp") {
+				if fi, err := n.Info(); err == nil && fi.Size() > 0 {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	hub.node.Close()
+	if _, err := os.Stat(filepath.Join(hubDevDir, "BIGDOSSIER.dseal")); err == nil {
+		t.Fatal("the transfer finished before the hub was stopped")
+	}
+	startHub()
+	defer hub.node.Close()
+
+	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir})
+	waitFor(t, "central to ingest the dossier after the hub's restart", func() bool {
+		rep, err := c.Pass()
+		return err == nil && rep.Ingested+rep.Duplicates == 1
+	})
+	got, err := os.ReadFile(filepath.Join(cen.dir, "dossiers", "BIGDOSSIER", dossier.PartRecord))
+	if err != nil || !bytes.Equal(got, content) {
+		t.Fatalf("the dossier at central differs after the hub's restart: %v", err)
+	}
+	if ids, _ := st.IngestedIDs(); len(ids) != 1 {
+		t.Errorf("ingested %v", ids)
+	}
+}
+
+// TestDeviceClockOffByADay: a volunteer's laptop whose clock is a day
+// ahead still gets its receipt, which carries central's time.
+func TestDeviceClockOffByADay(t *testing.T) {
+	base := t.TempDir()
+	cpub, cpriv, _ := seal.GenerateCentralKey()
+	rpub, _, _ := vault.GenerateRecoveryKey()
+	dev, cen := newSite(t, base, "dev"), newSite(t, base, "central")
+	w, err := volunteer.Init(filepath.Join(dev.dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	id := sealOne(t, w, "Vàng A Dình")
+	ahead := func() time.Time { return time.Now().Add(24 * time.Hour) }
+	ob := outbox.New(w.Store, filepath.Join(w.Dir, "outbox"), ahead, volunteer.Retention)
+
+	st, err := store.Open(filepath.Join(cen.dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	Enroll(st, mesh.ParseID, dev.id, "", time.Now())
+	cen.start(t, []*site{dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	defer cen.node.Close()
+	dev.start(t, []*site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	defer dev.node.Close()
+	c := New(Config{Store: st, Key: cpriv, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir})
+	cfg := field.Config{Node: dev.node, CommuneID: communeID, CommuneDir: filepath.Join(dev.dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(dev.dir, "receipts"), Hub: cen.id, Central: cen.id,
+		Outbox: ob, OutboxDir: filepath.Join(w.Dir, "outbox")}
+	waitFor(t, "the receipt on the device a day ahead", func() bool {
+		field.Pass(cfg)
+		c.Pass()
+		e, _ := ob.Entry(id)
+		return e.State == outbox.Receipted
+	})
+	e, _ := ob.Entry(id)
+	if d := time.Since(e.ReceiptedAt); d < -time.Minute || d > time.Minute {
+		t.Errorf("receipt time %v is not central's clock", e.ReceiptedAt)
+	}
+	if purged, _ := ob.Purge(t.Context()); len(purged) != 0 {
+		t.Errorf("purged at once with the clock a day ahead: %v", purged)
 	}
 }

@@ -72,6 +72,9 @@ type Config struct {
 	Peers   []Peer
 	Folders []Folder
 	Log     *slog.Logger
+	// MaxRecvKbps and MaxSendKbps limit the bandwidth in KiB/s, for a hub
+	// on a link it shares; 0 means no limit.
+	MaxRecvKbps, MaxSendKbps int
 }
 
 // Node is a running Syncthing instance.
@@ -196,6 +199,8 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	c := config.New(my)
 	c.GUI.Enabled = false
 	closedNetwork(&c.Options, cfg.Listen)
+	c.Options.MaxRecvKbps, c.Options.MaxSendKbps = cfg.MaxRecvKbps, cfg.MaxSendKbps
+	c.Options.LimitBandwidthInLan = cfg.MaxRecvKbps > 0 || cfg.MaxSendKbps > 0
 	for _, p := range cfg.Peers {
 		id, err := protocol.DeviceIDFromString(p.ID)
 		if err != nil {
