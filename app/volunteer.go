@@ -315,7 +315,7 @@ func (v *volunteerScreen) unlock(pass string) {
 
 func (v *volunteerScreen) recoveryView() fyne.CanvasObject {
 	key := widget.NewMultiLineEntry()
-	key.SetPlaceHolder("dinh-recovery-key-…")
+	key.SetPlaceHolder("XXXX-XXXX-XXXX-…")
 	key.Wrapping = fyne.TextWrapBreak
 	pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	msg := wrapped(v.unlockErr)

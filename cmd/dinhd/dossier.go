@@ -70,6 +70,8 @@ func dossierCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return dossierList(args[1:], stdout, stderr)
 	case "seal":
 		return dossierSeal(ctx, args[1:], stdout, stderr)
+	case "sync":
+		return dossierSync(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, dossierUsage)
 		return nil

@@ -28,7 +28,8 @@ Usage:
   dinhd verify FILE.pdf [--roots DIR] [--json] [--lang vi|en]
   dinhd catalog search QUERY... [--file CATALOG.json] [--limit N] [--json] [--lang vi|en]
   dinhd catalog validate FILE.json
-  dinhd dossier keygen|init|new|list|seal ...   (dinhd dossier help)
+  dinhd dossier keygen|init|new|list|seal|sync ...   (dinhd dossier help)
+  dinhd hub ... ; dinhd central init|run|devices|status|catalog ...   (dinhd central help)
 
 host   publishes a meeting folder (meeting.json plus PDFs) on the LAN over
        HTTPS and announces it with mDNS; edits to the folder are republished.
@@ -70,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = catalogCmd(ctx, args[1:], stdout, stderr)
 	case "dossier":
 		err = dossierCmd(ctx, args[1:], stdout, stderr)
+	case "hub":
+		err = hubCmd(ctx, args[1:], stdout, stderr)
+	case "central":
+		err = centralCmd(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "dinhd: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -18,7 +18,16 @@ import (
 	"dinh/meeting/demo"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// Syncthing keeps one case-insensitivity cleaner for the process, its
+// file-notification package starts two goroutines when it is loaded, and
+// goleveldb drains its memory pool for up to a second after Close.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		goleak.IgnoreTopFunction("github.com/syncthing/notify.(*nonrecursiveTree).dispatch"),
+		goleak.IgnoreTopFunction("github.com/syncthing/notify.(*nonrecursiveTree).internal"),
+		goleak.IgnoreTopFunction("github.com/syncthing/syncthing/lib/fs.(*caseFilesystemRegistry).cleaner"),
+		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"))
+}
 
 // syncBuffer is a bytes.Buffer safe for a command writing while the test
 // reads; every write wakes waiters.

@@ -72,6 +72,8 @@ type Config struct {
 	Node                    Node
 	CommuneID, CommuneDir   string
 	ReceiptsID, ReceiptsDir string
+	// CatalogID and CatalogDir are the catalogue folder central sends.
+	CatalogID, CatalogDir string
 	// DataDir holds dossiers/ID (the extracted content) and quarantine/.
 	DataDir  string
 	Now      func() time.Time

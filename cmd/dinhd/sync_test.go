@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"dinh/offline/outbox"
+)
+
+func loopbackAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// daemon runs a long-lived dinhd command until the test ends and returns
+// the first match of re in its output.
+func daemon(t *testing.T, re *regexp.Regexp, args ...string) []string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := newSyncBuffer()
+	exited := make(chan int)
+	go func() {
+		defer close(exited)
+		run(ctx, args, out, out)
+	}()
+	t.Cleanup(func() { cancel(); <-exited })
+	if !out.wait(func(s string) bool { return re.MatchString(s) }, exited) {
+		t.Fatalf("dinhd %s did not start:\n%s", args[0], out)
+	}
+	return re.FindStringSubmatch(out.String())
+}
+
+// TestSyncCommands runs the whole chain with dinhd alone: central init and
+// run, a hub, enrolment through the running central's admin socket, a
+// volunteer's sealed dossier synced until its receipt is back, the status
+// API, and a status update that reaches the device.
+func TestSyncCommands(t *testing.T) {
+	tm := setUpTeam(t)
+	data := tm.clone(t)
+	dir := t.TempDir()
+	form := writeJPEG(t, filepath.Join(dir, "phieu.jpg"), 300, 400)
+	code, out, errOut := runDossier(t, "", "new", "--procedure", testProcedure, "--name", "Lường Văn Sáng",
+		"--birth", "1985-02-03", "--id-number", "014085001234", "--consent", "--consent-form", form,
+		"--data", data, "--passphrase-file", tm.pass)
+	if code != 0 {
+		t.Fatalf("new: %d %s", code, errOut)
+	}
+	id := strings.TrimSpace(out)
+	if code, _, errOut := runDossier(t, "", "seal", id, "--data", data, "--passphrase-file", tm.pass); code != 0 {
+		t.Fatalf("seal: %d %s", code, errOut)
+	}
+
+	cdata := filepath.Join(dir, "central")
+	os.MkdirAll(cdata, 0o700)
+	// The team's central key is the one the volunteer sealed for.
+	key, _ := os.ReadFile(filepath.Join(tm.keys, "central.key"))
+	os.WriteFile(filepath.Join(cdata, "central.key"), key, 0o600)
+	var initOut strings.Builder
+	if code := run(t.Context(), []string{"central", "init", "--data", filepath.Join(dir, "unused")}, &initOut, &initOut); code != 0 {
+		t.Fatalf("central init: %s", initOut.String())
+	}
+	if !regexp.MustCompile(`device [A-Z2-7-]{63}\ncentral.pub [A-Z2-7]{4}-`).MatchString(initOut.String()) {
+		t.Errorf("central init: %q", initOut.String())
+	}
+
+	hubData, devAddr, hubAddr, cenAddr := filepath.Join(dir, "hub"), loopbackAddr(t), loopbackAddr(t), loopbackAddr(t)
+	ids := map[string]string{}
+	for _, who := range []string{"hub", "central", "device"} {
+		d := map[string]string{"hub": hubData, "central": cdata, "device": data}[who]
+		sub := "mesh"
+		id, err := meshIdentity(filepath.Join(d, sub))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[who] = id
+	}
+	daemon(t, regexp.MustCompile(`hub (\S+)`), "hub", "--data", hubData, "--listen", "tcp://"+hubAddr, "--commune", "25000",
+		"--peer", ids["device"]+"=tcp://"+devAddr, "--peer", ids["central"]+"=tcp://"+cenAddr)
+	m := daemon(t, regexp.MustCompile(`central \S+ status API (http://\S+)`), "central", "run", "--data", cdata, "--listen", "tcp://"+cenAddr,
+		"--hub", "25000,"+ids["hub"]+",tcp://"+hubAddr, "--http", "127.0.0.1:0")
+	apiURL := m[1]
+
+	// Enrol the device while central runs: through its admin socket.
+	var admin strings.Builder
+	if code := run(t.Context(), []string{"central", "devices", "add", ids["device"], "--name", "Thôn Bản Péo", "--data", cdata}, &admin, &admin); code != 0 {
+		t.Fatalf("devices add: %s", admin.String())
+	}
+	admin.Reset()
+	if code := run(t.Context(), []string{"central", "devices", "list", "--data", cdata}, &admin, &admin); code != 0 || !strings.Contains(admin.String(), "Thôn Bản Péo") {
+		t.Fatalf("devices list: %d %s", code, admin.String())
+	}
+
+	var syncOut strings.Builder
+	code = run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
+		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--until-receipted", "--timeout", "2m"}, &syncOut, &syncOut)
+	if code != 0 || !strings.Contains(syncOut.String(), "receipted 1") {
+		t.Fatalf("dossier sync: %d\n%s", code, syncOut.String())
+	}
+	entries := listJSON(t, data)
+	if len(entries) != 1 || entries[0].State != outbox.Receipted {
+		t.Fatalf("after sync: %+v", entries)
+	}
+	code4 := entries[0].Receipt
+
+	client := &http.Client{}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(apiURL + "/api/v1/dossiers/" + code4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct{ Receipt, Status string }
+	json.NewDecoder(resp.Body).Decode(&st)
+	resp.Body.Close()
+	if st.Receipt != code4 || st.Status != "received" {
+		t.Errorf("status API: %+v", st)
+	}
+
+	admin.Reset()
+	if code := run(t.Context(), []string{"central", "status", "set", code4, "result-ready", "--data", cdata}, &admin, &admin); code != 0 {
+		t.Fatalf("status set: %s", admin.String())
+	}
+	admin.Reset()
+	if code := run(t.Context(), []string{"central", "status", "set", code4, "lost", "--data", cdata}, &admin, &admin); code == 0 || !strings.Contains(admin.String(), "result-ready") {
+		t.Errorf("an unknown status: %d %s", code, admin.String())
+	}
+	syncOut.Reset()
+	run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
+		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--until-receipted", "--timeout", "2m"}, &syncOut, &syncOut)
+	// The status travels separately from the receipt: wait for it.
+	deadline := 0
+	for {
+		e := listJSON(t, data)[0]
+		if len(e.Progress) == 1 && e.Progress[0].Status == "result-ready" {
+			break
+		}
+		if deadline++; deadline > 3 {
+			t.Fatalf("the status never reached the device: %+v", e)
+		}
+		syncOut.Reset()
+		run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
+			"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--timeout", "5s"}, &syncOut, &syncOut)
+	}
+}

@@ -1,0 +1,107 @@
+package central
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"dinh/offline/catalog"
+)
+
+// AdminRequest is what dinhd sends to a running central over its admin
+// socket (DATA/admin.sock, mode 0600): the same operations it performs on
+// the store directly when central is not running.
+type AdminRequest struct {
+	Op     string `json:"op"` // "enroll", "remove", "devices", "status", "catalog"
+	Device string `json:"device,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Code   string `json:"code,omitempty"`
+	Status string `json:"status,omitempty"`
+	File   string `json:"file,omitempty"` // a catalogue file on this machine
+}
+
+// AdminReply answers an AdminRequest.
+type AdminReply struct {
+	Error   string   `json:"error,omitempty"`
+	Devices []Device `json:"devices,omitempty"`
+	Record  *Record  `json:"record,omitempty"`
+}
+
+// Admin performs an administrator's request. parse checks device IDs.
+func (c *Central) Admin(req AdminRequest, parse IDParser) AdminReply {
+	var rep AdminReply
+	var err error
+	switch req.Op {
+	case "enroll":
+		_, err = Enroll(c.cfg.Store, parse, req.Device, req.Name, c.cfg.Now())
+	case "remove":
+		err = Remove(c.cfg.Store, parse, req.Device)
+	case "devices":
+		rep.Devices, err = Devices(c.cfg.Store)
+	case "status":
+		var rec Record
+		rec, err = c.SetStatus(req.Code, req.Status)
+		if err == nil {
+			rep.Record = &rec
+		}
+	case "catalog":
+		err = c.PublishCatalog(req.File)
+	default:
+		err = fmt.Errorf("unknown operation %q", req.Op)
+	}
+	if err != nil {
+		rep.Error = err.Error()
+	}
+	return rep
+}
+
+// AdminHandler serves Admin over HTTP, for the admin socket.
+func (c *Central) AdminHandler(parse IDParser) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req AdminRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		json.NewEncoder(w).Encode(c.Admin(req, parse))
+	})
+}
+
+// CatalogName is the catalogue's file name in the catalogue folder.
+const CatalogName = "catalog.json"
+
+// PublishCatalog checks a catalogue file and puts it in the catalogue
+// folder that central sends to every device.
+func (c *Central) PublishCatalog(file string) error {
+	if c.cfg.CatalogDir == "" {
+		return errors.New("central: no catalogue folder configured")
+	}
+	if _, err := catalog.Load(file); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.cfg.CatalogDir, 0o700); err != nil {
+		return fmt.Errorf("central: %w", diskErr(err))
+	}
+	dst := filepath.Join(c.cfg.CatalogDir, CatalogName)
+	tmp := dst + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("central: %w", diskErr(err))
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return err
+	}
+	c.cfg.Log.Info("central: catalogue published", "file", file, "at", time.Now().Format(time.RFC3339))
+	if c.cfg.Node != nil && c.cfg.CatalogID != "" {
+		return c.cfg.Node.Scan(c.cfg.CatalogID)
+	}
+	return nil
+}
