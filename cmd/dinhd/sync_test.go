@@ -102,9 +102,9 @@ func TestSyncCommands(t *testing.T) {
 		t.Fatalf("devices list: %d %s", code, admin.String())
 	}
 
-	var syncOut strings.Builder
+	syncOut := newSyncBuffer()
 	code = run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
-		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--until-receipted", "--timeout", "2m"}, &syncOut, &syncOut)
+		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--until-receipted", "--timeout", "2m"}, syncOut, syncOut)
 	if code != 0 || !strings.Contains(syncOut.String(), "receipted 1") {
 		t.Fatalf("dossier sync: %d\n%s", code, syncOut.String())
 	}
@@ -135,9 +135,9 @@ func TestSyncCommands(t *testing.T) {
 	if code := run(t.Context(), []string{"central", "status", "set", code4, "lost", "--data", cdata}, &admin, &admin); code == 0 || !strings.Contains(admin.String(), "result-ready") {
 		t.Errorf("an unknown status: %d %s", code, admin.String())
 	}
-	syncOut.Reset()
+	syncOut = newSyncBuffer()
 	run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
-		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--until-receipted", "--timeout", "2m"}, &syncOut, &syncOut)
+		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--until-receipted", "--timeout", "2m"}, syncOut, syncOut)
 	// The status travels separately from the receipt: wait for it.
 	deadline := 0
 	for {
@@ -148,8 +148,8 @@ func TestSyncCommands(t *testing.T) {
 		if deadline++; deadline > 3 {
 			t.Fatalf("the status never reached the device: %+v", e)
 		}
-		syncOut.Reset()
+		syncOut = newSyncBuffer()
 		run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
-			"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--timeout", "5s"}, &syncOut, &syncOut)
+			"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--timeout", "5s"}, syncOut, syncOut)
 	}
 }

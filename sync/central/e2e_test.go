@@ -39,7 +39,7 @@ const (
 
 var fastVault = vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -72,7 +72,7 @@ type site struct {
 	node          *mesh.Node
 }
 
-func newSite(t *testing.T, base, name string) *site {
+func newSite(t testing.TB, base, name string) *site {
 	t.Helper()
 	dir := filepath.Join(base, name)
 	id, err := mesh.Identity(filepath.Join(dir, "mesh"))
@@ -82,7 +82,7 @@ func newSite(t *testing.T, base, name string) *site {
 	return &site{id: id, addr: freeAddr(t), dir: dir}
 }
 
-func (s *site) start(t *testing.T, peers []*site, commune, receipts mesh.FolderType, log *slog.Logger) {
+func (s *site) start(t testing.TB, peers []*site, commune, receipts mesh.FolderType, log *slog.Logger) {
 	t.Helper()
 	var ps []mesh.Peer
 	var ids []string
@@ -295,7 +295,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 // waitFor polls a condition that the sync changes in the background.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(120 * time.Second)
 	for !cond() {

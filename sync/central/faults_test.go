@@ -35,7 +35,7 @@ type pair struct {
 	dataDir  string
 }
 
-func newPair(t *testing.T, dataDir string) *pair {
+func newPair(t testing.TB, dataDir string) *pair {
 	t.Helper()
 	base := t.TempDir()
 	p := &pair{dev: newSite(t, base, "dev"), cen: newSite(t, base, "central"), log: &logBuf{}, dataDir: dataDir}
@@ -71,7 +71,7 @@ func (p *pair) central() *Central {
 
 // send seals a dossier of size bytes on the device, as a device would,
 // optionally changes it, and waits until central has the file.
-func (p *pair) send(t *testing.T, id string, size int, change func([]byte)) {
+func (p *pair) send(t testing.TB, id string, size int, change func([]byte)) {
 	t.Helper()
 	var buf bytes.Buffer
 	content := make([]byte, size)
@@ -107,7 +107,7 @@ func (p *pair) send(t *testing.T, id string, size int, change func([]byte)) {
 	})
 }
 
-func (p *pair) receipts(t *testing.T) map[string]receipt.Receipt {
+func (p *pair) receipts(t testing.TB) map[string]receipt.Receipt {
 	t.Helper()
 	out := map[string]receipt.Receipt{}
 	dir := filepath.Join(p.cen.dir, "receipts", p.dev.id)

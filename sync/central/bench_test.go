@@ -1,0 +1,247 @@
+package central
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"dinh/offline/dossier"
+	"dinh/offline/seal"
+	"dinh/offline/store"
+	"dinh/sync/mesh"
+)
+
+// benchCount is how many dossiers the sync benchmark moves; the issue's
+// figure is 1,000 (DINH_BENCH_DOSSIERS changes it).
+func benchCount() int {
+	if n, err := strconv.Atoi(os.Getenv("DINH_BENCH_DOSSIERS")); err == nil && n > 0 {
+		return n
+	}
+	return 1000
+}
+
+// sealedFiles writes n sealed dossiers of about 1 MB into dir.
+func sealedFiles(b *testing.B, dir string, n int, key seal.CentralPublicKey) {
+	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
+	os.MkdirAll(dir, 0o700)
+	content := make([]byte, 1<<20)
+	for i := range n {
+		rand.Read(content[:64])
+		var buf bytes.Buffer
+		id := fmt.Sprintf("BENCH%05d", i)
+		h := seal.Header{Format: seal.Format, DossierID: id, Device: devKey.Public().(ed25519.PublicKey), Created: time.Now().UTC()}
+		if err := seal.Seal(&buf, h, []seal.Part{{Name: dossier.PartRecord, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(content)), nil
+		}}}, key, devKey, nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, id+dossier.SealedExt), buf.Bytes(), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func countFiles(dir string) int {
+	names, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range names {
+		if !e.IsDir() && filepath.Ext(e.Name()) != ".tmp" && e.Name()[0] != '.' {
+			n++
+		}
+	}
+	return n
+}
+
+// BenchmarkDossiersThroughHub moves 1,000 sealed dossiers of 1 MB from a
+// device through a hub to central, until every receipt is back on the
+// device; BenchmarkStockSyncthingPair moves the same bytes between two
+// stock Syncthing 1.19 processes, the peer to compare with.
+func BenchmarkDossiersThroughHub(b *testing.B) {
+	n := benchCount()
+	for b.Loop() {
+		b.StopTimer()
+		base := b.TempDir()
+		dev, hub, cen := newBenchSite(b, base, "dev"), newBenchSite(b, base, "hub"), newBenchSite(b, base, "central")
+		_, key, _ := seal.GenerateCentralKey()
+		sealedFiles(b, filepath.Join(dev.dir, "commune", dev.id), n, key.Public())
+		st, err := store.Open(filepath.Join(cen.dir, "store"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		Enroll(st, mesh.ParseID, dev.id, "", time.Now())
+		b.StartTimer()
+		startBench(b, hub, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive)
+		startBench(b, cen, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly)
+		startBench(b, dev, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly)
+		c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
+			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Interval: 500 * time.Millisecond})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); c.Run(ctx) }()
+		for countFiles(filepath.Join(dev.dir, "receipts", dev.id)) < n {
+			select {
+			case <-dev.node.Changed():
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+		b.StopTimer()
+		cancel()
+		<-done
+		for _, s := range []*site{dev, hub, cen} {
+			s.node.Close()
+		}
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n), "dossiers")
+}
+
+func newBenchSite(b *testing.B, base, name string) *site {
+	dir := filepath.Join(base, name)
+	id, err := mesh.Identity(filepath.Join(dir, "mesh"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &site{id: id, addr: benchAddr(b), dir: dir}
+}
+
+func startBench(b *testing.B, s *site, peers []*site, commune, receipts mesh.FolderType) {
+	var ps []mesh.Peer
+	var ids []string
+	for _, p := range peers {
+		ps = append(ps, mesh.Peer{ID: p.id, Addr: p.addr})
+		ids = append(ids, p.id)
+	}
+	n, err := mesh.Start(context.Background(), mesh.Config{Dir: filepath.Join(s.dir, "mesh"), Listen: s.addr, Peers: ps,
+		Folders: []mesh.Folder{
+			{ID: communeID, Path: filepath.Join(s.dir, "commune"), Type: commune, Peers: ids},
+			{ID: receiptsID, Path: filepath.Join(s.dir, "receipts"), Type: receipts, Peers: ids},
+		}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.node = n
+	if commune == mesh.SendOnly {
+		n.Scan(communeID)
+	}
+}
+
+func benchAddr(b *testing.B) string { return freeAddr(b) }
+
+func BenchmarkStockSyncthingPair(b *testing.B) {
+	if _, err := exec.LookPath("syncthing"); err != nil {
+		b.Skip("stock Syncthing is not installed")
+	}
+	n := benchCount()
+	for b.Loop() {
+		b.StopTimer()
+		base := b.TempDir()
+		a, r := newBenchSite(b, base, "a"), newBenchSite(b, base, "b")
+		_, key, _ := seal.GenerateCentralKey()
+		sealedFiles(b, filepath.Join(a.dir, communeID, "dev"), n, key.Public())
+		b.StartTimer()
+		stopA := stockNode(b, a, r, "sendonly")
+		stopB := stockNode(b, r, a, "receiveonly")
+		for countFiles(filepath.Join(r.dir, communeID, "dev")) < n {
+			time.Sleep(200 * time.Millisecond) // another process's files: nothing to wait on
+		}
+		b.StopTimer()
+		stopA()
+		stopB()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n), "dossiers")
+}
+
+// stockNode runs stock Syncthing with one folder shared with peer.
+func stockNode(b *testing.B, s, peer *site, folderType string) func() {
+	home := filepath.Join(s.dir, "mesh")
+	path := filepath.Join(s.dir, communeID)
+	os.MkdirAll(path, 0o700)
+	cfg := fmt.Sprintf(`<configuration version="36"><folder id="%s" path="%s" type="%s" rescanIntervalS="3600" fsWatcherEnabled="false"><filesystemType>basic</filesystemType><device id="%s"></device><device id="%s"></device></folder>
+<device id="%s" compression="metadata"><address>%s</address></device><gui enabled="false"></gui><options><listenAddress>%s</listenAddress>
+<globalAnnounceEnabled>false</globalAnnounceEnabled><localAnnounceEnabled>false</localAnnounceEnabled><relaysEnabled>false</relaysEnabled>
+<natEnabled>false</natEnabled><urAccepted>-1</urAccepted><crashReportingEnabled>false</crashReportingEnabled><autoUpgradeIntervalH>0</autoUpgradeIntervalH>
+<reconnectionIntervalS>2</reconnectionIntervalS><setLowPriority>false</setLowPriority></options></configuration>`,
+		communeID, path, folderType, s.id, peer.id, peer.id, peer.addr, s.addr)
+	os.WriteFile(filepath.Join(home, "config.xml"), []byte(cfg), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, "syncthing", "serve", "--home="+home, "--no-browser", "--no-restart", "--no-default-folder", "--no-upgrade")
+	cmd.Env = []string{"HOME=" + s.dir, "STNODEFAULTFOLDER=1", "STNOUPGRADE=1", "PATH=" + os.Getenv("PATH")}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	return func() { cancel(); cmd.Wait() }
+}
+
+// BenchmarkIngest measures central's ingest alone: 100 sealed dossiers
+// of 1 MB already in its commune folder are checked, decrypted,
+// extracted, recorded and receipted by one pass.
+func BenchmarkIngest(b *testing.B) {
+	const n = 100
+	p := newPair(b, "")
+	sealedFiles(b, filepath.Join(p.dev.dir, "commune", p.dev.id), n, p.key.Public())
+	p.dev.node.Scan(communeID)
+	dir := filepath.Join(p.cen.dir, "commune", p.dev.id)
+	waitFor(b, "central to have every dossier", func() bool { return countFiles(dir) == n })
+	waitFor(b, "central's index to hold them", func() bool {
+		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/BENCH00099.dseal", p.dev.id)
+		return ok
+	})
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(filepath.Join(b.TempDir(), "store"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		Enroll(st, mesh.ParseID, p.dev.id, "", time.Now())
+		c := New(Config{Store: st, Key: p.key, Node: p.cen.node, CommuneID: communeID, CommuneDir: filepath.Join(p.cen.dir, "commune"),
+			ReceiptsID: receiptsID, ReceiptsDir: b.TempDir(), DataDir: b.TempDir()})
+		b.StartTimer()
+		rep, err := c.Pass()
+		if err != nil || rep.Ingested != n {
+			b.Fatalf("pass: %+v, %v", rep, err)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "dossiers/s")
+}
+
+// BenchmarkMemoryCentral20Devices reports the Go heap of a running
+// central node with 20 enrolled devices and one hub, idle after start.
+func BenchmarkMemoryCentral20Devices(b *testing.B) {
+	base := b.TempDir()
+	cen, hub := newBenchSite(b, base, "central"), newBenchSite(b, base, "hub")
+	st, err := store.Open(filepath.Join(cen.dir, "store"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	for range 20 {
+		id, _ := mesh.Identity(filepath.Join(b.TempDir(), "d"))
+		Enroll(st, mesh.ParseID, id, "", time.Now())
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	startBench(b, cen, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly)
+	defer cen.node.Close()
+	for b.Loop() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "MB-heap")
+}
