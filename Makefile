@@ -37,6 +37,7 @@ test: deps-test
 bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/ ./offline/catalog/ ./offline/seal/ ./offline/vault/
 	go test -run='^$$' -bench=. -benchtime=10x ./offline/photo/ ./offline/dossier/
+	go test -run='^$$' -bench=. -benchtime=1x -timeout=30m ./sync/central/
 	go run ./bench/render -out bench/render.md
 	go run ./bench/serve -out bench/serve.md
 
