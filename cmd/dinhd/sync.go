@@ -416,6 +416,3 @@ func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 }
-
-// meshIdentity is mesh.Identity, for the tests of the sync commands.
-var meshIdentity = mesh.Identity

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"dinh/offline/outbox"
+	"dinh/sync/mesh"
 )
 
 func loopbackAddr(t *testing.T) string {
@@ -80,7 +81,7 @@ func TestSyncCommands(t *testing.T) {
 	for _, who := range []string{"hub", "central", "device"} {
 		d := map[string]string{"hub": hubData, "central": cdata, "device": data}[who]
 		sub := "mesh"
-		id, err := meshIdentity(filepath.Join(d, sub))
+		id, err := mesh.Identity(filepath.Join(d, sub))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -299,13 +299,14 @@ func (k *Desk) Save(d *Dossier) error {
 }
 
 func (k *Desk) save(d *Dossier) error {
-	if _, err := k.cfg.Outbox.Entry(d.ID); err != nil {
-		if errors.Is(err, outbox.ErrNotFound) {
-			return fmt.Errorf("%w: %s", ErrNotFound, d.ID)
-		}
+	e, err := k.cfg.Outbox.Entry(d.ID)
+	if errors.Is(err, outbox.ErrNotFound) {
+		return fmt.Errorf("%w: %s", ErrNotFound, d.ID)
+	}
+	if err != nil {
 		return fmt.Errorf("dossier: %w", err)
 	}
-	if e, _ := k.cfg.Outbox.Entry(d.ID); e.State != outbox.Draft {
+	if e.State != outbox.Draft {
 		return fmt.Errorf("%w: %s is %s", ErrSealed, d.ID, e.State)
 	}
 	d.Format = Format

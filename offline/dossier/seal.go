@@ -7,13 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 
+	"dinh/internal/atomicfile"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 )
@@ -103,60 +103,29 @@ func (k *Desk) writeSealed(ctx context.Context, d *Dossier, name string, progres
 			"attachments": strconv.Itoa(len(d.Attachments)),
 		},
 	}
-	tmp, err := os.CreateTemp(k.cfg.OutboxDir, name+".tmp-*")
-	if err != nil {
-		return "", fmt.Errorf("dossier: seal: %w", diskErr(err))
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
 	hw := sha256.New()
 	halfway := false
 	report := progress
 	if report == nil {
 		report = func(int64, int64) {}
 	}
-	err = seal.Seal(ctxWriter{ctx, io.MultiWriter(tmp, hw)}, h, parts, k.cfg.Central, k.cfg.Device, func(done, total int64) {
-		report(done, total)
-		if !halfway && done*2 >= total {
-			halfway = true
-			hook(sealHooks.written)
+	err = atomicfile.Write(filepath.Join(k.cfg.OutboxDir, name), name+".tmp-", func(w io.Writer) error {
+		err := seal.Seal(ctxWriter{ctx, io.MultiWriter(w, hw)}, h, parts, k.cfg.Central, k.cfg.Device, func(done, total int64) {
+			report(done, total)
+			if !halfway && done*2 >= total {
+				halfway = true
+				hook(sealHooks.written)
+			}
+		})
+		if err == nil {
+			err = ctx.Err()
 		}
+		return err
 	})
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return "", fmt.Errorf("dossier: seal %s: %w", d.ID, diskErr(err))
-	}
-	if err = tmp.Sync(); err == nil {
-		err = tmp.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(k.cfg.OutboxDir, name))
-	}
-	if err == nil {
-		err = syncDir(k.cfg.OutboxDir)
-	}
 	if err != nil {
 		return "", fmt.Errorf("dossier: seal %s: %w", d.ID, diskErr(err))
 	}
 	return hex.EncodeToString(hw.Sum(nil)), nil
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }
 
 // ctxWriter stops a seal in progress when its context ends.

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"dinh/offline/internal/stream"
+
+	"dinh/internal/atomicfile"
 )
 
 // fileMagic opens every file written by EncryptFile, followed by a stream
@@ -53,7 +55,7 @@ func (v *Vault) EncryptFile(dst string, src io.Reader, aad []byte) error {
 		return err
 	}
 	defer clear(key)
-	err = writeAtomic(dst, "."+filepath.Base(dst)+".tmp-", func(w io.Writer) error {
+	err = atomicfile.Write(dst, "."+filepath.Base(dst)+".tmp-", func(w io.Writer) error {
 		if _, err := io.WriteString(w, fileMagic); err != nil {
 			return err
 		}

@@ -12,11 +12,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"dinh/internal/atomicfile"
 )
 
 const (
@@ -251,56 +252,13 @@ func writeHeader(dir string, h *header) error {
 	if err != nil {
 		return fmt.Errorf("vault: encode header: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(dir, headerName), headerTmp, func(w io.Writer) error {
+	if err := atomicfile.Write(filepath.Join(dir, headerName), headerTmp, func(w io.Writer) error {
 		_, err := w.Write(append(b, '\n'))
 		return err
 	}); err != nil {
 		return fmt.Errorf("vault: write header: %w", err)
 	}
 	return nil
-}
-
-// writeAtomic writes a temporary file next to dst with fill, syncs it and
-// renames it over dst, then syncs the directory.
-func writeAtomic(dst, tmpPattern string, fill func(io.Writer) error) (err error) {
-	dir := filepath.Dir(dst)
-	tmp, err := os.CreateTemp(dir, tmpPattern+"*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := fill(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable. Windows cannot sync a directory;
-// there the rename is as durable as the file system makes it.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // removeStaleTemps removes header temp files left by a crash.

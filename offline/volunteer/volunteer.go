@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"dinh/internal/atomicfile"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
@@ -91,7 +92,7 @@ func Init(dir string, passphrase []byte, s Setup, opts vault.Options) (*Workspac
 	}
 	v.Close()
 	raw, _ := json.MarshalIndent(setupFile{Central: s.Central.String(), Recovery: s.Recovery.String()}, "", "  ")
-	if err := writeFile(filepath.Join(dir, setupName), raw); err != nil {
+	if err := atomicfile.WriteBytes(filepath.Join(dir, setupName), raw); err != nil {
 		return nil, fmt.Errorf("volunteer: %w", err)
 	}
 	w, err := Open(dir, opts)
@@ -103,14 +104,6 @@ func Init(dir string, passphrase []byte, s Setup, opts vault.Options) (*Workspac
 		return nil, err
 	}
 	return w, nil
-}
-
-func writeFile(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // Open opens a set-up folder with its vault locked.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"dinh/internal/atomicfile"
 	"dinh/offline/catalog"
 )
 
@@ -90,14 +91,8 @@ func (c *Central) PublishCatalog(file string) error {
 	if err := os.MkdirAll(c.cfg.CatalogDir, 0o700); err != nil {
 		return fmt.Errorf("central: %w", diskErr(err))
 	}
-	dst := filepath.Join(c.cfg.CatalogDir, CatalogName)
-	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteBytes(filepath.Join(c.cfg.CatalogDir, CatalogName), b); err != nil {
 		return fmt.Errorf("central: %w", diskErr(err))
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return err
 	}
 	c.cfg.Log.Info("central: catalogue published", "file", file, "at", time.Now().Format(time.RFC3339))
 	if c.cfg.Node != nil && c.cfg.CatalogID != "" {

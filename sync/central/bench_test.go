@@ -1,14 +1,11 @@
 package central
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -19,6 +16,7 @@ import (
 	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/sync/mesh"
+	"dinh/sync/mesh/meshtest"
 )
 
 // benchCount is how many dossiers the sync benchmark moves; the issue's
@@ -37,15 +35,8 @@ func sealedFiles(b *testing.B, dir string, n int, key seal.CentralPublicKey) {
 	content := make([]byte, 1<<20)
 	for i := range n {
 		rand.Read(content[:64])
-		var buf bytes.Buffer
 		id := fmt.Sprintf("BENCH%05d", i)
-		h := seal.Header{Format: seal.Format, DossierID: id, Device: devKey.Public().(ed25519.PublicKey), Created: time.Now().UTC()}
-		if err := seal.Seal(&buf, h, []seal.Part{{Name: dossier.PartRecord, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
-			return io.NopCloser(bytes.NewReader(content)), nil
-		}}}, key, devKey, nil); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, id+dossier.SealedExt), buf.Bytes(), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, id+dossier.SealedExt), sealedDossier(b, id, content, key, devKey), 0o600); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -136,12 +127,9 @@ func startBench(b *testing.B, s *site, peers []*site, commune, receipts mesh.Fol
 	}
 }
 
-func benchAddr(b *testing.B) string { return freeAddr(b) }
+func benchAddr(b *testing.B) string { return meshtest.FreeAddr(b) }
 
 func BenchmarkStockSyncthingPair(b *testing.B) {
-	if _, err := exec.LookPath("syncthing"); err != nil {
-		b.Skip("stock Syncthing is not installed")
-	}
 	n := benchCount()
 	for b.Loop() {
 		b.StopTimer()
@@ -150,8 +138,8 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 		_, key, _ := seal.GenerateCentralKey()
 		sealedFiles(b, filepath.Join(a.dir, communeID, "dev"), n, key.Public())
 		b.StartTimer()
-		stopA := stockNode(b, a, r, "sendonly")
-		stopB := stockNode(b, r, a, "receiveonly")
+		stopA := runStock(b, a, []*site{r}, map[string]string{communeID: "sendonly"})
+		stopB := runStock(b, r, []*site{a}, map[string]string{communeID: "receiveonly"})
 		for countFiles(filepath.Join(r.dir, communeID, "dev")) < n {
 			time.Sleep(200 * time.Millisecond) // another process's files: nothing to wait on
 		}
@@ -163,27 +151,6 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 	b.ReportMetric(float64(n), "dossiers")
 }
 
-// stockNode runs stock Syncthing with one folder shared with peer.
-func stockNode(b *testing.B, s, peer *site, folderType string) func() {
-	home := filepath.Join(s.dir, "mesh")
-	path := filepath.Join(s.dir, communeID)
-	os.MkdirAll(path, 0o700)
-	cfg := fmt.Sprintf(`<configuration version="36"><folder id="%s" path="%s" type="%s" rescanIntervalS="3600" fsWatcherEnabled="false"><filesystemType>basic</filesystemType><device id="%s"></device><device id="%s"></device></folder>
-<device id="%s" compression="metadata"><address>%s</address></device><gui enabled="false"></gui><options><listenAddress>%s</listenAddress>
-<globalAnnounceEnabled>false</globalAnnounceEnabled><localAnnounceEnabled>false</localAnnounceEnabled><relaysEnabled>false</relaysEnabled>
-<natEnabled>false</natEnabled><urAccepted>-1</urAccepted><crashReportingEnabled>false</crashReportingEnabled><autoUpgradeIntervalH>0</autoUpgradeIntervalH>
-<reconnectionIntervalS>2</reconnectionIntervalS><setLowPriority>false</setLowPriority></options></configuration>`,
-		communeID, path, folderType, s.id, peer.id, peer.id, peer.addr, s.addr)
-	os.WriteFile(filepath.Join(home, "config.xml"), []byte(cfg), 0o600)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "syncthing", "serve", "--home="+home, "--no-browser", "--no-restart", "--no-default-folder", "--no-upgrade")
-	cmd.Env = []string{"HOME=" + s.dir, "STNODEFAULTFOLDER=1", "STNOUPGRADE=1", "PATH=" + os.Getenv("PATH")}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	return func() { cancel(); cmd.Wait() }
-}
-
 // BenchmarkIngest measures central's ingest alone: 100 sealed dossiers
 // of 1 MB already in its commune folder are checked, decrypted,
 // extracted, recorded and receipted by one pass.
@@ -193,11 +160,11 @@ func BenchmarkIngest(b *testing.B) {
 	sealedFiles(b, filepath.Join(p.dev.dir, "commune", p.dev.id), n, p.key.Public())
 	p.dev.node.Scan(communeID)
 	dir := filepath.Join(p.cen.dir, "commune", p.dev.id)
-	waitFor(b, "central to have every dossier", func() bool { return countFiles(dir) == n })
-	waitFor(b, "central's index to hold them", func() bool {
+	meshtest.WaitFor(b, "central to have every dossier", func() bool { return countFiles(dir) == n }, p.cen.node)
+	meshtest.WaitFor(b, "central's index to hold them", func() bool {
 		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/BENCH00099.dseal", p.dev.id)
 		return ok
-	})
+	}, p.cen.node)
 	for b.Loop() {
 		b.StopTimer()
 		st, err := store.Open(filepath.Join(b.TempDir(), "store"))
@@ -239,7 +206,6 @@ func BenchmarkMemoryCentral20Devices(b *testing.B) {
 	startBench(b, cen, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly)
 	defer cen.node.Close()
 	for b.Loop() {
-		time.Sleep(10 * time.Millisecond)
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)

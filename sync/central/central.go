@@ -29,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"dinh/internal/atomicfile"
 	"dinh/offline/dossier"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -351,13 +352,8 @@ func (c *Central) writeReceipt(rec Record) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return fmt.Errorf("central: %w", diskErr(err))
 	}
-	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, r.Marshal(), 0o600); err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteBytes(dst, r.Marshal()); err != nil {
 		return fmt.Errorf("central: receipt: %w", diskErr(err))
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("central: receipt: %w", err)
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/jpeg"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -28,6 +27,7 @@ import (
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
+	"dinh/sync/mesh/meshtest"
 	"dinh/sync/receipt"
 )
 
@@ -38,34 +38,6 @@ const (
 )
 
 var fastVault = vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return "tcp://" + l.Addr().String()
-}
-
-// logBuf collects log lines.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 type site struct {
 	id, addr, dir string
@@ -79,7 +51,7 @@ func newSite(t testing.TB, base, name string) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &site{id: id, addr: freeAddr(t), dir: dir}
+	return &site{id: id, addr: meshtest.FreeAddr(t), dir: dir}
 }
 
 func (s *site) start(t testing.TB, peers []*site, commune, receipts mesh.FolderType, log *slog.Logger) {
@@ -184,7 +156,7 @@ func TestEndToEnd(t *testing.T) {
 	if _, err := Enroll(st, mesh.ParseID, dev1.id, "Tổ công nghệ số thôn Đông", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	var cenLog logBuf
+	var cenLog meshtest.LogBuf
 	hub.start(t, []*site{dev1, dev2, cen}, mesh.SendReceive, mesh.SendReceive, nil)
 	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	c := New(Config{Store: st, Key: cpriv, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
@@ -204,7 +176,7 @@ func TestEndToEnd(t *testing.T) {
 		e, _ := ws[s].Outbox.Entry(ids[s])
 		return e
 	}
-	waitFor(t, "dev1's receipt", func() bool { return state(dev1).State == outbox.Receipted })
+	meshtest.WaitFor(t, "dev1's receipt", func() bool { return state(dev1).State == outbox.Receipted }, dev1.node, hub.node, cen.node)
 	e1 := state(dev1)
 	if !strings.HasPrefix(e1.Receipt, "DH-") || e1.DeliveredAt.IsZero() {
 		t.Errorf("dev1's entry: %+v", e1)
@@ -219,15 +191,15 @@ func TestEndToEnd(t *testing.T) {
 
 	// dev2 is not enrolled: its dossier reaches the hub and central's
 	// folder but is not ingested, and central says why.
-	waitFor(t, "dev2's dossier to be delivered to the hub", func() bool { return state(dev2).State == outbox.Delivered })
-	waitFor(t, "central to log the unenrolled device", func() bool { return strings.Contains(cenLog.String(), "not enrolled") })
+	meshtest.WaitFor(t, "dev2's dossier to be delivered to the hub", func() bool { return state(dev2).State == outbox.Delivered }, dev2.node, hub.node)
+	meshtest.WaitFor(t, "central to log the unenrolled device", func() bool { return strings.Contains(cenLog.String(), "not enrolled") }, cen.node)
 	if state(dev2).State == outbox.Receipted {
 		t.Fatal("a dossier from a device that is not enrolled was receipted")
 	}
 	if _, err := Enroll(st, mesh.ParseID, dev2.id, "Tổ công nghệ số thôn Tây", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "dev2's receipt once enrolled", func() bool { return state(dev2).State == outbox.Receipted })
+	meshtest.WaitFor(t, "dev2's receipt once enrolled", func() bool { return state(dev2).State == outbox.Receipted }, dev2.node, hub.node, cen.node)
 
 	// Central holds each dossier once, readable, with its receipt.
 	for _, s := range []*site{dev1, dev2} {
@@ -273,10 +245,10 @@ func TestEndToEnd(t *testing.T) {
 	if _, err := c.SetStatus(e1.Receipt, receipt.Processing); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the status update on dev1", func() bool {
+	meshtest.WaitFor(t, "the status update on dev1", func() bool {
 		p := state(dev1).Progress
 		return len(p) == 1 && p[0].Status == receipt.Processing
-	})
+	}, dev1.node, hub.node)
 
 	// The same dossier delivered again gives no second receipt.
 	before, _ := st.IngestedIDs()
@@ -291,17 +263,5 @@ func TestEndToEnd(t *testing.T) {
 	after, _ := st.IngestedIDs()
 	if len(before) != 2 || len(after) != 2 {
 		t.Errorf("ingested %d then %d dossiers, want 2", len(before), len(after))
-	}
-}
-
-// waitFor polls a condition that the sync changes in the background.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(120 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(100 * time.Millisecond) // state spread over four processes' worth of nodes
 	}
 }

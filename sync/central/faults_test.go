@@ -22,6 +22,7 @@ import (
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
+	"dinh/sync/mesh/meshtest"
 	"dinh/sync/receipt"
 )
 
@@ -31,14 +32,14 @@ type pair struct {
 	st       *store.Store
 	key      seal.CentralPrivateKey
 	devKey   ed25519.PrivateKey
-	log      *logBuf
+	log      *meshtest.LogBuf
 	dataDir  string
 }
 
 func newPair(t testing.TB, dataDir string) *pair {
 	t.Helper()
 	base := t.TempDir()
-	p := &pair{dev: newSite(t, base, "dev"), cen: newSite(t, base, "central"), log: &logBuf{}, dataDir: dataDir}
+	p := &pair{dev: newSite(t, base, "dev"), cen: newSite(t, base, "central"), log: &meshtest.LogBuf{}, dataDir: dataDir}
 	if p.dataDir == "" {
 		p.dataDir = p.cen.dir
 	}
@@ -73,18 +74,9 @@ func (p *pair) central() *Central {
 // optionally changes it, and waits until central has the file.
 func (p *pair) send(t testing.TB, id string, size int, change func([]byte)) {
 	t.Helper()
-	var buf bytes.Buffer
 	content := make([]byte, size)
 	rand.Read(content)
-	h := seal.Header{Format: seal.Format, DossierID: id, Device: p.devKey.Public().(ed25519.PublicKey), Created: time.Now().UTC(),
-		Summary: map[string]string{"procedure": "1.001193"}}
-	parts := []seal.Part{{Name: dossier.PartRecord, Size: int64(size), Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(content)), nil
-	}}}
-	if err := seal.Seal(&buf, h, parts, p.key.Public(), p.devKey, nil); err != nil {
-		t.Fatal(err)
-	}
-	b := buf.Bytes()
+	b := sealedDossier(t, id, content, p.key.Public(), p.devKey)
 	if change != nil {
 		change(b)
 	}
@@ -97,14 +89,14 @@ func (p *pair) send(t testing.TB, id string, size int, change func([]byte)) {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(p.cen.dir, "commune", p.dev.id, id+dossier.SealedExt)
-	waitFor(t, "central to have "+id, func() bool {
+	meshtest.WaitFor(t, "central to have "+id, func() bool {
 		got, err := os.ReadFile(dst)
 		if err != nil || !bytes.Equal(got, b) {
 			return false
 		}
 		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/"+id+dossier.SealedExt, p.dev.id)
 		return ok
-	})
+	}, p.cen.node)
 }
 
 func (p *pair) receipts(t testing.TB) map[string]receipt.Receipt {
@@ -258,23 +250,17 @@ func TestHubKilledMidTransfer(t *testing.T) {
 	defer dev.node.Close()
 
 	big := 6 << 20 // six seconds at the hub's 1 MiB/s
-	var buf bytes.Buffer
 	content := make([]byte, big)
 	rand.Read(content)
-	h := seal.Header{Format: seal.Format, DossierID: "BIGDOSSIER", Device: devKey.Public().(ed25519.PublicKey), Created: time.Now().UTC()}
-	if err := seal.Seal(&buf, h, []seal.Part{{Name: dossier.PartRecord, Size: int64(big), Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(content)), nil
-	}}}, key.Public(), devKey, nil); err != nil {
-		t.Fatal(err)
-	}
+	sealed := sealedDossier(t, "BIGDOSSIER", content, key.Public(), devKey)
 	dir := filepath.Join(dev.dir, "commune", dev.id)
 	os.MkdirAll(dir, 0o700)
-	os.WriteFile(filepath.Join(dir, "BIGDOSSIER.dseal"), buf.Bytes(), 0o600)
+	os.WriteFile(filepath.Join(dir, "BIGDOSSIER.dseal"), sealed, 0o600)
 	dev.node.Scan(communeID)
 
 	// Kill the hub once a temporary file shows the transfer under way.
 	hubDevDir := filepath.Join(hub.dir, "commune", dev.id)
-	waitFor(t, "the transfer to the hub to start", func() bool {
+	meshtest.WaitFor(t, "the transfer to the hub to start", func() bool {
 		names, _ := os.ReadDir(hubDevDir)
 		for _, n := range names {
 			if strings.Contains(n.Name(), ".tmp") {
@@ -284,7 +270,7 @@ func TestHubKilledMidTransfer(t *testing.T) {
 			}
 		}
 		return false
-	})
+	}, hub.node)
 	hub.node.Close()
 	if _, err := os.Stat(filepath.Join(hubDevDir, "BIGDOSSIER.dseal")); err == nil {
 		t.Fatal("the transfer finished before the hub was stopped")
@@ -294,10 +280,10 @@ func TestHubKilledMidTransfer(t *testing.T) {
 
 	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
 		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir})
-	waitFor(t, "central to ingest the dossier after the hub's restart", func() bool {
+	meshtest.WaitFor(t, "central to ingest the dossier after the hub's restart", func() bool {
 		rep, err := c.Pass()
 		return err == nil && rep.Ingested+rep.Duplicates == 1
-	})
+	}, cen.node)
 	got, err := os.ReadFile(filepath.Join(cen.dir, "dossiers", "BIGDOSSIER", dossier.PartRecord))
 	if err != nil || !bytes.Equal(got, content) {
 		t.Fatalf("the dossier at central differs after the hub's restart: %v", err)
@@ -338,12 +324,12 @@ func TestDeviceClockOffByADay(t *testing.T) {
 	cfg := field.Config{Node: dev.node, CommuneID: communeID, CommuneDir: filepath.Join(dev.dir, "commune"),
 		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(dev.dir, "receipts"), Hub: cen.id, Central: cen.id,
 		Outbox: ob, OutboxDir: filepath.Join(w.Dir, "outbox")}
-	waitFor(t, "the receipt on the device a day ahead", func() bool {
+	meshtest.WaitFor(t, "the receipt on the device a day ahead", func() bool {
 		field.Pass(cfg)
 		c.Pass()
 		e, _ := ob.Entry(id)
 		return e.State == outbox.Receipted
-	})
+	}, dev.node, cen.node)
 	e, _ := ob.Entry(id)
 	if d := time.Since(e.ReceiptedAt); d < -time.Minute || d > time.Minute {
 		t.Errorf("receipt time %v is not central's clock", e.ReceiptedAt)
@@ -351,4 +337,19 @@ func TestDeviceClockOffByADay(t *testing.T) {
 	if purged, _ := ob.Purge(t.Context()); len(purged) != 0 {
 		t.Errorf("purged at once with the clock a day ahead: %v", purged)
 	}
+}
+
+// sealedDossier seals content as a device would, as the dossier's record.
+func sealedDossier(t testing.TB, id string, content []byte, central seal.CentralPublicKey, dev ed25519.PrivateKey) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	h := seal.Header{Format: seal.Format, DossierID: id, Device: dev.Public().(ed25519.PublicKey), Created: time.Now().UTC(),
+		Summary: map[string]string{"procedure": "1.001193"}}
+	parts := []seal.Part{{Name: dossier.PartRecord, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(content)), nil
+	}}}
+	if err := seal.Seal(&buf, h, parts, central, dev, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

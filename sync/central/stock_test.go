@@ -19,37 +19,39 @@ import (
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
+	"dinh/sync/mesh/meshtest"
 )
 
-// stockHub writes a config for Debian's stock Syncthing as a commune hub
-// and starts it; it is stopped when the test ends.
-func stockHub(t *testing.T, hub *site, peers []*site) {
+// runStock writes a config for Debian's stock Syncthing, sharing each of
+// folders (ID → folder type) with every peer, starts it on s's address
+// and returns a stop function, also called when the test ends.
+func runStock(t testing.TB, s *site, peers []*site, folders map[string]string) (stop func()) {
 	t.Helper()
 	bin, err := exec.LookPath("syncthing")
 	if err != nil {
 		t.Skip("stock Syncthing is not installed (apt-get install syncthing)")
 	}
-	home := filepath.Join(hub.dir, "mesh") // cert.pem and key.pem are there already
-	var devices, folderDevices strings.Builder
-	for _, p := range append([]*site{hub}, peers...) {
+	home := filepath.Join(s.dir, "mesh") // cert.pem and key.pem are there already
+	var devices, folderDevices, cfg strings.Builder
+	for _, p := range append([]*site{s}, peers...) {
 		fmt.Fprintf(&folderDevices, `<device id="%s"></device>`, p.id)
-		if p != hub {
+		if p != s {
 			fmt.Fprintf(&devices, `<device id="%s" name="peer" compression="metadata"><address>%s</address></device>`, p.id, p.addr)
 		}
 	}
-	folder := func(id string) string {
-		path := filepath.Join(hub.dir, id)
+	cfg.WriteString(`<configuration version="36">`)
+	for id, typ := range folders {
+		path := filepath.Join(s.dir, id)
 		os.MkdirAll(path, 0o700)
-		return fmt.Sprintf(`<folder id="%s" label="%s" path="%s" type="sendreceive" rescanIntervalS="3600" fsWatcherEnabled="false"><filesystemType>basic</filesystemType>%s</folder>`,
-			id, id, path, folderDevices.String())
+		fmt.Fprintf(&cfg, `<folder id="%s" label="%s" path="%s" type="%s" rescanIntervalS="3600" fsWatcherEnabled="false"><filesystemType>basic</filesystemType>%s</folder>`,
+			id, id, path, typ, folderDevices.String())
 	}
-	cfg := fmt.Sprintf(`<configuration version="36">%s%s%s<gui enabled="false"></gui><options>
+	fmt.Fprintf(&cfg, `%s<gui enabled="false"></gui><options>
 <listenAddress>%s</listenAddress><globalAnnounceEnabled>false</globalAnnounceEnabled><localAnnounceEnabled>false</localAnnounceEnabled>
 <relaysEnabled>false</relaysEnabled><natEnabled>false</natEnabled><urAccepted>-1</urAccepted><urSeen>3</urSeen>
 <crashReportingEnabled>false</crashReportingEnabled><autoUpgradeIntervalH>0</autoUpgradeIntervalH><startBrowser>false</startBrowser>
-<reconnectionIntervalS>2</reconnectionIntervalS><setLowPriority>false</setLowPriority></options></configuration>`,
-		folder(communeID), folder(receiptsID), devices.String(), hub.addr)
-	if err := os.WriteFile(filepath.Join(home, "config.xml"), []byte(cfg), 0o600); err != nil {
+<reconnectionIntervalS>2</reconnectionIntervalS><setLowPriority>false</setLowPriority></options></configuration>`, devices.String(), s.addr)
+	if err := os.WriteFile(filepath.Join(home, "config.xml"), []byte(cfg.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -59,21 +61,29 @@ func stockHub(t *testing.T, hub *site, peers []*site) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "HOME="+hub.dir, "STNODEFAULTFOLDER=1", "STNOUPGRADE=1")
-	out, _ := os.Create(filepath.Join(hub.dir, "syncthing.log"))
+	cmd.Env = append(cmd.Env, "HOME="+s.dir, "STNODEFAULTFOLDER=1", "STNOUPGRADE=1")
+	logFile := filepath.Join(s.dir, "syncthing.log")
+	out, _ := os.Create(logFile)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			cmd.Wait()
+			out.Close()
+		})
+	}
 	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-		out.Close()
+		stop()
 		if t.Failed() {
-			b, _ := os.ReadFile(filepath.Join(hub.dir, "syncthing.log"))
+			b, _ := os.ReadFile(logFile)
 			t.Logf("stock Syncthing's log:\n%s", b)
 		}
 	})
+	return stop
 }
 
 // TestStockSyncthingHub runs the commune hub as Debian's stock Syncthing
@@ -90,7 +100,7 @@ func TestStockSyncthingHub(t *testing.T) {
 	}
 	defer w.Close()
 	id := sealOne(t, w, "Lò Thị Mai")
-	stockHub(t, hub, []*site{dev, cen})
+	runStock(t, hub, []*site{dev, cen}, map[string]string{communeID: "sendreceive", receiptsID: "sendreceive"})
 
 	st, err := store.Open(filepath.Join(cen.dir, "store"))
 	if err != nil {
@@ -115,10 +125,10 @@ func TestStockSyncthingHub(t *testing.T) {
 	go func() { defer wg.Done(); c.Run(ctx) }()
 	go func() { defer wg.Done(); field.Run(ctx, cfg) }()
 
-	waitFor(t, "the receipt through the stock hub", func() bool {
+	meshtest.WaitFor(t, "the receipt through the stock hub", func() bool {
 		e, _ := w.Outbox.Entry(id)
 		return e.State == outbox.Receipted
-	})
+	}, dev.node, cen.node)
 	if ids, _ := st.IngestedIDs(); len(ids) != 1 || ids[0] != id {
 		t.Errorf("central ingested %v", ids)
 	}

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"dinh/internal/atomicfile"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/sync/receipt"
@@ -159,40 +160,26 @@ func place(src, dst string) (bool, error) {
 	if di, err := os.Stat(dst); err == nil && di.Size() == si.Size() {
 		return false, nil
 	}
+	// A hard link costs no space; across file systems, a copy.
 	tmp := dst + ".tmp"
 	os.Remove(tmp)
-	if err := os.Link(src, tmp); err != nil {
-		if err := copyFile(src, tmp); err != nil {
+	if err := os.Link(src, tmp); err == nil {
+		if err := os.Rename(tmp, dst); err != nil {
 			os.Remove(tmp)
 			return false, err
 		}
+		return true, atomicfile.SyncDir(filepath.Dir(dst))
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		return false, err
-	}
-	return true, nil
-}
-
-func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	err = atomicfile.Write(dst, "."+filepath.Base(dst)+".tmp-", func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	})
+	return err == nil, err
 }
 
 // readReceipts records the receipts central wrote for this device.

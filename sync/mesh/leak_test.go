@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"dinh/sync/mesh/meshtest"
 )
 
 // checkLeaks fails t if goroutines started since the call are still there
@@ -36,7 +38,7 @@ func checkLeaks(t *testing.T) func() {
 func TestStartCloseLeavesNothing(t *testing.T) {
 	defer checkLeaks(t)()
 	dir := t.TempDir()
-	n, err := Start(context.Background(), Config{Dir: filepath.Join(dir, "n"), Listen: freeAddr(t),
+	n, err := Start(context.Background(), Config{Dir: filepath.Join(dir, "n"), Listen: meshtest.FreeAddr(t),
 		Folders: []Folder{{ID: "f", Path: filepath.Join(dir, "f")}}})
 	if err != nil {
 		t.Fatal(err)

@@ -5,78 +5,13 @@ import (
 	"context"
 	"crypto/rand"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"dinh/sync/mesh/meshtest"
 )
-
-// freeAddr returns a loopback address nothing listens on now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return "tcp://" + l.Addr().String()
-}
-
-// waitFor waits for cond, waking on every status change of the nodes.
-func waitFor(t *testing.T, what string, cond func() bool, nodes ...*Node) {
-	t.Helper()
-	deadline := time.After(90 * time.Second)
-	for !cond() {
-		cases := make([]<-chan struct{}, len(nodes))
-		for i, n := range nodes {
-			cases[i] = n.Changed()
-		}
-		if cond() {
-			return
-		}
-		woke := make(chan struct{})
-		var once sync.Once
-		stop := make(chan struct{})
-		for _, c := range cases {
-			go func(c <-chan struct{}) {
-				select {
-				case <-c:
-					once.Do(func() { close(woke) })
-				case <-stop:
-				}
-			}(c)
-		}
-		select {
-		case <-woke:
-		case <-time.After(time.Second): // states with no event, like a file landing
-		case <-deadline:
-			close(stop)
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		close(stop)
-	}
-}
-
-// logBuf collects a node's log lines.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestTwoNodes: a device writes a sealed file into its send-only folder;
 // the hub, receive-only, gets it byte for byte; the device sees that the
@@ -96,8 +31,8 @@ func TestTwoNodes(t *testing.T) {
 	if again, _ := Identity(filepath.Join(base, "device")); again != devID {
 		t.Fatalf("identity changed across calls: %s then %s", devID, again)
 	}
-	devAddr, hubAddr := freeAddr(t), freeAddr(t)
-	var hubLog logBuf
+	devAddr, hubAddr := meshtest.FreeAddr(t), meshtest.FreeAddr(t)
+	var hubLog meshtest.LogBuf
 	ctx := context.Background()
 	hub, err := Start(ctx, Config{
 		Dir: filepath.Join(base, "hub"), Listen: hubAddr,
@@ -121,7 +56,7 @@ func TestTwoNodes(t *testing.T) {
 	if dev.ID() != devID || hub.ID() != hubID {
 		t.Fatalf("node IDs %s %s, want %s %s", dev.ID(), hub.ID(), devID, hubID)
 	}
-	waitFor(t, "the device and the hub to connect", func() bool { return dev.Connected(hubID) && hub.Connected(devID) }, dev, hub)
+	meshtest.WaitFor(t, "the device and the hub to connect", func() bool { return dev.Connected(hubID) && hub.Connected(devID) }, dev, hub)
 	if s := dev.Status(); s.Peers != 1 {
 		t.Errorf("device status: %+v", s)
 	}
@@ -136,11 +71,11 @@ func TestTwoNodes(t *testing.T) {
 	if err := dev.Scan("commune"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the hub to have the file", func() bool {
+	meshtest.WaitFor(t, "the hub to have the file", func() bool {
 		got, err := os.ReadFile(filepath.Join(base, "hub-folder", rel))
 		return err == nil && bytes.Equal(got, data)
 	}, dev, hub)
-	waitFor(t, "the device to know the hub has it", func() bool {
+	meshtest.WaitFor(t, "the device to know the hub has it", func() bool {
 		ok, err := dev.PeerHas(hubID, "commune")
 		return err == nil && ok
 	}, dev, hub)
@@ -151,7 +86,7 @@ func TestTwoNodes(t *testing.T) {
 	// A device the hub does not know is refused, and the hub says so.
 	strangerDir := filepath.Join(base, "stranger")
 	stranger, err := Start(ctx, Config{
-		Dir: strangerDir, Listen: freeAddr(t),
+		Dir: strangerDir, Listen: meshtest.FreeAddr(t),
 		Peers:   []Peer{{ID: hubID, Name: "hub", Addr: hubAddr}},
 		Folders: []Folder{{ID: "commune", Path: filepath.Join(base, "stranger-folder"), Type: SendOnly, Peers: []string{hubID}}},
 	})
@@ -159,7 +94,7 @@ func TestTwoNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	strangerID := stranger.ID()
-	waitFor(t, "the hub to log the refused device", func() bool {
+	meshtest.WaitFor(t, "the hub to log the refused device", func() bool {
 		return strings.Contains(hubLog.String(), "not configured") && strings.Contains(hubLog.String(), strangerID[:7])
 	}, hub, stranger)
 	if hub.Connected(strangerID) {

@@ -1,0 +1,69 @@
+// Package meshtest holds what tests of sync/mesh and of the packages on
+// top of it share: loopback addresses, a log buffer safe for Syncthing's
+// goroutines, and a wait that wakes on the nodes' status changes.
+package meshtest
+
+import (
+	"bytes"
+	"net"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+)
+
+// FreeAddr returns a loopback address nothing listens on now.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return "tcp://" + l.Addr().String()
+}
+
+// LogBuf collects log lines from many goroutines.
+type LogBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LogBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Changer is a node whose status changes can be awaited.
+type Changer interface{ Changed() <-chan struct{} }
+
+// WaitFor waits until cond holds, waking at every status change of the
+// nodes. A second without a change wakes it too: some states, like a file
+// landing on disk or another goroutine's reaction to a change, have no
+// event of their own.
+func WaitFor(t testing.TB, what string, cond func() bool, nodes ...Changer) {
+	t.Helper()
+	deadline := time.After(120 * time.Second)
+	for !cond() {
+		cases := []reflect.SelectCase{
+			{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(deadline)},
+			{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(time.After(time.Second))},
+		}
+		for _, n := range nodes {
+			cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(n.Changed())})
+		}
+		if cond() {
+			return
+		}
+		if i, _, _ := reflect.Select(cases); i == 0 {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
