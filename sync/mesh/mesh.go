@@ -208,6 +208,12 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		}
 		d := c.Defaults.Device.Copy()
 		d.DeviceID, d.Name = id, p.Name
+		if d.Name == "" {
+			// A nameless device is renamed from its hello on the first
+			// connection; that config change restarts every folder and
+			// cancels a scan in progress.
+			d.Name = id.Short().String()
+		}
 		d.Addresses = []string{"dynamic"}
 		if p.Addr != "" {
 			d.Addresses = []string{p.Addr}
@@ -350,11 +356,24 @@ func (n *Node) Changed() <-chan struct{} {
 func (n *Node) ID() string { return n.id.String() }
 
 // Scan rescans a folder now, after the caller wrote into it.
+// A folder that Syncthing restarts meanwhile (after a change to its
+// configuration) cancels the scan; Scan then tries again, a few times.
 func (n *Node) Scan(folder string) error {
-	if err := n.app.Internals.ScanFolderSubdirs(folder, nil); err != nil {
-		return fmt.Errorf("mesh: scan %s: %w", folder, err)
+	var err error
+	for try := range 5 {
+		err = n.app.Internals.ScanFolderSubdirs(folder, nil)
+		if err == nil {
+			return nil
+		}
+		n.mu.Lock()
+		closed := n.closed
+		n.mu.Unlock()
+		if closed || !errors.Is(err, context.Canceled) {
+			break
+		}
+		time.Sleep(time.Duration(try+1) * 100 * time.Millisecond)
 	}
-	return nil
+	return fmt.Errorf("mesh: scan %s: %w", folder, err)
 }
 
 // Connected reports whether the peer is connected now.
