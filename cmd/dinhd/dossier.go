@@ -57,7 +57,7 @@ it is absent or "-". It is never taken as an argument.
 func dossierCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, dossierUsage)
-		return usageError{errors.New("give a subcommand: keygen, init, new, list or seal")}
+		return usageError{errors.New("give a subcommand: keygen, init, new, list, seal, join or sync")}
 	}
 	switch args[0] {
 	case "keygen":
@@ -70,13 +70,15 @@ func dossierCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return dossierList(args[1:], stdout, stderr)
 	case "seal":
 		return dossierSeal(ctx, args[1:], stdout, stderr)
+	case "join":
+		return dossierJoin(args[1:], stdout, stderr)
 	case "sync":
 		return dossierSync(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, dossierUsage)
 		return nil
 	}
-	return usageError{fmt.Errorf("unknown subcommand %q; want keygen, init, new, list or seal", args[0])}
+	return usageError{fmt.Errorf("unknown subcommand %q; want keygen, init, new, list, seal, join or sync", args[0])}
 }
 
 // dossierMessages holds what the dossier commands say to a volunteer, in

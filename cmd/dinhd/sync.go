@@ -34,7 +34,8 @@ const syncUsage = `Usage:
   dinhd central devices add ID [--name NAME] | remove ID | list   [--data DIR]
   dinhd central status set RECEIPT processing|result-ready|returned [--data DIR]
   dinhd central catalog publish FILE [--data DIR]
-  dinhd dossier sync --listen tcp://HOST:PORT --commune CODE --hub ID=tcp://HOST:PORT --central ID
+  dinhd dossier join --listen tcp://HOST:PORT --commune CODE --hub ID=tcp://HOST:PORT --central ID [--data DIR]
+  dinhd dossier sync [--listen … --commune … --hub … --central …]
         [--until-receipted] [--timeout DURATION] [--data DIR]
 
 hub      a commune hub: stores and forwards the commune's sealed dossiers and
@@ -44,17 +45,21 @@ central  the province server: enrolled devices only, each dossier ingested once
          with a receipt, status updates, the catalogue, and a status API for
          kiosks (GET /api/v1/dossiers/RECEIPT). While it runs, the other
          central commands reach it through DATA/admin.sock.
-sync     a volunteer's device: hands sealed dossiers to the hub and records
-         receipts; it needs no passphrase (sealed dossiers are unreadable).
+join     keeps a volunteer device's sync settings (DATA/sync.json) and prints
+         the device ID that the administrator enrols.
+sync     a volunteer's device: hands sealed dossiers to the hub, records
+         receipts and takes new catalogues; it needs no passphrase (sealed
+         dossiers are unreadable). Without flags it uses join's settings.
 
 Every address is explicit: no discovery servers, relays or NAT traversal.
 `
 
-// Folder IDs for a commune's code.
-func communeFolder(code string) string  { return "dinh-commune-" + code }
-func receiptsFolder(code string) string { return "dinh-receipts-" + code }
+var (
+	communeFolder  = field.CommuneFolder
+	receiptsFolder = field.ReceiptsFolder
+)
 
-const catalogFolder = "dinh-catalog"
+const catalogFolder = field.CatalogFolder
 
 // peerFlag parses ID=ADDR (or an ID alone, for a peer that dials in).
 func parsePeer(s string) (mesh.Peer, error) {
@@ -344,28 +349,61 @@ func viaSocket(sock string, req central.AdminRequest) (central.AdminReply, error
 	return rep, nil
 }
 
-// dossierSync runs a volunteer's side of the sync.
+// dossierJoin keeps a device's sync settings and prints its device ID for
+// the administrator to enrol.
+func dossierJoin(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dossier join", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := dataFlag(fs)
+	s, err := settingsFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if s, err = field.SaveSettings(*data, s); err != nil {
+		return usageError{err}
+	}
+	id, err := field.DeviceID(*data)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "device %s\ncommune %s, hub %s at %s\n", id, s.Commune, s.Hub, s.HubAddr)
+	return nil
+}
+
+func settingsFlags(fs *flag.FlagSet, args []string) (field.Settings, error) {
+	var s field.Settings
+	fs.StringVar(&s.Listen, "listen", "", "address to accept the hub on, tcp://HOST:PORT")
+	fs.StringVar(&s.Commune, "commune", "", "commune code")
+	hubArg := fs.String("hub", "", "the commune hub: ID=tcp://HOST:PORT")
+	fs.StringVar(&s.Central, "central", "", "central's device ID (only its receipts count)")
+	if err := fs.Parse(args); err != nil {
+		return s, usageError{err}
+	}
+	if *hubArg != "" {
+		s.Hub, s.HubAddr, _ = strings.Cut(*hubArg, "=")
+	}
+	return s, nil
+}
+
+// dossierSync runs a volunteer's side of the sync, with the settings
+// given or the ones join kept.
 func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dossier sync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := dataFlag(fs)
-	listen := fs.String("listen", "", "address to accept the hub on, tcp://HOST:PORT")
-	commune := fs.String("commune", "", "commune code")
-	hubArg := fs.String("hub", "", "the commune hub: ID=tcp://HOST:PORT")
-	centralID := fs.String("central", "", "central's device ID (only its receipts count)")
 	until := fs.Bool("until-receipted", false, "stop once every sealed dossier has its receipt")
 	timeout := fs.Duration("timeout", 0, "give up after this long (0: never)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if *listen == "" || *commune == "" || *hubArg == "" || *centralID == "" {
-		return usageError{errors.New("--listen, --commune, --hub and --central are required")}
-	}
-	hub, err := parsePeer(*hubArg)
+	s, err := settingsFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	cen, err := mesh.ParseID(*centralID)
+	if s == (field.Settings{}) {
+		if s, err = field.LoadSettings(*data); errors.Is(err, field.ErrNoSettings) {
+			return usageError{errors.New("give --listen, --commune, --hub and --central, or run dossier join first")}
+		}
+	} else {
+		s, err = s.Check()
+	}
 	if err != nil {
 		return usageError{err}
 	}
@@ -379,38 +417,26 @@ func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	cdir, rdir := filepath.Join(*data, "sync", "commune"), filepath.Join(*data, "sync", "receipts")
-	n, err := mesh.Start(ctx, mesh.Config{Dir: filepath.Join(*data, "mesh"), Listen: *listen, Peers: []mesh.Peer{hub}, Log: logger(stderr),
-		Folders: []mesh.Folder{
-			{ID: communeFolder(*commune), Path: cdir, Type: mesh.SendOnly, Peers: []string{hub.ID}},
-			{ID: receiptsFolder(*commune), Path: rdir, Type: mesh.ReceiveOnly, Peers: []string{hub.ID}},
-			{ID: catalogFolder, Path: filepath.Join(*data, "sync", "catalog"), Type: mesh.ReceiveOnly, Peers: []string{hub.ID}},
-		}})
+	d, err := field.StartDevice(ctx, field.DeviceConfig{Dir: *data, Settings: s, Outbox: w.Outbox, Log: logger(stderr), Interval: time.Second})
 	if err != nil {
 		return err
 	}
-	defer n.Close()
-	fmt.Fprintln(stdout, "device", n.ID())
-	cfg := field.Config{Node: n, CommuneID: communeFolder(*commune), CommuneDir: cdir, ReceiptsID: receiptsFolder(*commune), ReceiptsDir: rdir,
-		Hub: hub.ID, Central: cen, Outbox: w.Outbox, OutboxDir: filepath.Join(*data, "outbox"), Log: logger(stderr), Interval: time.Second}
-	if !*until {
-		err := field.Run(ctx, cfg)
-		if errors.Is(err, context.Canceled) {
-			return nil
-		}
-		return err
-	}
+	defer d.Close()
+	fmt.Fprintln(stdout, "device", d.ID())
 	for {
-		changed := n.Changed()
-		field.Pass(cfg)
+		changed := d.Changed()
 		c := w.Outbox.Counts()
-		if c[outbox.Sealed]+c[outbox.Queued]+c[outbox.Delivered] == 0 {
+		waiting := c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered]
+		if *until && waiting == 0 {
 			fmt.Fprintf(stdout, "receipted %d\n", c[outbox.Receipted])
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%d dossiers still without a receipt: %w", c[outbox.Sealed]+c[outbox.Queued]+c[outbox.Delivered], ctx.Err())
+			if !*until && errors.Is(ctx.Err(), context.Canceled) {
+				return nil
+			}
+			return fmt.Errorf("%d dossiers still without a receipt: %w", waiting, ctx.Err())
 		case <-changed:
 		case <-time.After(time.Second):
 		}

@@ -11,6 +11,7 @@ import (
 
 	"dinh/internal/atomicfile"
 	"dinh/offline/catalog"
+	"dinh/sync/field"
 )
 
 // AdminRequest is what dinhd sends to a running central over its admin
@@ -73,7 +74,7 @@ func (c *Central) AdminHandler(parse IDParser) http.Handler {
 }
 
 // CatalogName is the catalogue's file name in the catalogue folder.
-const CatalogName = "catalog.json"
+const CatalogName = field.CatalogName
 
 // PublishCatalog checks a catalogue file and puts it in the catalogue
 // folder that central sends to every device.

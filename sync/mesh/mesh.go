@@ -404,6 +404,8 @@ type Status struct {
 	Peers     int       // connected now
 	NeedFiles int       // files still to receive, over every folder
 	NeedBytes int64     // bytes still to receive
+	SendFiles int       // files connected peers still lack of this node's, over every folder
+	SendBytes int64     // bytes those peers still lack
 	LastSync  time.Time // last time a folder became idle
 }
 
@@ -420,6 +422,16 @@ func (n *Node) Status() Status {
 		if err == nil {
 			s.NeedFiles += c.NeedItems
 			s.NeedBytes += c.NeedBytes
+		}
+		for _, p := range f.Peers {
+			id, err := protocol.DeviceIDFromString(p)
+			if err != nil || !n.app.Internals.IsConnectedTo(id) {
+				continue
+			}
+			if c, err := n.app.Internals.Completion(id, f.ID); err == nil {
+				s.SendFiles += c.NeedItems
+				s.SendBytes += c.NeedBytes
+			}
 		}
 	}
 	n.mu.Lock()

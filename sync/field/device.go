@@ -1,0 +1,355 @@
+package field
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"dinh/internal/atomicfile"
+	"dinh/offline/catalog"
+	"dinh/offline/outbox"
+	"dinh/sync/mesh"
+)
+
+// Folder IDs. A commune's dossiers and its receipts each have a folder;
+// the catalogue has one for the whole province.
+func CommuneFolder(code string) string  { return "dinh-commune-" + code }
+func ReceiptsFolder(code string) string { return "dinh-receipts-" + code }
+
+const CatalogFolder = "dinh-catalog"
+
+// CatalogName is the catalogue's file name in the catalogue folder.
+const CatalogName = "catalog.json"
+
+// SettingsName is the device's sync settings file in its data folder.
+const SettingsName = "sync.json"
+
+// adoptedCatalog is where a device keeps the last catalogue central
+// published, once checked.
+const adoptedCatalog = "catalog.json"
+
+// Settings say where a device's dossiers go. They name no person: the
+// administrator hands them out with the enrolment.
+type Settings struct {
+	Commune string `json:"commune"`  // commune code, like "25252"
+	Listen  string `json:"listen"`   // where this device accepts its hub, tcp://HOST:PORT
+	Hub     string `json:"hub"`      // the commune hub's device ID
+	HubAddr string `json:"hub_addr"` // where the hub listens, tcp://HOST:PORT
+	Central string `json:"central"`  // the central server's device ID
+}
+
+// Settings errors name the field at fault, for the form that shows them.
+var (
+	ErrNoSettings   = errors.New("field: this device has no sync settings yet")
+	ErrBadCommune   = errors.New("field: the commune code is letters, digits and dashes")
+	ErrBadAddress   = errors.New("field: an address looks like tcp://192.168.1.10:22000")
+	ErrBadHubID     = errors.New("field: the hub's device ID is not valid")
+	ErrBadCentralID = errors.New("field: the central server's device ID is not valid")
+)
+
+// Check validates the settings and returns them in canonical form.
+func (s Settings) Check() (Settings, error) {
+	s.Commune = strings.TrimSpace(s.Commune)
+	if s.Commune == "" || len(s.Commune) > 32 || strings.Trim(s.Commune, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+		return s, ErrBadCommune
+	}
+	var err error
+	for _, a := range []*string{&s.Listen, &s.HubAddr} {
+		*a = strings.TrimSpace(*a)
+		if !validAddr(*a) {
+			return s, ErrBadAddress
+		}
+	}
+	if s.Hub, err = mesh.ParseID(s.Hub); err != nil {
+		return s, ErrBadHubID
+	}
+	if s.Central, err = mesh.ParseID(s.Central); err != nil {
+		return s, ErrBadCentralID
+	}
+	return s, nil
+}
+
+func validAddr(a string) bool {
+	hostport, ok := strings.CutPrefix(a, "tcp://")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexByte(hostport, ':')
+	if i <= 0 || i == len(hostport)-1 {
+		return false
+	}
+	for _, c := range hostport[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// LoadSettings reads dir's settings; ErrNoSettings when there are none.
+func LoadSettings(dir string) (Settings, error) {
+	var s Settings
+	b, err := os.ReadFile(filepath.Join(dir, SettingsName))
+	if errors.Is(err, os.ErrNotExist) {
+		return s, ErrNoSettings
+	}
+	if err != nil {
+		return s, fmt.Errorf("field: settings: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("field: settings %s: %w", filepath.Join(dir, SettingsName), err)
+	}
+	return s.Check()
+}
+
+// SaveSettings checks s and writes it to dir.
+func SaveSettings(dir string, s Settings) (Settings, error) {
+	s, err := s.Check()
+	if err != nil {
+		return s, err
+	}
+	b, _ := json.MarshalIndent(s, "", "  ")
+	if err := atomicfile.WriteBytes(filepath.Join(dir, SettingsName), append(b, '\n')); err != nil {
+		return s, fmt.Errorf("field: settings: %w", err)
+	}
+	return s, nil
+}
+
+// DeviceID returns the device ID of the data folder dir, creating its
+// identity on first use. The administrator enrols this ID.
+func DeviceID(dir string) (string, error) { return mesh.Identity(filepath.Join(dir, "mesh")) }
+
+// LoadCatalog returns the catalogue this device last adopted from
+// central, or os.ErrNotExist when it has none yet.
+func LoadCatalog(dir string) (*catalog.Catalog, error) {
+	return catalog.Load(filepath.Join(dir, adoptedCatalog))
+}
+
+// DeviceConfig is a volunteer's device as a whole.
+type DeviceConfig struct {
+	Dir      string // the volunteer data folder
+	Settings Settings
+	Outbox   *outbox.Outbox
+	Log      *slog.Logger
+	// Interval is the longest wait between passes; 0 means 5 s.
+	Interval time.Duration
+	// OnCatalog gets each new catalogue central publishes, once checked
+	// and kept; it runs on the device's goroutine.
+	OnCatalog func(*catalog.Catalog)
+	// MaxRecvKbps and MaxSendKbps limit the bandwidth on a shared link.
+	MaxRecvKbps, MaxSendKbps int
+}
+
+// DeviceStatus is what the volunteer sees of the sync.
+type DeviceStatus struct {
+	HubConnected bool
+	SendFiles    int   // files the hub still lacks
+	SendBytes    int64 // bytes the hub still lacks
+	RecvFiles    int   // receipts and catalogue still to arrive
+	RecvBytes    int64
+	LastSync     time.Time // the last time every folder was in step
+	LastPass     Report    // what the last pass changed
+	Err          error     // the last pass's failure, nil once one succeeds
+	// CatalogErr is why the last catalogue central published was
+	// refused; the one in use stays.
+	CatalogErr error
+}
+
+// Device runs a volunteer device's sync: its mesh node, the passes that
+// move sealed dossiers out and receipts in, the catalogue, and the purge
+// of old receipted dossiers.
+type Device struct {
+	cfg    DeviceConfig
+	node   *mesh.Node
+	fcfg   Config
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu      sync.Mutex
+	status  DeviceStatus
+	changed chan struct{}
+	catSum  [32]byte
+}
+
+// StartDevice starts the node and the passes; Close stops them.
+func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
+	s, err := cfg.Settings.Check()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Outbox == nil {
+		return nil, errors.New("field: no outbox")
+	}
+	cfg.Settings = s
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	base := filepath.Join(cfg.Dir, "sync")
+	cdir, rdir := filepath.Join(base, "commune"), filepath.Join(base, "receipts")
+	hub := []string{s.Hub}
+	n, err := mesh.Start(ctx, mesh.Config{
+		Dir: filepath.Join(cfg.Dir, "mesh"), Listen: s.Listen, Log: cfg.Log,
+		Peers:       []mesh.Peer{{ID: s.Hub, Name: "hub", Addr: s.HubAddr}},
+		MaxRecvKbps: cfg.MaxRecvKbps, MaxSendKbps: cfg.MaxSendKbps,
+		Folders: []mesh.Folder{
+			{ID: CommuneFolder(s.Commune), Path: cdir, Type: mesh.SendOnly, Peers: hub},
+			{ID: ReceiptsFolder(s.Commune), Path: rdir, Type: mesh.ReceiveOnly, Peers: hub},
+			{ID: CatalogFolder, Path: filepath.Join(base, "catalog"), Type: mesh.ReceiveOnly, Peers: hub},
+		}})
+	if err != nil {
+		return nil, err
+	}
+	d := &Device{cfg: cfg, node: n, done: make(chan struct{}), changed: make(chan struct{})}
+	if b, err := os.ReadFile(filepath.Join(cfg.Dir, adoptedCatalog)); err == nil {
+		d.catSum = sha256.Sum256(b)
+	}
+	d.fcfg = Config{Node: n, CommuneID: CommuneFolder(s.Commune), CommuneDir: cdir, ReceiptsID: ReceiptsFolder(s.Commune), ReceiptsDir: rdir,
+		Hub: s.Hub, Central: s.Central, Outbox: cfg.Outbox, OutboxDir: filepath.Join(cfg.Dir, "outbox"), Log: cfg.Log}
+	runCtx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	go d.run(runCtx)
+	return d, nil
+}
+
+// ID is this device's ID.
+func (d *Device) ID() string { return d.node.ID() }
+
+// Status returns the sync's state now.
+func (d *Device) Status() DeviceStatus {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.status
+}
+
+// Changed is closed at the next change of Status.
+func (d *Device) Changed() <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.changed
+}
+
+// Pass runs one pass now, as the loop would.
+func (d *Device) Pass() (Report, error) {
+	rep, err := Pass(d.fcfg)
+	d.adoptCatalog()
+	d.update(rep, err)
+	return rep, err
+}
+
+// Close stops the passes and the node.
+func (d *Device) Close() error {
+	d.cancel()
+	<-d.done
+	return d.node.Close()
+}
+
+func (d *Device) run(ctx context.Context) {
+	defer close(d.done)
+	every := d.cfg.Interval
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var lastPurge time.Time
+	for {
+		changed := d.node.Changed()
+		if time.Since(lastPurge) > time.Hour {
+			lastPurge = time.Now()
+			if ids, err := d.cfg.Outbox.Purge(ctx); err != nil {
+				d.cfg.Log.Warn("field: purge", "err", err)
+			} else if len(ids) > 0 {
+				d.cfg.Log.Info("field: purged receipted dossiers past retention", "count", len(ids))
+			}
+		}
+		if _, err := d.Pass(); err != nil {
+			d.cfg.Log.Warn("field: sync pass", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+		case <-t.C:
+		}
+	}
+}
+
+func (d *Device) update(rep Report, err error) {
+	ns := d.node.Status()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.status
+	s.HubConnected = ns.Peers > 0
+	s.SendFiles, s.SendBytes = ns.SendFiles, ns.SendBytes
+	s.RecvFiles, s.RecvBytes = ns.NeedFiles, ns.NeedBytes
+	s.LastSync = ns.LastSync
+	s.LastPass, s.Err = rep, err
+	if s == d.status {
+		return
+	}
+	d.status = s
+	d.notifyLocked()
+}
+
+func (d *Device) notifyLocked() {
+	close(d.changed)
+	d.changed = make(chan struct{})
+}
+
+// adoptCatalog keeps a catalogue that central published, once it checks:
+// written by central's device, and a valid catalogue. Anything else is
+// reported and the catalogue in use stays.
+func (d *Device) adoptCatalog() {
+	src := filepath.Join(d.cfg.Dir, "sync", "catalog", CatalogName)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return // none published yet, or not arrived
+	}
+	sum := sha256.Sum256(b)
+	d.mu.Lock()
+	same := sum == d.catSum
+	d.mu.Unlock()
+	if same {
+		return
+	}
+	var refuse error
+	if by, err := d.node.WrittenBy(CatalogFolder, CatalogName, d.cfg.Settings.Central); err != nil || !by {
+		refuse = errors.New("field: the catalogue was not published by the central server")
+	}
+	var c *catalog.Catalog
+	if refuse == nil {
+		if c, err = catalog.Parse(b); err != nil {
+			refuse = fmt.Errorf("field: the published catalogue is not valid: %w", err)
+		}
+	}
+	if refuse == nil {
+		if err := atomicfile.WriteBytes(filepath.Join(d.cfg.Dir, adoptedCatalog), b); err != nil {
+			d.cfg.Log.Warn("field: keep catalogue", "err", err)
+			return // tried again next pass
+		}
+	}
+	d.mu.Lock()
+	d.catSum = sum
+	d.status.CatalogErr = refuse
+	d.notifyLocked()
+	d.mu.Unlock()
+	if refuse != nil {
+		d.cfg.Log.Warn("field: catalogue refused", "err", refuse)
+		return
+	}
+	d.cfg.Log.Info("field: new catalogue", "updated", c.Updated, "procedures", len(c.Procedures))
+	if d.cfg.OnCatalog != nil {
+		d.cfg.OnCatalog(c)
+	}
+}

@@ -1,0 +1,248 @@
+package field_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"dinh/assets"
+	"dinh/offline/catalog"
+	"dinh/offline/dossier"
+	"dinh/offline/outbox"
+	"dinh/offline/seal"
+	"dinh/offline/store"
+	"dinh/offline/vault"
+	"dinh/offline/volunteer"
+	"dinh/sync/central"
+	"dinh/sync/field"
+	"dinh/sync/mesh"
+	"dinh/sync/mesh/meshtest"
+)
+
+func TestSettings(t *testing.T) {
+	hub, _ := mesh.Identity(filepath.Join(t.TempDir(), "a"))
+	cen, _ := mesh.Identity(filepath.Join(t.TempDir(), "b"))
+	good := field.Settings{Commune: "25252", Listen: "tcp://0.0.0.0:22000", Hub: hub, HubAddr: "tcp://192.168.1.10:22000", Central: cen}
+	tests := []struct {
+		name   string
+		change func(*field.Settings)
+		want   error
+	}{
+		{"good", func(*field.Settings) {}, nil},
+		{"spaces and lower case are fine", func(s *field.Settings) {
+			s.Commune, s.Hub = " 25252 ", strings.ToLower(strings.ReplaceAll(s.Hub, "-", ""))
+		}, nil},
+		{"no commune", func(s *field.Settings) { s.Commune = "" }, field.ErrBadCommune},
+		{"a path as commune", func(s *field.Settings) { s.Commune = "../../x" }, field.ErrBadCommune},
+		{"listen without scheme", func(s *field.Settings) { s.Listen = "0.0.0.0:22000" }, field.ErrBadAddress},
+		{"hub address without port", func(s *field.Settings) { s.HubAddr = "tcp://192.168.1.10" }, field.ErrBadAddress},
+		{"hub address with a word for port", func(s *field.Settings) { s.HubAddr = "tcp://hub:port" }, field.ErrBadAddress},
+		{"hub ID cut short", func(s *field.Settings) { s.Hub = s.Hub[:20] }, field.ErrBadHubID},
+		{"central ID mistyped", func(s *field.Settings) { s.Central = "X" + s.Central[1:] }, field.ErrBadCentralID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := good
+			tt.change(&s)
+			got, err := s.Check()
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Check: %v, want %v", err, tt.want)
+			}
+			if err == nil && got != good {
+				t.Errorf("canonical form %+v, want %+v", got, good)
+			}
+		})
+	}
+
+	dir := t.TempDir()
+	if _, err := field.LoadSettings(dir); !errors.Is(err, field.ErrNoSettings) {
+		t.Errorf("no settings yet: %v", err)
+	}
+	if _, err := field.SaveSettings(dir, field.Settings{Commune: "../x"}); !errors.Is(err, field.ErrBadCommune) {
+		t.Errorf("bad settings saved: %v", err)
+	}
+	if _, err := field.SaveSettings(dir, good); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := field.LoadSettings(dir); err != nil || got != good {
+		t.Errorf("load: %+v, %v", got, err)
+	}
+	os.WriteFile(filepath.Join(dir, field.SettingsName), []byte(`{"commune":"1","hubb":"x"}`), 0o600)
+	if _, err := field.LoadSettings(dir); err == nil || errors.Is(err, field.ErrNoSettings) {
+		t.Errorf("a misspelt field: %v", err)
+	}
+}
+
+type site struct {
+	id, addr, dir string
+	node          *mesh.Node
+}
+
+func newSite(t *testing.T, name string) *site {
+	dir := filepath.Join(t.TempDir(), name)
+	id, err := mesh.Identity(filepath.Join(dir, "mesh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &site{id: id, addr: meshtest.FreeAddr(t), dir: dir}
+}
+
+func (s *site) start(t *testing.T, peers []*site, types [3]mesh.FolderType) {
+	var ps []mesh.Peer
+	var ids []string
+	for _, p := range peers {
+		ps = append(ps, mesh.Peer{ID: p.id, Addr: p.addr})
+		ids = append(ids, p.id)
+	}
+	var folders []mesh.Folder
+	for i, id := range []string{field.CommuneFolder("test"), field.ReceiptsFolder("test"), field.CatalogFolder} {
+		folders = append(folders, mesh.Folder{ID: id, Path: filepath.Join(s.dir, id), Type: types[i], Peers: ids})
+	}
+	n, err := mesh.Start(context.Background(), mesh.Config{Dir: filepath.Join(s.dir, "mesh"), Listen: s.addr, Peers: ps, Folders: folders})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.node = n
+}
+
+func sealOne(t *testing.T, w *volunteer.Workspace) string {
+	d, err := w.Desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Villager = dossier.Person{FullName: "Lò Thị Mai", BirthDate: "1990-05-01", IDNumber: "001090012345"}
+	d.Consent.Given, d.Consent.At = true, time.Now()
+	if err := w.Desk.Save(d); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 64, 48)), nil)
+	form := filepath.Join(t.TempDir(), "phieu.jpg")
+	os.WriteFile(form, buf.Bytes(), 0o600)
+	if res, err := w.Desk.Attach(context.Background(), d.ID, dossier.KindConsent, "", []string{form}, nil); err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	if _, err := w.Desk.Seal(context.Background(), d.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+// TestDevice runs a volunteer's device as the app does, through a hub to
+// central: the sealed dossier goes out, its receipt comes back, the
+// status says so, central's new catalogue is taken, and a catalogue the
+// hub wrote itself is refused while central's stays in use.
+func TestDevice(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
+		goleak.IgnoreTopFunction("github.com/syncthing/syncthing/lib/fs.(*caseFilesystemRegistry).cleaner"),
+		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"))
+	cpub, cpriv, err := seal.GenerateCentralKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rpub, _, _ := vault.GenerateRecoveryKey()
+	devDir := filepath.Join(t.TempDir(), "volunteer")
+	w, err := volunteer.Init(devDir, volunteer.Passphrase("mật khẩu của tổ thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
+		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	id := sealOne(t, w)
+
+	devID, err := field.DeviceID(devDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := &site{id: devID, addr: meshtest.FreeAddr(t), dir: devDir}
+	hub, cen := newSite(t, "hub"), newSite(t, "central")
+	st, err := store.Open(filepath.Join(cen.dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := central.Enroll(st, mesh.ParseID, dev.id, "thôn Đông", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	hub.start(t, []*site{dev, cen}, [3]mesh.FolderType{mesh.SendReceive, mesh.SendReceive, mesh.SendReceive})
+	defer hub.node.Close()
+	cen.start(t, []*site{hub}, [3]mesh.FolderType{mesh.ReceiveOnly, mesh.SendOnly, mesh.SendOnly})
+	defer cen.node.Close()
+	c := central.New(central.Config{Store: st, Key: cpriv, Node: cen.node,
+		CommuneID: field.CommuneFolder("test"), CommuneDir: filepath.Join(cen.dir, field.CommuneFolder("test")),
+		ReceiptsID: field.ReceiptsFolder("test"), ReceiptsDir: filepath.Join(cen.dir, field.ReceiptsFolder("test")),
+		CatalogID: field.CatalogFolder, CatalogDir: filepath.Join(cen.dir, field.CatalogFolder), DataDir: cen.dir, Interval: time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); c.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+
+	var mu sync.Mutex
+	var got []*catalog.Catalog
+	d, err := field.StartDevice(context.Background(), field.DeviceConfig{Dir: devDir, Outbox: w.Outbox, Interval: time.Second,
+		Settings: field.Settings{Commune: "test", Listen: dev.addr, Hub: hub.id, HubAddr: hub.addr, Central: cen.id},
+		OnCatalog: func(c *catalog.Catalog) { mu.Lock(); got = append(got, c); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+
+	meshtest.WaitFor(t, "the receipt", func() bool {
+		e, _ := w.Outbox.Entry(id)
+		return e.State == outbox.Receipted
+	}, d, hub.node, cen.node)
+	meshtest.WaitFor(t, "the status to show everything sent", func() bool {
+		s := d.Status()
+		return s.HubConnected && s.SendFiles == 0 && !s.LastSync.IsZero() && s.Err == nil
+	}, d)
+
+	// Central publishes a new catalogue; the device takes it.
+	sample := withUpdated(string(assets.SampleCatalog()), "2027-01-15")
+	file := filepath.Join(t.TempDir(), "catalog.json")
+	os.WriteFile(file, []byte(sample), 0o600)
+	if err := c.PublishCatalog(file); err != nil {
+		t.Fatal(err)
+	}
+	meshtest.WaitFor(t, "the device to take the new catalogue", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) == 1 && got[0].Updated == "2027-01-15"
+	}, d, hub.node, cen.node)
+	if kept, err := field.LoadCatalog(devDir); err != nil || kept.Updated != "2027-01-15" {
+		t.Fatalf("kept catalogue: %v", err)
+	}
+
+	// The hub writes a catalogue of its own: refused, central's stays.
+	rogue := withUpdated(sample, "2027-02-01")
+	os.WriteFile(filepath.Join(hub.dir, field.CatalogFolder, field.CatalogName), []byte(rogue), 0o600)
+	if err := hub.node.Scan(field.CatalogFolder); err != nil {
+		t.Fatal(err)
+	}
+	meshtest.WaitFor(t, "the hub's catalogue to be refused", func() bool { return d.Status().CatalogErr != nil }, d, hub.node)
+	if kept, err := field.LoadCatalog(devDir); err != nil || kept.Updated != "2027-01-15" {
+		t.Errorf("after the hub's catalogue, kept %v, %v", kept, err)
+	}
+	mu.Lock()
+	if len(got) != 1 {
+		t.Errorf("the hub's catalogue reached the app: %d catalogues", len(got))
+	}
+	mu.Unlock()
+}
+
+// withUpdated sets a catalogue's own date, the first "updated" field.
+func withUpdated(catalogJSON, date string) string {
+	loc := regexp.MustCompile(`"updated":\s*"[0-9-]+"`).FindStringIndex(catalogJSON)
+	return catalogJSON[:loc[0]] + `"updated": "` + date + `"` + catalogJSON[loc[1]:]
+}
