@@ -37,6 +37,7 @@ const dossierUsage = `Usage:
         [--catalog FILE] [--data DIR] [--passphrase-file FILE] [--lang vi|en]
   dinhd dossier list [--data DIR] [--json] [--lang vi|en]
   dinhd dossier seal ID [--data DIR] [--passphrase-file FILE] [--lang vi|en]
+  dinhd dossier join … | sync …   (see dinhd central --help)
 
 keygen writes a central server key pair (central.key, central.pub) and an
        administrator's recovery key pair (recovery.key, recovery.pub).

@@ -136,9 +136,19 @@ func TestSyncCommands(t *testing.T) {
 	if code := run(t.Context(), []string{"central", "status", "set", code4, "lost", "--data", cdata}, &admin, &admin); code == 0 || !strings.Contains(admin.String(), "result-ready") {
 		t.Errorf("an unknown status: %d %s", code, admin.String())
 	}
+	// From now on the device syncs with the settings join keeps.
+	var joinOut strings.Builder
+	if code := run(t.Context(), []string{"dossier", "join", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
+		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"]}, &joinOut, &joinOut); code != 0 || !strings.Contains(joinOut.String(), ids["device"]) {
+		t.Fatalf("dossier join: %d %s", code, joinOut.String())
+	}
+	joinOut.Reset()
+	if code := run(t.Context(), []string{"dossier", "join", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "../x",
+		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"]}, &joinOut, &joinOut); code == 0 {
+		t.Errorf("join with a path as commune code: %s", joinOut.String())
+	}
 	syncOut = newSyncBuffer()
-	run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
-		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--until-receipted", "--timeout", "2m"}, syncOut, syncOut)
+	run(t.Context(), []string{"dossier", "sync", "--data", data, "--until-receipted", "--timeout", "2m"}, syncOut, syncOut)
 	// The status travels separately from the receipt: wait for it.
 	deadline := 0
 	for {
@@ -150,7 +160,6 @@ func TestSyncCommands(t *testing.T) {
 			t.Fatalf("the status never reached the device: %+v", e)
 		}
 		syncOut = newSyncBuffer()
-		run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + devAddr, "--commune", "25000",
-			"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"], "--timeout", "5s"}, syncOut, syncOut)
+		run(t.Context(), []string{"dossier", "sync", "--data", data, "--timeout", "5s"}, syncOut, syncOut)
 	}
 }
