@@ -178,6 +178,7 @@ func (u *UI) Window() fyne.Window { return u.win }
 // Start begins the services once the first frame is up.
 func (u *UI) Start() {
 	u.delegate.start()
+	u.volunteer.startSync()
 }
 
 // Close stops every service and waits for them.

@@ -22,6 +22,7 @@ import (
 	"dinh/offline/seal"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
+	"dinh/sync/field"
 )
 
 // saveDelay is how long after the last keystroke a draft is saved. It is
@@ -78,11 +79,18 @@ type volunteerScreen struct {
 	search      *widget.Entry
 	nextBtn     *widget.Button
 	sealBtn     *widget.Button
+
+	sync syncState
 }
 
 func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
-	v := &volunteerScreen{u: u, dir: dir, cat: catalog.Sample()}
-	v.ix = catalog.NewIndex(v.cat)
+	v := &volunteerScreen{u: u, dir: dir}
+	// The catalogue central published last, else the bundled sample.
+	if c, err := field.LoadCatalog(dir); err == nil {
+		v.setCatalog(c, false)
+	} else {
+		v.setCatalog(catalog.Sample(), false)
+	}
 	v.opts = vault.Options{OnLock: func() { post(v.lockedByIdle) }}
 	v.root = container.NewStack()
 	v.status = widget.NewLabel("")
@@ -103,6 +111,7 @@ func (v *volunteerScreen) close() {
 		v.saveTimer.Stop()
 	}
 	v.saveNow()
+	v.stopSync()
 	if v.ws != nil {
 		v.ws.Close()
 	}
@@ -228,6 +237,7 @@ func (v *volunteerScreen) setUp(pass, again, centralText, recoveryText string) e
 		return errors.New(i18n.T("vol.open_failed", err))
 	}
 	v.ws, v.unlockErr = ws, ""
+	v.startSync()
 	return nil
 }
 
@@ -272,6 +282,16 @@ func demoAdmin(dir string) (volunteer.Setup, error) {
 		return s, err
 	}
 	return volunteer.Setup{Central: cpriv.Public(), Recovery: rpriv.Public()}, nil
+}
+
+// demoCentralKey is the demo administrator's central private key, which
+// the demo's own central server holds.
+func demoCentralKey(dir string) (seal.CentralPrivateKey, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "central.key"))
+	if err != nil {
+		return seal.CentralPrivateKey{}, err
+	}
+	return seal.ParseCentralPrivateKey(strings.TrimSpace(string(b)))
 }
 
 func (v *volunteerScreen) unlockView() fyne.CanvasObject {
@@ -360,6 +380,7 @@ func (v *volunteerScreen) recover(keyText, pass, again string) error {
 		return errors.New(i18n.T("vol.open_failed", err))
 	}
 	rv.Close()
+	v.stopSync() // it uses the workspace's outbox
 	v.ws.Close()
 	ws, err := volunteer.Open(v.dir, v.opts)
 	if err == nil {
@@ -369,6 +390,7 @@ func (v *volunteerScreen) recover(keyText, pass, again string) error {
 		return errors.New(i18n.T("vol.open_failed", err))
 	}
 	v.ws, v.unlockErr = ws, ""
+	v.startSync()
 	return nil
 }
 
@@ -431,7 +453,7 @@ func (v *volunteerScreen) mainView() fyne.CanvasObject {
 	passBtn := widget.NewButtonWithIcon(i18n.T("vol.pass_change"), theme.SettingsIcon(), v.changePassphrase)
 	left := container.NewBorder(
 		container.NewVBox(bigLabel(i18n.T("vol.dossiers")), newBtn),
-		container.NewVBox(widget.NewSeparator(), lockBtn, passBtn),
+		container.NewVBox(v.syncPanel(), widget.NewSeparator(), lockBtn, passBtn),
 		nil, nil, container.NewVScroll(v.list))
 	right := container.NewBorder(nil, container.NewVBox(v.progressBox, v.status), nil, nil, v.editor)
 	split := container.NewHSplit(left, right)

@@ -844,8 +844,15 @@ func (v *volunteerScreen) sealedView(id string) fyne.CanvasObject {
 	for _, t := range e.History {
 		box.Add(widget.NewLabel(fmt.Sprintf("%s  %s", t.At.Local().Format("15:04 02/01/2006"), t.State.Label(lang))))
 	}
+	for _, p := range e.Progress {
+		box.Add(widget.NewLabel(fmt.Sprintf("%s  %s", p.At.Local().Format("15:04 02/01/2006"), statusLabel(p.Status))))
+	}
 	if e.Receipt != "" {
-		box.Add(wrapped(i18n.T("vol.receipt", e.Receipt)))
+		code := widget.NewLabelWithStyle(i18n.T("vol.receipt", e.Receipt), fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
+		code.SizeName = theme.SizeNameSubHeadingText
+		code.Selectable = true
+		box.Add(code)
+		box.Add(wrapped(i18n.T("vol.receipt.hint")))
 	}
 	box.Add(widget.NewSeparator())
 	box.Add(wrapped(i18n.T("vol.sealed.text")))
@@ -859,4 +866,13 @@ func (v *volunteerScreen) ask(title, msg string, then func(bool)) {
 	d.SetConfirmText(title)
 	d.SetDismissText(i18n.T("vol.cancel"))
 	d.Show()
+}
+
+// statusLabel is an office's status update in words; an unknown one is
+// shown as it came.
+func statusLabel(status string) string {
+	if t := i18n.T("vol.status." + status); t != "vol.status."+status {
+		return t
+	}
+	return status
 }

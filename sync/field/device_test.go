@@ -192,7 +192,7 @@ func TestDevice(t *testing.T) {
 	var mu sync.Mutex
 	var got []*catalog.Catalog
 	d, err := field.StartDevice(context.Background(), field.DeviceConfig{Dir: devDir, Outbox: w.Outbox, Interval: time.Second,
-		Settings: field.Settings{Commune: "test", Listen: dev.addr, Hub: hub.id, HubAddr: hub.addr, Central: cen.id},
+		Settings:  field.Settings{Commune: "test", Listen: dev.addr, Hub: hub.id, HubAddr: hub.addr, Central: cen.id},
 		OnCatalog: func(c *catalog.Catalog) { mu.Lock(); got = append(got, c); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)

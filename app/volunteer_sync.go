@@ -1,0 +1,363 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dinh/app/i18n"
+	"dinh/offline/catalog"
+	"dinh/offline/outbox"
+	"dinh/sync/demoprovince"
+	"dinh/sync/field"
+)
+
+// syncer is the volunteer tab's view of the device's sync; the app runs
+// sync/field's Device behind it.
+type syncer interface {
+	ID() string
+	Status() field.DeviceStatus
+	Changed() <-chan struct{}
+	Close() error
+}
+
+// syncState is what the volunteer tab keeps of the sync.
+type syncState struct {
+	dev      syncer // set on the UI goroutine once started
+	gen      int    // counts starts, so a late report of a stopped sync is dropped
+	starting bool
+	err      string // why the sync could not start, in words
+	counts   map[outbox.State]int
+
+	// The running sync's goroutine and what stops it; stop may run from
+	// any goroutine.
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	stoppers []func()
+
+	box      *fyne.Container
+	bar      *widget.ProgressBar
+	settings *widget.Button
+}
+
+// startSync starts the device's sync in the background once the vault is
+// set up and the device has settings. In the demo, a province runs in
+// this process first, and the device's settings point at it.
+func (v *volunteerScreen) startSync() {
+	if v.ws == nil || v.sync.cancel != nil {
+		return
+	}
+	demo := v.adminDir != ""
+	s, err := field.LoadSettings(v.dir)
+	if errors.Is(err, field.ErrNoSettings) && !demo {
+		v.refreshSync()
+		return
+	}
+	if err != nil && !demo {
+		v.sync.err = i18n.T("vol.sync.bad_settings", err)
+		v.refreshSync()
+		return
+	}
+	v.sync.gen++
+	gen := v.sync.gen
+	v.sync.starting, v.sync.err = true, ""
+	v.refreshSync()
+	ctx, cancel := context.WithCancel(v.u.ctx)
+	v.sync.cancel = cancel
+	ob := v.ws.Outbox
+	report := func(f func()) {
+		post(func() {
+			if gen == v.sync.gen {
+				f()
+			}
+		})
+	}
+	v.sync.wg.Add(1)
+	go func() {
+		defer v.sync.wg.Done()
+		if demo {
+			p, err := v.startProvince(ctx)
+			if err != nil {
+				report(func() { v.sync.starting, v.sync.err = false, i18n.T("vol.sync.failed", err); v.refreshSync() })
+				return
+			}
+			v.keepStopper(p.Close)
+			s = p.Settings
+		}
+		dev, err := field.StartDevice(ctx, field.DeviceConfig{Dir: v.dir, Settings: s, Outbox: ob, Log: v.u.cfg.Log,
+			OnCatalog: func(c *catalog.Catalog) { report(func() { v.setCatalog(c, true) }) }})
+		if err != nil {
+			report(func() { v.sync.starting, v.sync.err = false, i18n.T("vol.sync.failed", err); v.refreshSync() })
+			return
+		}
+		v.keepStopper(func() { dev.Close() })
+		report(func() { v.sync.starting, v.sync.dev = false, dev })
+		for {
+			ch := dev.Changed()
+			report(v.refreshSync)
+			select {
+			case <-ctx.Done():
+				return
+			case <-ch:
+			}
+		}
+	}()
+}
+
+func (v *volunteerScreen) keepStopper(f func()) {
+	v.sync.mu.Lock()
+	defer v.sync.mu.Unlock()
+	v.sync.stoppers = append(v.sync.stoppers, f)
+}
+
+// startProvince starts the demo's hub and central, and keeps the device
+// settings that reach them.
+func (v *volunteerScreen) startProvince(ctx context.Context) (*demoprovince.Province, error) {
+	key, err := demoCentralKey(v.adminDir)
+	if err != nil {
+		return nil, err
+	}
+	id, err := field.DeviceID(v.dir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := demoprovince.Start(ctx, demoprovince.Config{Dir: filepath.Join(filepath.Dir(v.dir), "demo-province"), Key: key, Device: id,
+		Log: v.u.cfg.Log, Advance: time.Minute})
+	if err != nil {
+		return nil, err
+	}
+	if _, err = field.SaveSettings(v.dir, p.Settings); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// stopSync stops the device's sync and the demo province, and waits.
+func (v *volunteerScreen) stopSync() {
+	if v.sync.cancel == nil {
+		return
+	}
+	v.sync.cancel()
+	v.sync.wg.Wait()
+	v.sync.mu.Lock()
+	stop := v.sync.stoppers
+	v.sync.stoppers = nil
+	v.sync.mu.Unlock()
+	for i := len(stop) - 1; i >= 0; i-- {
+		stop[i]()
+	}
+	v.sync.cancel, v.sync.dev, v.sync.starting = nil, nil, false
+	v.sync.gen++
+}
+
+// setCatalog puts a catalogue in use; announce says so to the volunteer.
+func (v *volunteerScreen) setCatalog(c *catalog.Catalog, announce bool) {
+	v.cat, v.ix = c, catalog.NewIndex(c)
+	if announce {
+		v.setStatus(i18n.T("vol.sync.catalog_new", c.Updated, len(c.Procedures)))
+		if v.cur == nil && v.creating {
+			v.refreshEditor()
+		}
+	}
+}
+
+// syncPanel is the sync's box at the foot of the dossier list.
+func (v *volunteerScreen) syncPanel() fyne.CanvasObject {
+	v.sync.box = container.NewVBox()
+	v.sync.bar = widget.NewProgressBar()
+	v.sync.settings = widget.NewButtonWithIcon(i18n.T("vol.sync.settings"), theme.SettingsIcon(), v.syncSettingsDialog)
+	v.refreshSync()
+	return v.sync.box
+}
+
+// refreshSync puts the sync's state into words: connected or not, what
+// is still to send, the last sync, and the totals. A change in the
+// outbox also refreshes the list and the open sealed dossier.
+func (v *volunteerScreen) refreshSync() {
+	if v.sync.box == nil || v.ws == nil {
+		return
+	}
+	counts := v.ws.Outbox.Counts()
+	if !sameCounts(counts, v.sync.counts) {
+		v.sync.counts = counts
+		v.refreshList()
+		if v.cur == nil && v.sealedID != "" {
+			v.refreshEditor()
+		}
+	}
+	box := v.sync.box
+	box.Objects = []fyne.CanvasObject{widget.NewSeparator(), widget.NewLabelWithStyle(i18n.T("vol.sync.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	line := func(icon fyne.Resource, text string, imp widget.Importance) {
+		l := wrapped(text)
+		l.Importance = imp
+		box.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	}
+	waiting := counts[outbox.Sealed] + counts[outbox.Queued]
+	switch {
+	case v.sync.err != "":
+		line(theme.ErrorIcon(), v.sync.err, widget.DangerImportance)
+	case v.sync.starting:
+		line(theme.ViewRefreshIcon(), i18n.T("vol.sync.starting"), widget.MediumImportance)
+	case v.sync.dev == nil:
+		line(theme.InfoIcon(), i18n.T("vol.sync.not_set"), widget.MediumImportance)
+	default:
+		st := v.sync.dev.Status()
+		if st.HubConnected {
+			line(theme.ConfirmIcon(), i18n.T("vol.sync.connected"), widget.SuccessImportance)
+		} else {
+			line(theme.WarningIcon(), i18n.T("vol.sync.offline"), widget.WarningImportance)
+		}
+		if total := v.queuedBytes(); st.HubConnected && (st.SendFiles > 0 || waiting > 0) && total > 0 {
+			left := min(st.SendBytes, total)
+			box.Add(wrapped(i18n.T("vol.sync.sending", waiting, megabytes(left))))
+			v.sync.bar.Max = float64(total)
+			v.sync.bar.SetValue(float64(total - left))
+			box.Add(v.sync.bar)
+		}
+		if st.LastSync.IsZero() {
+			box.Add(wrapped(i18n.T("vol.sync.never")))
+		} else {
+			box.Add(wrapped(i18n.T("vol.sync.last", when(st.LastSync))))
+		}
+		if st.Err != nil {
+			line(theme.ErrorIcon(), i18n.T("vol.sync.pass_failed", st.Err), widget.DangerImportance)
+		}
+		if st.CatalogErr != nil {
+			line(theme.WarningIcon(), i18n.T("vol.sync.catalog_refused"), widget.WarningImportance)
+		}
+	}
+	box.Add(wrapped(i18n.T("vol.sync.totals", waiting, counts[outbox.Delivered], counts[outbox.Receipted]+counts[outbox.Purged])))
+	box.Add(v.sync.settings)
+	box.Refresh()
+}
+
+func sameCounts(a, b map[outbox.State]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, n := range a {
+		if b[k] != n {
+			return false
+		}
+	}
+	return true
+}
+
+// queuedBytes is the size of the sealed dossiers not yet delivered.
+func (v *volunteerScreen) queuedBytes() int64 {
+	entries, _ := v.ws.Outbox.List()
+	var n int64
+	for _, e := range entries {
+		if e.State != outbox.Sealed && e.State != outbox.Queued {
+			continue
+		}
+		if fi, err := os.Stat(filepath.Join(v.dir, "outbox", e.SealedPath)); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+func megabytes(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
+
+// when says a time the way a person would: the hour today, else the date.
+func when(t time.Time) string {
+	t = t.Local()
+	if y, m, d := time.Now().Date(); t.Year() == y && t.Month() == m && t.Day() == d {
+		return i18n.T("vol.sync.today", t.Format("15:04"))
+	}
+	return t.Format("15:04 02/01/2006")
+}
+
+// syncSettingsDialog shows this device's ID for the administrator to
+// enrol, and the settings that reach the commune hub.
+func (v *volunteerScreen) syncSettingsDialog() {
+	id, err := field.DeviceID(v.dir)
+	if err != nil {
+		v.setStatus(i18n.T("vol.sync.failed", err))
+		return
+	}
+	s, _ := field.LoadSettings(v.dir)
+	idEntry := widget.NewEntry()
+	idEntry.SetText(id)
+	idEntry.OnChanged = func(string) { idEntry.SetText(id) } // read-only, yet selectable
+	copyBtn := widget.NewButtonWithIcon(i18n.T("vol.sync.copy"), theme.ContentCopyIcon(), func() {
+		v.u.app.Clipboard().SetContent(id)
+	})
+	commune, listen, hub, hubAddr, cen := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	commune.SetText(s.Commune)
+	listen.SetText(s.Listen)
+	if s.Listen == "" {
+		listen.SetText("tcp://0.0.0.0:22000")
+	}
+	hub.SetText(s.Hub)
+	hubAddr.SetText(s.HubAddr)
+	hubAddr.SetPlaceHolder("tcp://192.168.1.10:22000")
+	cen.SetText(s.Central)
+	msg := wrapped("")
+	msg.Importance = widget.DangerImportance
+	form := widget.NewForm(
+		&widget.FormItem{Text: i18n.T("vol.sync.commune"), Widget: commune},
+		&widget.FormItem{Text: i18n.T("vol.sync.hub"), Widget: hub, HintText: i18n.T("vol.sync.id_hint")},
+		&widget.FormItem{Text: i18n.T("vol.sync.hub_addr"), Widget: hubAddr},
+		&widget.FormItem{Text: i18n.T("vol.sync.central"), Widget: cen, HintText: i18n.T("vol.sync.id_hint")},
+		&widget.FormItem{Text: i18n.T("vol.sync.listen"), Widget: listen},
+	)
+	var d dialog.Dialog
+	save := widget.NewButtonWithIcon(i18n.T("vol.sync.save"), theme.ConfirmIcon(), func() {
+		_, err := field.SaveSettings(v.dir, field.Settings{Commune: commune.Text, Listen: listen.Text, Hub: hub.Text, HubAddr: hubAddr.Text, Central: cen.Text})
+		if err != nil {
+			msg.SetText(settingsErrorText(err))
+			return
+		}
+		d.Hide()
+		v.stopSync()
+		v.sync.err = ""
+		v.startSync()
+	})
+	save.Importance = widget.HighImportance
+	body := container.NewVBox(
+		wrapped(i18n.T("vol.sync.id_text")),
+		container.NewBorder(nil, nil, nil, copyBtn, idEntry),
+		widget.NewSeparator(), form, msg,
+		container.NewHBox(widget.NewButton(i18n.T("vol.cancel"), func() { d.Hide() }), save))
+	if v.adminDir != "" {
+		body.Objects = body.Objects[:2]
+		body.Add(wrapped(i18n.T("vol.sync.demo")))
+		body.Add(widget.NewButton(i18n.T("vol.close"), func() { d.Hide() }))
+	}
+	d = dialog.NewCustomWithoutButtons(i18n.T("vol.sync.settings"), body, v.u.win)
+	d.Resize(fyne.NewSize(720, 0))
+	d.Show()
+}
+
+func settingsErrorText(err error) string {
+	for _, c := range []struct {
+		err error
+		key string
+	}{
+		{field.ErrBadCommune, "vol.sync.bad_commune"},
+		{field.ErrBadAddress, "vol.sync.bad_address"},
+		{field.ErrBadHubID, "vol.sync.bad_hub"},
+		{field.ErrBadCentralID, "vol.sync.bad_central"},
+	} {
+		if errors.Is(err, c.err) {
+			return i18n.T(c.key)
+		}
+	}
+	return i18n.T("vol.sync.failed", err)
+}
