@@ -38,6 +38,7 @@ bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=20x ./meeting/pdf/ ./meeting/pdfsig/ ./sync/discovery/ ./offline/catalog/ ./offline/seal/ ./offline/vault/
 	go test -run='^$$' -bench=. -benchtime=10x ./offline/photo/ ./offline/dossier/
 	go test -run='^$$' -bench=. -benchtime=1x -timeout=30m ./sync/central/
+	go test -run='^$$' -bench=. -benchtime=1x -timeout=60m ./sync/sim/
 	go run ./bench/render -out bench/render.md
 	go run ./bench/serve -out bench/serve.md
 

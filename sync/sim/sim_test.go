@@ -39,7 +39,7 @@ type scenario struct {
 // the memory of central and the hubs (real dinhd processes) and of a
 // device. DINH_SIM="N,M,K,BYTES" runs one scenario of your own.
 func BenchmarkProvince(b *testing.B) {
-	scenarios := []scenario{{20, 2, 10, 200 << 10}, {40, 4, 5, 200 << 10}, {40, 8, 5, 200 << 10}}
+	scenarios := []scenario{{20, 2, 10, 200 << 10}, {40, 4, 5, 200 << 10}, {32, 32, 4, 200 << 10}}
 	if s := os.Getenv("DINH_SIM"); s != "" {
 		var sc scenario
 		if _, err := fmt.Sscanf(s, "%d,%d,%d,%d", &sc.devices, &sc.hubs, &sc.perDevice, &sc.size); err != nil {
