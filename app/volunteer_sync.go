@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +39,7 @@ type syncState struct {
 	starting bool
 	err      string // why the sync could not start, in words
 	counts   map[outbox.State]int
+	shown    string // what the open sealed dossier's view showed
 
 	// The running sync's goroutine and what stops it; stop may run from
 	// any goroutine.
@@ -193,8 +195,15 @@ func (v *volunteerScreen) refreshSync() {
 	if !sameCounts(counts, v.sync.counts) {
 		v.sync.counts = counts
 		v.refreshList()
-		if v.cur == nil && v.sealedID != "" {
-			v.refreshEditor()
+	}
+	// The open sealed dossier: its state, receipt or the office's
+	// updates may have changed.
+	if v.cur == nil && v.sealedID != "" {
+		if e, err := v.ws.Outbox.Entry(v.sealedID); err == nil {
+			if sig := fmt.Sprint(e.ID, e.State, e.Receipt, len(e.Progress)); sig != v.sync.shown {
+				v.sync.shown = sig
+				v.refreshEditor()
+			}
 		}
 	}
 	box := v.sync.box
@@ -340,7 +349,7 @@ func (v *volunteerScreen) syncSettingsDialog() {
 		body.Add(wrapped(i18n.T("vol.sync.demo")))
 		body.Add(widget.NewButton(i18n.T("vol.close"), func() { d.Hide() }))
 	}
-	d = dialog.NewCustomWithoutButtons(i18n.T("vol.sync.settings"), body, v.u.win)
+	d = dialog.NewCustomWithoutButtons(strings.TrimSuffix(i18n.T("vol.sync.settings"), "…"), body, v.u.win)
 	d.Resize(fyne.NewSize(720, 0))
 	d.Show()
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,10 +20,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"golang.org/x/text/unicode/norm"
 
+	"dinh/app/i18n"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/vault"
+	"dinh/sync/demoprovince"
+	"dinh/sync/discovery"
+	"dinh/sync/field"
 )
 
 // walk calls fn on o and on everything inside it that the volunteer
@@ -102,7 +107,7 @@ func button(o fyne.CanvasObject, s string) *widget.Button {
 	return found
 }
 
-// field returns the entry of the form item labelled label.
+// entryNamed returns the entry of the form item labelled label.
 func entryNamed(o fyne.CanvasObject, label string) *widget.Entry {
 	var found *widget.Entry
 	walk(o, func(o fyne.CanvasObject) {
@@ -362,7 +367,7 @@ func TestVolunteerFlow(t *testing.T) {
 	if got := shown(v.editor); !strings.Contains(got, e.Receipt) || !strings.Contains(got, "ki-ốt") {
 		t.Errorf("sealed view after the receipt: %q", got)
 	}
-	eventually(t, "the totals", func() bool { return strings.Contains(shown(v.sync.box), "Có biên nhận: 1") })
+	eventually(t, "the totals", func() bool { return strings.Contains(shown(v.sync.box), "Có biên nhận 1") })
 	if got := shown(v.sync.box); !strings.Contains(got, "Đã kết nối với trạm xã") || !strings.Contains(got, "Đồng bộ lần cuối") {
 		t.Errorf("sync panel: %q", got)
 	}
@@ -500,4 +505,132 @@ func TestVolunteerPassphraseChangeAndRecovery(t *testing.T) {
 	if v.ws.Vault.Locked() {
 		t.Errorf("the recovered passphrase does not unlock: %q", shown(v.root))
 	}
+}
+
+// TestVolunteerSyncSettings is a device outside the demo: no settings at
+// first, a mistyped hub ID refused in words, then the administrator's
+// settings typed in, the dossier receipted through the hub, the hub gone
+// (the panel says so and the dossier stays), and the hub back.
+func TestVolunteerSyncSettings(t *testing.T) {
+	a := test.NewTempApp(t)
+	ifs, err := discovery.Interfaces([]string{"lo"})
+	if err != nil {
+		t.Skip(err)
+	}
+	i18n.SetLanguage("vi")
+	data := t.TempDir()
+	u, err := New(a, Config{DataDir: data, Ifaces: ifs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { u.Close(); ui.Drain() })
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.win.Show()
+	u.Start()
+	v := u.volunteer
+	v.opts.KDF = vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+	u.tabs.SelectIndex(2)
+	cpub, cpriv, _ := seal.GenerateCentralKey()
+	rpub, _, _ := vault.GenerateRecoveryKey()
+	if err := v.setUp(volunteerPass, volunteerPass, cpub.String(), rpub.String()); err != nil {
+		t.Fatal(err)
+	}
+	v.show()
+	if got := shown(v.sync.box); !strings.Contains(got, "chưa được cài đặt đồng bộ") {
+		t.Fatalf("a device without settings: %q", got)
+	}
+	id := sealDossier(t, v)
+
+	// The administrator's province: a hub and central on loopback.
+	devID, err := field.DeviceID(v.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hubAddr, cenAddr string
+	startProvince := func() *demoprovince.Province {
+		p, err := demoprovince.Start(t.Context(), demoprovince.Config{Dir: filepath.Join(data, "province"), Key: cpriv, Device: devID,
+			HubAddr: hubAddr, CentralAddr: cenAddr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p := startProvince()
+	defer func() { p.Close() }()
+	hubAddr, cenAddr = p.Settings.HubAddr, p.CentralAddr
+
+	test.Tap(button(v.sync.box, "Cài đặt đồng bộ"))
+	dlg := u.win.Canvas().Overlays().Top()
+	idShown := false
+	walk(dlg, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.Text == devID {
+			idShown = true
+		}
+	})
+	if !idShown {
+		t.Fatalf("the dialog does not show the device ID to enrol: %q", shown(dlg))
+	}
+	s := p.Settings
+	for label, val := range map[string]string{"Mã xã": s.Commune, "Mã thiết bị của trạm xã": s.Hub[:20], "Địa chỉ trạm xã": s.HubAddr,
+		"Mã thiết bị của máy chủ tỉnh": s.Central, "Máy này nhận kết nối tại": s.Listen} {
+		e := entryNamed(dlg, label)
+		if e == nil {
+			t.Fatalf("no %q in the dialog", label)
+		}
+		e.SetText(val)
+	}
+	test.Tap(button(dlg, "Lưu và kết nối"))
+	if got := shown(dlg); !strings.Contains(got, "Mã thiết bị của trạm xã không đúng") {
+		t.Fatalf("a mistyped hub ID: %q", got)
+	}
+	entryNamed(dlg, "Mã thiết bị của trạm xã").SetText(s.Hub)
+	test.Tap(button(dlg, "Lưu và kết nối"))
+	if u.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("the dialog stayed open: %q", shown(dlg))
+	}
+	eventually(t, "the receipt", func() bool {
+		e, _ := v.ws.Outbox.Entry(id)
+		return e.State == outbox.Receipted && strings.Contains(shown(v.sync.box), "Có biên nhận 1")
+	})
+	if got := shown(v.sync.box); !strings.Contains(got, "Đã kết nối với trạm xã") {
+		t.Errorf("connected: %q", got)
+	}
+
+	// The hub goes away: the panel says so; a new sealed dossier waits.
+	p.Close()
+	eventually(t, "the panel to say the hub is gone", func() bool { return strings.Contains(shown(v.sync.box), "Chưa kết nối với trạm xã") })
+	id2 := sealDossier(t, v)
+	eventually(t, "the new dossier to wait", func() bool { return strings.Contains(shown(v.sync.box), "Chờ gửi 1") })
+	p = startProvince()
+	eventually(t, "the second receipt once the hub is back", func() bool {
+		e, _ := v.ws.Outbox.Entry(id2)
+		return e.State == outbox.Receipted
+	})
+	if kept, err := field.LoadSettings(v.dir); err != nil || kept.Hub != s.Hub {
+		t.Errorf("settings kept: %+v, %v", kept, err)
+	}
+}
+
+// sealDossier seals a complete dossier through the desk, as the steps
+// would, and shows the list.
+func sealDossier(t *testing.T, v *volunteerScreen) string {
+	t.Helper()
+	d, err := v.ws.Desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Villager = dossier.Person{FullName: "Lò Thị Mai", BirthDate: "1990-05-01", IDNumber: "001090012345"}
+	d.Consent.Given, d.Consent.At = true, time.Now()
+	if err := v.ws.Desk.Save(d); err != nil {
+		t.Fatal(err)
+	}
+	form := jpegFile(t, t.TempDir(), "phieu.jpg", 64, 48)
+	if res, err := v.ws.Desk.Attach(context.Background(), d.ID, dossier.KindConsent, "", []string{form}, nil); err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	if _, err := v.ws.Desk.Seal(context.Background(), d.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	v.refreshList()
+	return d.ID
 }

@@ -34,7 +34,8 @@ type Province struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	// Settings are what the demo device needs to reach the hub.
-	Settings field.Settings
+	Settings    field.Settings
+	CentralAddr string
 }
 
 // Config is the demo's province.
@@ -46,6 +47,9 @@ type Config struct {
 	// Advance, when set, moves each receipted dossier on after this long:
 	// processing, then result-ready, as a commune office would.
 	Advance time.Duration
+	// HubAddr and CentralAddr are where the hub and central listen,
+	// tcp://127.0.0.1:PORT; empty picks a free port.
+	HubAddr, CentralAddr string
 }
 
 // Start starts the hub and central on free loopback ports.
@@ -53,10 +57,12 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	addrs := make([]string, 3)
+	addrs := []string{cfg.HubAddr, cfg.CentralAddr, ""}
 	for i := range addrs {
-		if addrs[i], err = freeAddr(); err != nil {
-			return nil, err
+		if addrs[i] == "" {
+			if addrs[i], err = freeAddr(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	hubDir, cenDir := filepath.Join(cfg.Dir, "hub"), filepath.Join(cfg.Dir, "central")
@@ -68,7 +74,7 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 	if err != nil {
 		return nil, err
 	}
-	p = &Province{Settings: field.Settings{Commune: Commune, Listen: addrs[2], Hub: hubID, HubAddr: addrs[0], Central: cenID}}
+	p = &Province{Settings: field.Settings{Commune: Commune, Listen: addrs[2], Hub: hubID, HubAddr: addrs[0], Central: cenID}, CentralAddr: addrs[1]}
 	defer func() {
 		if err != nil {
 			p.Close()
