@@ -309,7 +309,8 @@ func (v *volunteerScreen) unlockView() fyne.CanvasObject {
 	v.passEntry.OnSubmitted = func(string) { v.unlockBtn.OnTapped() }
 	forgot := widget.NewButton(i18n.T("vol.forgot"), func() { v.recovery, v.unlockErr = true, ""; v.show() })
 	forgot.Importance = widget.LowImportance
-	box := container.NewVBox(bigLabel(i18n.T("vol.locked.title")), wrapped(i18n.T("vol.locked.text")), v.passEntry, v.unlockBtn, msg, forgot)
+	v.sync.locked = wrapped(v.lockedSyncText(v.ws.Outbox.Counts()))
+	box := container.NewVBox(bigLabel(i18n.T("vol.locked.title")), wrapped(i18n.T("vol.locked.text")), v.passEntry, v.unlockBtn, msg, forgot, v.sync.locked)
 	return container.NewVScroll(narrow(box))
 }
 

@@ -49,6 +49,7 @@ type syncState struct {
 	stoppers []func()
 
 	box      *fyne.Container
+	locked   *widget.Label // the sync's line on the unlock view
 	bar      *widget.ProgressBar
 	settings *widget.Button
 }
@@ -188,10 +189,17 @@ func (v *volunteerScreen) syncPanel() fyne.CanvasObject {
 // is still to send, the last sync, and the totals. A change in the
 // outbox also refreshes the list and the open sealed dossier.
 func (v *volunteerScreen) refreshSync() {
-	if v.sync.box == nil || v.ws == nil {
+	if v.ws == nil {
 		return
 	}
 	counts := v.ws.Outbox.Counts()
+	waiting := counts[outbox.Sealed] + counts[outbox.Queued]
+	if v.sync.locked != nil {
+		v.sync.locked.SetText(v.lockedSyncText(counts))
+	}
+	if v.sync.box == nil {
+		return
+	}
 	if !sameCounts(counts, v.sync.counts) {
 		v.sync.counts = counts
 		v.refreshList()
@@ -213,7 +221,6 @@ func (v *volunteerScreen) refreshSync() {
 		l.Importance = imp
 		box.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
 	}
-	waiting := counts[outbox.Sealed] + counts[outbox.Queued]
 	switch {
 	case v.sync.err != "":
 		line(theme.ErrorIcon(), v.sync.err, widget.DangerImportance)
@@ -369,4 +376,13 @@ func settingsErrorText(err error) string {
 		}
 	}
 	return i18n.T("vol.sync.failed", err)
+}
+
+// lockedSyncText tells a volunteer at the lock screen that the sync goes
+// on: sealed dossiers need no passphrase to travel.
+func (v *volunteerScreen) lockedSyncText(counts map[outbox.State]int) string {
+	if v.sync.dev == nil && !v.sync.starting {
+		return ""
+	}
+	return i18n.T("vol.sync.while_locked", counts[outbox.Sealed]+counts[outbox.Queued], counts[outbox.Receipted]+counts[outbox.Purged])
 }

@@ -606,6 +606,11 @@ func TestVolunteerSyncSettings(t *testing.T) {
 		e, _ := v.ws.Outbox.Entry(id2)
 		return e.State == outbox.Receipted
 	})
+	// Locked, the screen says the sync goes on.
+	v.lock()
+	eventually(t, "the lock screen's sync line", func() bool {
+		return strings.Contains(shown(v.root), "Đồng bộ vẫn chạy khi hồ sơ đang khoá: 0 hồ sơ chờ gửi, 2 đã có biên nhận")
+	})
 	if kept, err := field.LoadSettings(v.dir); err != nil || kept.Hub != s.Hub {
 		t.Errorf("settings kept: %+v, %v", kept, err)
 	}
