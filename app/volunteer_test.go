@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -22,6 +21,7 @@ import (
 
 	"dinh/app/i18n"
 	"dinh/offline/dossier"
+	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/vault"
@@ -539,7 +539,7 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	if got := shown(v.sync.box); !strings.Contains(got, "chưa được cài đặt đồng bộ") {
 		t.Fatalf("a device without settings: %q", got)
 	}
-	id := sealDossier(t, v)
+	id := dossiertest.SealOne(t, v.ws.Desk, "Lò Thị Mai")
 
 	// The administrator's province: a hub and central on loopback.
 	devID, err := field.DeviceID(v.dir)
@@ -599,7 +599,7 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	// The hub goes away: the panel says so; a new sealed dossier waits.
 	p.Close()
 	eventually(t, "the panel to say the hub is gone", func() bool { return strings.Contains(shown(v.sync.box), "Chưa kết nối với trạm xã") })
-	id2 := sealDossier(t, v)
+	id2 := dossiertest.SealOne(t, v.ws.Desk, "Lò Thị Mai")
 	eventually(t, "the new dossier to wait", func() bool { return strings.Contains(shown(v.sync.box), "Chờ gửi 1") })
 	p = startProvince()
 	eventually(t, "the second receipt once the hub is back", func() bool {
@@ -614,28 +614,4 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	if kept, err := field.LoadSettings(v.dir); err != nil || kept.Hub != s.Hub {
 		t.Errorf("settings kept: %+v, %v", kept, err)
 	}
-}
-
-// sealDossier seals a complete dossier through the desk, as the steps
-// would, and shows the list.
-func sealDossier(t *testing.T, v *volunteerScreen) string {
-	t.Helper()
-	d, err := v.ws.Desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Villager = dossier.Person{FullName: "Lò Thị Mai", BirthDate: "1990-05-01", IDNumber: "001090012345"}
-	d.Consent.Given, d.Consent.At = true, time.Now()
-	if err := v.ws.Desk.Save(d); err != nil {
-		t.Fatal(err)
-	}
-	form := jpegFile(t, t.TempDir(), "phieu.jpg", 64, 48)
-	if res, err := v.ws.Desk.Attach(context.Background(), d.ID, dossier.KindConsent, "", []string{form}, nil); err != nil || res[0].Err != nil {
-		t.Fatal(err, res)
-	}
-	if _, err := v.ws.Desk.Seal(context.Background(), d.ID, nil); err != nil {
-		t.Fatal(err)
-	}
-	v.refreshList()
-	return d.ID
 }

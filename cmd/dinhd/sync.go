@@ -97,13 +97,7 @@ func hubCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		ps = append(ps, peer)
 		ids = append(ids, peer.ID)
 	}
-	var folders []mesh.Folder
-	for _, c := range communes {
-		for _, id := range []string{communeFolder(c), receiptsFolder(c)} {
-			folders = append(folders, mesh.Folder{ID: id, Path: filepath.Join(*data, id), Type: mesh.SendReceive, Peers: ids})
-		}
-	}
-	folders = append(folders, mesh.Folder{ID: catalogFolder, Path: filepath.Join(*data, catalogFolder), Type: mesh.SendReceive, Peers: ids})
+	folders := field.HubFolders(*data, communes, ids)
 	n, err := mesh.Start(ctx, mesh.Config{Dir: filepath.Join(*data, "mesh"), Listen: *listen, Peers: ps, Folders: folders, Log: logger(stderr)})
 	if err != nil {
 		return err
@@ -196,10 +190,8 @@ func centralRun(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	type hubArg struct{ code, id, addr string }
-	var hs []hubArg
+	var hs []field.Hub
 	var ps []mesh.Peer
-	var allHubs []string
 	for _, h := range hubs {
 		parts := strings.SplitN(h, ",", 3)
 		if len(parts) != 3 {
@@ -209,17 +201,10 @@ func centralRun(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return usageError{err}
 		}
-		hs = append(hs, hubArg{parts[0], id, parts[2]})
+		hs = append(hs, field.Hub{Commune: parts[0], ID: id})
 		ps = append(ps, mesh.Peer{ID: id, Addr: parts[2]})
-		allHubs = append(allHubs, id)
 	}
-	var folders []mesh.Folder
-	for _, h := range hs {
-		folders = append(folders,
-			mesh.Folder{ID: communeFolder(h.code), Path: filepath.Join(*data, communeFolder(h.code)), Type: mesh.ReceiveOnly, Peers: []string{h.id}},
-			mesh.Folder{ID: receiptsFolder(h.code), Path: filepath.Join(*data, receiptsFolder(h.code)), Type: mesh.SendOnly, Peers: []string{h.id}})
-	}
-	folders = append(folders, mesh.Folder{ID: catalogFolder, Path: filepath.Join(*data, catalogFolder), Type: mesh.SendOnly, Peers: allHubs})
+	folders := field.CentralFolders(*data, hs)
 	st, err := store.Open(filepath.Join(*data, "store"))
 	if err != nil {
 		return err
@@ -234,8 +219,8 @@ func centralRun(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var cs []*central.Central
 	for _, h := range hs {
 		cs = append(cs, central.New(central.Config{Store: st, Key: key, Node: n,
-			CommuneID: communeFolder(h.code), CommuneDir: filepath.Join(*data, communeFolder(h.code)),
-			ReceiptsID: receiptsFolder(h.code), ReceiptsDir: filepath.Join(*data, receiptsFolder(h.code)),
+			CommuneID: communeFolder(h.Commune), CommuneDir: filepath.Join(*data, communeFolder(h.Commune)),
+			ReceiptsID: receiptsFolder(h.Commune), ReceiptsDir: filepath.Join(*data, receiptsFolder(h.Commune)),
 			CatalogID: catalogFolder, CatalogDir: filepath.Join(*data, catalogFolder),
 			DataDir: *data, Log: log}))
 	}
@@ -438,7 +423,6 @@ func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 			return fmt.Errorf("%d dossiers still without a receipt: %w", waiting, ctx.Err())
 		case <-changed:
-		case <-time.After(time.Second):
 		}
 	}
 }

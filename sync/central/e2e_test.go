@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/jpeg"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,9 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"dinh/offline/dossier"
+	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -75,41 +72,13 @@ func (s *site) start(t testing.TB, peers []*site, commune, receipts mesh.FolderT
 	s.node = n
 }
 
-// sealOne seals a complete dossier on a volunteer's device.
-func sealOne(t *testing.T, w *volunteer.Workspace, name string) string {
-	t.Helper()
-	d, err := w.Desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Villager = dossier.Person{FullName: name, BirthDate: "1990-05-01", IDNumber: "001090012345"}
-	d.Consent.Given, d.Consent.At = true, time.Now()
-	if err := w.Desk.Save(d); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 64, 48)), nil)
-	form := filepath.Join(t.TempDir(), "phieu.jpg")
-	os.WriteFile(form, buf.Bytes(), 0o600)
-	if res, err := w.Desk.Attach(context.Background(), d.ID, dossier.KindConsent, "", []string{form}, nil); err != nil || res[0].Err != nil {
-		t.Fatal(err, res)
-	}
-	if _, err := w.Desk.Seal(context.Background(), d.ID, nil); err != nil {
-		t.Fatal(err)
-	}
-	return d.ID
-}
-
 // TestEndToEnd: two volunteers' devices, a commune hub and the central
 // server, all on loopback. Each device seals a villager's dossier; it
 // travels through the hub; central ingests it once and its receipt comes
 // back to the device; a status set at central reaches the device; a
 // device not enrolled waits until it is; nothing runs after the end.
 func TestEndToEnd(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
-		goleak.IgnoreTopFunction("github.com/syncthing/syncthing/lib/fs.(*caseFilesystemRegistry).cleaner"),
-		// goleveldb drains its memory pool for up to a second after Close.
-		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"))
+	defer meshtest.NoLeaks(t)()
 	base := t.TempDir()
 	cpub, cpriv, err := seal.GenerateCentralKey()
 	if err != nil {
@@ -128,7 +97,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		defer w.Close()
 		ws[s] = w
-		ids[s] = sealOne(t, w, []string{"Nguyễn Thị Lan", "Trần Văn Bình"}[i])
+		ids[s] = dossiertest.SealOne(t, w.Desk, []string{"Nguyễn Thị Lan", "Trần Văn Bình"}[i])
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"dinh/offline/dossier"
+	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -76,7 +76,7 @@ func (p *pair) send(t testing.TB, id string, size int, change func([]byte)) {
 	t.Helper()
 	content := make([]byte, size)
 	rand.Read(content)
-	b := sealedDossier(t, id, content, p.key.Public(), p.devKey)
+	b := dossiertest.Sealed(t, id, content, p.key.Public(), p.devKey)
 	if change != nil {
 		change(b)
 	}
@@ -252,7 +252,7 @@ func TestHubKilledMidTransfer(t *testing.T) {
 	big := 6 << 20 // six seconds at the hub's 1 MiB/s
 	content := make([]byte, big)
 	rand.Read(content)
-	sealed := sealedDossier(t, "BIGDOSSIER", content, key.Public(), devKey)
+	sealed := dossiertest.Sealed(t, "BIGDOSSIER", content, key.Public(), devKey)
 	dir := filepath.Join(dev.dir, "commune", dev.id)
 	os.MkdirAll(dir, 0o700)
 	os.WriteFile(filepath.Join(dir, "BIGDOSSIER.dseal"), sealed, 0o600)
@@ -305,7 +305,7 @@ func TestDeviceClockOffByADay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	id := sealOne(t, w, "Vàng A Dình")
+	id := dossiertest.SealOne(t, w.Desk, "Vàng A Dình")
 	ahead := func() time.Time { return time.Now().Add(24 * time.Hour) }
 	ob := outbox.New(w.Store, filepath.Join(w.Dir, "outbox"), ahead, volunteer.Retention)
 
@@ -337,19 +337,4 @@ func TestDeviceClockOffByADay(t *testing.T) {
 	if purged, _ := ob.Purge(t.Context()); len(purged) != 0 {
 		t.Errorf("purged at once with the clock a day ahead: %v", purged)
 	}
-}
-
-// sealedDossier seals content as a device would, as the dossier's record.
-func sealedDossier(t testing.TB, id string, content []byte, central seal.CentralPublicKey, dev ed25519.PrivateKey) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	h := seal.Header{Format: seal.Format, DossierID: id, Device: dev.Public().(ed25519.PublicKey), Created: time.Now().UTC(),
-		Summary: map[string]string{"procedure": "1.001193"}}
-	parts := []seal.Part{{Name: dossier.PartRecord, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(content)), nil
-	}}}
-	if err := seal.Seal(&buf, h, parts, central, dev, nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -62,6 +64,10 @@ func runStock(t testing.TB, s *site, peers []*site, folders map[string]string) (
 		}
 	}
 	cmd.Env = append(cmd.Env, "HOME="+s.dir, "STNODEFAULTFOLDER=1", "STNOUPGRADE=1")
+	// Syncthing may fork a child of its own: stop the whole group, or the
+	// child outlives the test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	logFile := filepath.Join(s.dir, "syncthing.log")
 	out, _ := os.Create(logFile)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -99,7 +105,7 @@ func TestStockSyncthingHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	id := sealOne(t, w, "Lò Thị Mai")
+	id := dossiertest.SealOne(t, w.Desk, "Lò Thị Mai")
 	runStock(t, hub, []*site{dev, cen}, map[string]string{communeID: "sendreceive", receiptsID: "sendreceive"})
 
 	st, err := store.Open(filepath.Join(cen.dir, "store"))

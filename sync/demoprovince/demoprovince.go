@@ -81,23 +81,15 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 		}
 	}()
 	commune, receipts := field.CommuneFolder(Commune), field.ReceiptsFolder(Commune)
-	var folders []mesh.Folder
-	for _, f := range []string{commune, receipts, field.CatalogFolder} {
-		folders = append(folders, mesh.Folder{ID: f, Path: filepath.Join(hubDir, f), Type: mesh.SendReceive, Peers: []string{cfg.Device, cenID}})
-	}
-	p.hub, err = mesh.Start(ctx, mesh.Config{Dir: filepath.Join(hubDir, "mesh"), Listen: addrs[0], Log: cfg.Log, Folders: folders,
-		Peers: []mesh.Peer{{ID: cfg.Device, Name: "device"}, {ID: cenID, Name: "central", Addr: addrs[1]}}})
+	p.hub, err = mesh.Start(ctx, mesh.Config{Dir: filepath.Join(hubDir, "mesh"), Listen: addrs[0], Log: cfg.Log,
+		Folders: field.HubFolders(hubDir, []string{Commune}, []string{cfg.Device, cenID}),
+		Peers:   []mesh.Peer{{ID: cfg.Device, Name: "device"}, {ID: cenID, Name: "central", Addr: addrs[1]}}})
 	if err != nil {
 		return p, fmt.Errorf("demo hub: %w", err)
 	}
-	hub := []string{hubID}
 	p.cen, err = mesh.Start(ctx, mesh.Config{Dir: filepath.Join(cenDir, "mesh"), Listen: addrs[1], Log: cfg.Log,
-		Peers: []mesh.Peer{{ID: hubID, Name: "hub", Addr: addrs[0]}},
-		Folders: []mesh.Folder{
-			{ID: commune, Path: filepath.Join(cenDir, commune), Type: mesh.ReceiveOnly, Peers: hub},
-			{ID: receipts, Path: filepath.Join(cenDir, receipts), Type: mesh.SendOnly, Peers: hub},
-			{ID: field.CatalogFolder, Path: filepath.Join(cenDir, field.CatalogFolder), Type: mesh.SendOnly, Peers: hub},
-		}})
+		Peers:   []mesh.Peer{{ID: hubID, Name: "hub", Addr: addrs[0]}},
+		Folders: field.CentralFolders(cenDir, []field.Hub{{Commune: Commune, ID: hubID}})})
 	if err != nil {
 		return p, fmt.Errorf("demo central: %w", err)
 	}

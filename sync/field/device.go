@@ -20,13 +20,6 @@ import (
 	"dinh/sync/mesh"
 )
 
-// Folder IDs. A commune's dossiers and its receipts each have a folder;
-// the catalogue has one for the whole province.
-func CommuneFolder(code string) string  { return "dinh-commune-" + code }
-func ReceiptsFolder(code string) string { return "dinh-receipts-" + code }
-
-const CatalogFolder = "dinh-catalog"
-
 // CatalogName is the catalogue's file name in the catalogue folder.
 const CatalogName = "catalog.json"
 
@@ -295,7 +288,9 @@ func (d *Device) update(rep Report, err error) {
 	s.RecvFiles, s.RecvBytes = ns.NeedFiles, ns.NeedBytes
 	s.LastSync = ns.LastSync
 	s.LastPass, s.Err = rep, err
-	if s == d.status {
+	// A pass that changed the outbox is news even when the status reads
+	// the same as after the last one.
+	if s == d.status && rep == (Report{}) {
 		return
 	}
 	d.status = s

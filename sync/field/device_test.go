@@ -1,11 +1,8 @@
 package field_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,11 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"dinh/assets"
 	"dinh/offline/catalog"
-	"dinh/offline/dossier"
+	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -98,16 +93,10 @@ func newSite(t *testing.T, name string) *site {
 	return &site{id: id, addr: meshtest.FreeAddr(t), dir: dir}
 }
 
-func (s *site) start(t *testing.T, peers []*site, types [3]mesh.FolderType) {
+func (s *site) start(t *testing.T, peers []*site, folders []mesh.Folder) {
 	var ps []mesh.Peer
-	var ids []string
 	for _, p := range peers {
 		ps = append(ps, mesh.Peer{ID: p.id, Addr: p.addr})
-		ids = append(ids, p.id)
-	}
-	var folders []mesh.Folder
-	for i, id := range []string{field.CommuneFolder("test"), field.ReceiptsFolder("test"), field.CatalogFolder} {
-		folders = append(folders, mesh.Folder{ID: id, Path: filepath.Join(s.dir, id), Type: types[i], Peers: ids})
 	}
 	n, err := mesh.Start(context.Background(), mesh.Config{Dir: filepath.Join(s.dir, "mesh"), Listen: s.addr, Peers: ps, Folders: folders})
 	if err != nil {
@@ -116,37 +105,12 @@ func (s *site) start(t *testing.T, peers []*site, types [3]mesh.FolderType) {
 	s.node = n
 }
 
-func sealOne(t *testing.T, w *volunteer.Workspace) string {
-	d, err := w.Desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Villager = dossier.Person{FullName: "Lò Thị Mai", BirthDate: "1990-05-01", IDNumber: "001090012345"}
-	d.Consent.Given, d.Consent.At = true, time.Now()
-	if err := w.Desk.Save(d); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 64, 48)), nil)
-	form := filepath.Join(t.TempDir(), "phieu.jpg")
-	os.WriteFile(form, buf.Bytes(), 0o600)
-	if res, err := w.Desk.Attach(context.Background(), d.ID, dossier.KindConsent, "", []string{form}, nil); err != nil || res[0].Err != nil {
-		t.Fatal(err, res)
-	}
-	if _, err := w.Desk.Seal(context.Background(), d.ID, nil); err != nil {
-		t.Fatal(err)
-	}
-	return d.ID
-}
-
 // TestDevice runs a volunteer's device as the app does, through a hub to
 // central: the sealed dossier goes out, its receipt comes back, the
 // status says so, central's new catalogue is taken, and a catalogue the
 // hub wrote itself is refused while central's stays in use.
 func TestDevice(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
-		goleak.IgnoreTopFunction("github.com/syncthing/syncthing/lib/fs.(*caseFilesystemRegistry).cleaner"),
-		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"))
+	defer meshtest.NoLeaks(t)()
 	cpub, cpriv, err := seal.GenerateCentralKey()
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +123,7 @@ func TestDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	id := sealOne(t, w)
+	id := dossiertest.SealOne(t, w.Desk, "Lò Thị Mai")
 
 	devID, err := field.DeviceID(devDir)
 	if err != nil {
@@ -175,9 +139,9 @@ func TestDevice(t *testing.T) {
 	if _, err := central.Enroll(st, mesh.ParseID, dev.id, "thôn Đông", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	hub.start(t, []*site{dev, cen}, [3]mesh.FolderType{mesh.SendReceive, mesh.SendReceive, mesh.SendReceive})
+	hub.start(t, []*site{dev, cen}, field.HubFolders(hub.dir, []string{"test"}, []string{dev.id, cen.id}))
 	defer hub.node.Close()
-	cen.start(t, []*site{hub}, [3]mesh.FolderType{mesh.ReceiveOnly, mesh.SendOnly, mesh.SendOnly})
+	cen.start(t, []*site{hub}, field.CentralFolders(cen.dir, []field.Hub{{Commune: "test", ID: hub.id}}))
 	defer cen.node.Close()
 	c := central.New(central.Config{Store: st, Key: cpriv, Node: cen.node,
 		CommuneID: field.CommuneFolder("test"), CommuneDir: filepath.Join(cen.dir, field.CommuneFolder("test")),

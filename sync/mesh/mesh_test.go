@@ -18,7 +18,7 @@ import (
 // hub has it; an unknown third device is refused; nothing is left running
 // after Close.
 func TestTwoNodes(t *testing.T) {
-	defer checkLeaks(t)()
+	defer meshtest.NoLeaks(t)()
 	base := t.TempDir()
 	devID, err := Identity(filepath.Join(base, "device"))
 	if err != nil {

@@ -2,14 +2,12 @@ package sim
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +19,7 @@ import (
 	"time"
 
 	"dinh/offline/dossier"
+	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -192,7 +191,7 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 		os.MkdirAll(filepath.Join(d.dir, "outbox"), 0o700)
 		for k := range sc.perDevice {
 			id := fmt.Sprintf("SIM%03d%05d", i, k)
-			sealed := sealedDossier(b, id, content, cpub, devKey)
+			sealed := dossiertest.Sealed(b, id, content, cpub, devKey)
 			name := id + dossier.SealedExt
 			if err := os.WriteFile(filepath.Join(d.dir, "outbox", name), sealed, 0o600); err != nil {
 				b.Fatal(err)
@@ -270,7 +269,6 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 				select {
 				case <-ch:
 				case <-ctx.Done():
-				case <-time.After(time.Second):
 				}
 			}
 		}()
@@ -297,17 +295,4 @@ func tail(s string) string {
 		return s[len(s)-4000:]
 	}
 	return s
-}
-
-func sealedDossier(b *testing.B, id string, content []byte, central seal.CentralPublicKey, dev ed25519.PrivateKey) []byte {
-	var buf bytes.Buffer
-	h := seal.Header{Format: seal.Format, DossierID: id, Device: dev.Public().(ed25519.PublicKey), Created: time.Now().UTC(),
-		Summary: map[string]string{"procedure": "1.001193"}}
-	parts := []seal.Part{{Name: dossier.PartRecord, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(content)), nil
-	}}}
-	if err := seal.Seal(&buf, h, parts, central, dev, nil); err != nil {
-		b.Fatal(err)
-	}
-	return buf.Bytes()
 }
