@@ -42,7 +42,7 @@ func TestDelegateKilledMidDownload(t *testing.T) {
 	h := startHost(t, 8<<20)
 	// Slow the host down so the kill lands mid-document.
 	slow := make(chan struct{})
-	h.cnt.h = throttled(h.host.Handler(), slow)
+	h.cnt.wrap(func(next http.Handler) http.Handler { return throttled(next, slow) })
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "DINH_LAN_HELPER=1", "DINH_DIR="+dir, "DINH_ADDR="+h.addr, "DINH_ID="+h.m.ID)

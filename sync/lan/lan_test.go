@@ -71,10 +71,17 @@ func folder(t testing.TB, sizes ...int) (string, *meeting.Meeting) {
 // counting wraps a handler and counts document bytes served and the Range
 // headers asked for.
 type counting struct {
-	h      http.Handler
 	bytes  atomic.Int64
-	mu     sync.Mutex
+	mu     sync.Mutex // guards h and ranges
+	h      http.Handler
 	ranges []string
+}
+
+// wrap replaces the handler behind the counter while the server runs.
+func (c *counting) wrap(f func(http.Handler) http.Handler) {
+	c.mu.Lock()
+	c.h = f(c.h)
+	c.mu.Unlock()
 }
 
 type countWriter struct {
@@ -95,7 +102,10 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.mu.Unlock()
 		w = countWriter{w, &c.bytes}
 	}
-	c.h.ServeHTTP(w, r)
+	c.mu.Lock()
+	h := c.h
+	c.mu.Unlock()
+	h.ServeHTTP(w, r)
 }
 
 // serveTLS serves h with the host key's certificate on a loopback port.
