@@ -251,12 +251,23 @@ func (v *volunteerScreen) refreshSync() {
 			line(theme.ErrorIcon(), i18n.T("vol.sync.pass_failed", st.Err), widget.DangerImportance)
 		}
 		if st.CatalogErr != nil {
-			line(theme.WarningIcon(), i18n.T("vol.sync.catalog_refused"), widget.WarningImportance)
+			line(theme.WarningIcon(), catalogRefusal(st.CatalogErr), widget.WarningImportance)
 		}
 	}
 	box.Add(wrapped(i18n.T("vol.sync.totals", waiting, counts[outbox.Delivered], counts[outbox.Receipted]+counts[outbox.Purged])))
 	box.Add(v.sync.settings)
 	box.Refresh()
+}
+
+// catalogRefusal says in words why a published catalogue was not taken.
+func catalogRefusal(err error) string {
+	switch {
+	case errors.Is(err, field.ErrCatalogOlder):
+		return i18n.T("vol.sync.catalog_older")
+	case errors.Is(err, field.ErrCatalogInvalid):
+		return i18n.T("vol.sync.catalog_invalid")
+	}
+	return i18n.T("vol.sync.catalog_refused")
 }
 
 func sameCounts(a, b map[outbox.State]int) bool {

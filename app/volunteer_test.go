@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -613,5 +614,24 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	})
 	if kept, err := field.LoadSettings(v.dir); err != nil || kept.Hub != s.Hub {
 		t.Errorf("settings kept: %+v, %v", kept, err)
+	}
+}
+
+// TestCatalogRefusal: the sync panel says why a published catalogue was
+// not taken, in Vietnamese, differently for each reason.
+func TestCatalogRefusal(t *testing.T) {
+	i18n.SetLanguage("vi")
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{field.ErrCatalogNotCentral, "không do máy chủ tỉnh phát hành"},
+		{fmt.Errorf("%w: line 3", field.ErrCatalogInvalid), "bị hỏng"},
+		{fmt.Errorf("%w: 2026-12-01, in use 2027-01-15", field.ErrCatalogOlder), "cũ hơn"},
+	}
+	for _, tt := range tests {
+		if got := catalogRefusal(tt.err); !strings.Contains(got, tt.want) {
+			t.Errorf("catalogRefusal(%v) = %q, want it to say %q", tt.err, got, tt.want)
+		}
 	}
 }

@@ -47,6 +47,11 @@ var (
 	ErrBadAddress   = errors.New("field: an address looks like tcp://192.168.1.10:22000")
 	ErrBadHubID     = errors.New("field: the hub's device ID is not valid")
 	ErrBadCentralID = errors.New("field: the central server's device ID is not valid")
+
+	// Why a published catalogue is refused.
+	ErrCatalogNotCentral = errors.New("field: the catalogue was not published by the central server")
+	ErrCatalogInvalid    = errors.New("field: the published catalogue is not valid")
+	ErrCatalogOlder      = errors.New("field: the published catalogue is older than the one in use")
 )
 
 // Check validates the settings and returns them in canonical form.
@@ -172,7 +177,10 @@ type Device struct {
 	mu      sync.Mutex
 	status  DeviceStatus
 	changed chan struct{}
-	catSum  [32]byte
+	catSum  [32]byte // the last published catalogue looked at
+	// catUpdated is the date of the catalogue in use; an older one is
+	// refused.
+	catUpdated string
 }
 
 // StartDevice starts the node and the passes; Close stops them.
@@ -206,6 +214,9 @@ func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
 	d := &Device{cfg: cfg, node: n, done: make(chan struct{}), changed: make(chan struct{})}
 	if b, err := os.ReadFile(filepath.Join(cfg.Dir, adoptedCatalog)); err == nil {
 		d.catSum = sha256.Sum256(b)
+		if c, err := catalog.Parse(b); err == nil {
+			d.catUpdated = c.Updated
+		}
 	}
 	d.fcfg = Config{Node: n, CommuneID: CommuneFolder(s.Commune), CommuneDir: cdir, ReceiptsID: ReceiptsFolder(s.Commune), ReceiptsDir: rdir,
 		Hub: s.Hub, Central: s.Central, Outbox: cfg.Outbox, OutboxDir: filepath.Join(cfg.Dir, "outbox"), Log: cfg.Log}
@@ -303,8 +314,10 @@ func (d *Device) notifyLocked() {
 }
 
 // adoptCatalog keeps a catalogue that central published, once it checks:
-// written by central's device, and a valid catalogue. Anything else is
-// reported and the catalogue in use stays.
+// written by central's device, a valid catalogue, and not older than the
+// one in use (a server restored from an old backup must not take a newer
+// catalogue away). Anything else is reported and the catalogue in use
+// stays.
 func (d *Device) adoptCatalog() {
 	src := filepath.Join(d.cfg.Dir, "sync", "catalog", CatalogName)
 	b, err := os.ReadFile(src)
@@ -320,13 +333,19 @@ func (d *Device) adoptCatalog() {
 	}
 	var refuse error
 	if by, err := d.node.WrittenBy(CatalogFolder, CatalogName, d.cfg.Settings.Central); err != nil || !by {
-		refuse = errors.New("field: the catalogue was not published by the central server")
+		refuse = ErrCatalogNotCentral
 	}
 	var c *catalog.Catalog
 	if refuse == nil {
 		if c, err = catalog.Parse(b); err != nil {
-			refuse = fmt.Errorf("field: the published catalogue is not valid: %w", err)
+			refuse = fmt.Errorf("%w: %w", ErrCatalogInvalid, err)
 		}
+	}
+	d.mu.Lock()
+	inUse := d.catUpdated
+	d.mu.Unlock()
+	if refuse == nil && c.Updated < inUse {
+		refuse = fmt.Errorf("%w: %s, in use %s", ErrCatalogOlder, c.Updated, inUse)
 	}
 	if refuse == nil {
 		if err := atomicfile.WriteBytes(filepath.Join(d.cfg.Dir, adoptedCatalog), b); err != nil {
@@ -336,6 +355,9 @@ func (d *Device) adoptCatalog() {
 	}
 	d.mu.Lock()
 	d.catSum = sum
+	if refuse == nil {
+		d.catUpdated = c.Updated
+	}
 	d.status.CatalogErr = refuse
 	d.notifyLocked()
 	d.mu.Unlock()

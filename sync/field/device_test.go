@@ -203,6 +203,24 @@ func TestDevice(t *testing.T) {
 		t.Errorf("the hub's catalogue reached the app: %d catalogues", len(got))
 	}
 	mu.Unlock()
+
+	// Central, restored from an old backup, publishes an older catalogue:
+	// refused, the newer one stays.
+	os.WriteFile(file, []byte(withUpdated(sample, "2026-12-01")), 0o600)
+	if err := c.PublishCatalog(file); err != nil {
+		t.Fatal(err)
+	}
+	meshtest.WaitFor(t, "the older catalogue to be refused", func() bool {
+		return errors.Is(d.Status().CatalogErr, field.ErrCatalogOlder)
+	}, d, hub.node, cen.node)
+	if kept, err := field.LoadCatalog(devDir); err != nil || kept.Updated != "2027-01-15" {
+		t.Errorf("after the older catalogue, kept %v, %v", kept, err)
+	}
+	mu.Lock()
+	if len(got) != 1 {
+		t.Errorf("the older catalogue reached the app: %d catalogues", len(got))
+	}
+	mu.Unlock()
 }
 
 // withUpdated sets a catalogue's own date, the first "updated" field.
