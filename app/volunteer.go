@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +67,11 @@ type volunteerScreen struct {
 	// photoBox lists the open step's photos of photoKinds.
 	photoBox   *fyne.Container
 	photoKinds []string
+	// thumbs holds the open dossier's photo thumbnails, in memory only.
+	thumbs struct {
+		dossier string
+		images  map[string]image.Image // by attachment ID; nil when unreadable
+	}
 
 	// Widgets the tests and updates reach.
 	list        *fyne.Container
@@ -431,6 +437,7 @@ func (v *volunteerScreen) changePassphrase() {
 
 // lockedByIdle runs when the vault locked itself.
 func (v *volunteerScreen) lockedByIdle() {
+	v.forgetThumbnails()
 	v.unlockErr = i18n.T("vol.locked.idle")
 	v.show()
 }
@@ -438,6 +445,7 @@ func (v *volunteerScreen) lockedByIdle() {
 func (v *volunteerScreen) lock() {
 	v.saveNow()
 	v.ws.Vault.Lock()
+	v.forgetThumbnails()
 	v.cur, v.proc, v.creating = nil, nil, false
 	v.unlockErr = ""
 	v.show()

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	xdraw "golang.org/x/image/draw"
 
 	"dinh/app/i18n"
 	"dinh/offline/catalog"
@@ -618,21 +619,58 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d KB", (n+1023)/1024)
 }
 
-// thumbnail decrypts a photo for display; it never touches the disk.
+// thumbnail shows a photo small. It is decrypted and scaled down once per
+// open dossier and kept only in memory (never on disk), so refreshing a
+// step does not decrypt every photo again, and ten photos hold a few
+// hundred kilobytes, not the full decoded images.
 func (v *volunteerScreen) thumbnail(a dossier.Attachment) fyne.CanvasObject {
-	var buf bytes.Buffer
 	size := fyne.NewSize(96, 72)
-	if err := v.ws.Desk.ReadAttachment(v.cur.ID, a.ID, &buf); err != nil {
-		return container.NewGridWrap(size, widget.NewIcon(theme.BrokenImageIcon()))
+	if v.thumbs.dossier != v.cur.ID {
+		v.forgetThumbnails()
+		v.thumbs.dossier = v.cur.ID
 	}
-	img, _, err := image.Decode(&buf)
-	if err != nil {
+	img, ok := v.thumbs.images[a.ID]
+	if !ok {
+		img = v.decodeThumbnail(a, 2*int(size.Width), 2*int(size.Height))
+		v.thumbs.images[a.ID] = img
+	}
+	if img == nil {
 		return container.NewGridWrap(size, widget.NewIcon(theme.BrokenImageIcon()))
 	}
 	c := canvas.NewImageFromImage(img)
 	c.FillMode = canvas.ImageFillContain
-	c.ScaleMode = canvas.ImageScaleFastest
+	c.ScaleMode = canvas.ImageScaleSmooth
 	return container.NewGridWrap(size, c)
+}
+
+// decodeThumbnail decrypts a photo and scales it to fit w×h pixels; nil
+// when it cannot be read.
+func (v *volunteerScreen) decodeThumbnail(a dossier.Attachment, w, h int) image.Image {
+	var buf bytes.Buffer
+	if err := v.ws.Desk.ReadAttachment(v.cur.ID, a.ID, &buf); err != nil {
+		return nil
+	}
+	src, _, err := image.Decode(&buf)
+	clear(buf.Bytes())
+	if err != nil {
+		return nil
+	}
+	b := src.Bounds()
+	scale := min(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()), 1)
+	dst := image.NewRGBA(image.Rect(0, 0, max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))))
+	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
+	return dst
+}
+
+// forgetThumbnails drops the decrypted thumbnails, as the vault locks or
+// another dossier opens.
+func (v *volunteerScreen) forgetThumbnails() {
+	for _, img := range v.thumbs.images {
+		if rgba, ok := img.(*image.RGBA); ok {
+			clear(rgba.Pix)
+		}
+	}
+	v.thumbs.dossier, v.thumbs.images = "", map[string]image.Image{}
 }
 
 func (v *volunteerScreen) detach(att string) {

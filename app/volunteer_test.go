@@ -78,6 +78,17 @@ func segmentText(segs []widget.RichTextSegment) string {
 }
 
 // shown returns every text a person can read in o, one per widget.
+// thumbnails returns the images the photo thumbnails show.
+func thumbnails(o fyne.CanvasObject) []image.Image {
+	var out []image.Image
+	walk(o, func(o fyne.CanvasObject) {
+		if c, ok := o.(*canvas.Image); ok {
+			out = append(out, c.Image)
+		}
+	})
+	return out
+}
+
 func shown(o fyne.CanvasObject) string {
 	var out []string
 	walk(o, func(o fyne.CanvasObject) {
@@ -296,6 +307,16 @@ func TestVolunteerFlow(t *testing.T) {
 	}
 	if got := shown(v.editor); !strings.Contains(got, "2000×1333") {
 		t.Errorf("the photo is not listed with its new size: %q", got)
+	}
+	// Its thumbnail shows the photo scaled down, and refreshing the step
+	// reuses it rather than decrypting the photo again.
+	thumb := thumbnails(v.editor)
+	if len(thumb) != 1 || thumb[0] == nil || thumb[0].Bounds().Dx() > 192 || thumb[0].Bounds().Dy() > 144 {
+		t.Fatalf("thumbnails: %v", thumb)
+	}
+	v.fillPhotos()
+	if again := thumbnails(v.editor); len(again) != 1 || again[0] != thumb[0] {
+		t.Error("refreshing the step decoded the thumbnail again")
 	}
 
 	// 5. Consent, with the photo of the signed form.
