@@ -7,7 +7,7 @@
 
 #include "mupdf.h"
 
-#define DN_ERRLEN 256
+#define DN_ERRLEN DINH_FZ_ERRLEN
 
 // dn_char is one character of extracted text with its bounding box in page
 // space, and the block and line it belongs to.

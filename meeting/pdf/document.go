@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"dinh/internal/fitz"
 )
 
 // Errors returned by this package. Open wraps ErrPassword and ErrCorrupt
@@ -143,8 +145,8 @@ func (d *Document) init(password string) error {
 }
 
 func (d *Document) openErr(err error) error {
-	var me *mupdfError
-	if errors.As(err, &me) && !me.corrupt() {
+	var me *fitz.Error
+	if errors.As(err, &me) && !corrupt(me) {
 		return fmt.Errorf("open %s: %w", d.path, err)
 	}
 	return fmt.Errorf("open %s: %w: %w", d.path, ErrCorrupt, err)
@@ -153,8 +155,8 @@ func (d *Document) openErr(err error) error {
 // pageErr wraps an error from a page operation, marking damage as
 // ErrCorrupt.
 func pageErr(op string, page int, err error) error {
-	var me *mupdfError
-	if errors.As(err, &me) && me.corrupt() {
+	var me *fitz.Error
+	if errors.As(err, &me) && corrupt(me) {
 		return fmt.Errorf("pdf: %s page %d: %w: %w", op, page, ErrCorrupt, err)
 	}
 	return fmt.Errorf("pdf: %s page %d: %w", op, page, err)

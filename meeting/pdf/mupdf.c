@@ -11,41 +11,16 @@
 #include "mupdf.h"
 #include "dinh_mupdf.h"
 
-static void dn_quiet(void *user, const char *message)
-{
-	(void)user;
-	(void)message;
-}
-
-static int dn_fail(fz_context *ctx, char *err)
-{
-	int code = fz_caught(ctx);
-	const char *msg = fz_caught_message(ctx);
-	if (err)
-	{
-		strncpy(err, msg ? msg : "", DN_ERRLEN - 1);
-		err[DN_ERRLEN - 1] = 0;
-	}
-	fz_ignore_error(ctx);
-	return code != FZ_ERROR_NONE ? code : FZ_ERROR_GENERIC;
-}
-
 fz_context *dn_new_context(size_t max_store, const char *version, char *err)
 {
-	fz_context *ctx = fz_new_context_imp(NULL, NULL, max_store, version);
+	fz_context *ctx = dinh_fz_new_context(max_store, version, err);
 	if (ctx == NULL)
-	{
-		strncpy(err, "cannot create mupdf context (library version differs from mupdf.h, or out of memory)", DN_ERRLEN - 1);
-		err[DN_ERRLEN - 1] = 0;
 		return NULL;
-	}
-	fz_set_error_callback(ctx, dn_quiet, NULL);
-	fz_set_warning_callback(ctx, dn_quiet, NULL);
 	fz_try(ctx)
 		fz_register_document_handlers(ctx);
 	fz_catch(ctx)
 	{
-		dn_fail(ctx, err);
+		dinh_fz_fail(ctx, err);
 		fz_drop_context(ctx);
 		return NULL;
 	}
@@ -59,7 +34,7 @@ int dn_open(fz_context *ctx, const char *path, fz_document **out, char *err)
 	fz_try(ctx)
 		doc = fz_open_document(ctx, path);
 	fz_catch(ctx)
-		return dn_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	*out = doc;
 	return 0;
 }
@@ -71,7 +46,7 @@ int dn_needs_password(fz_context *ctx, fz_document *doc, int *out, char *err)
 	fz_try(ctx)
 		v = fz_needs_password(ctx, doc);
 	fz_catch(ctx)
-		return dn_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	*out = v;
 	return 0;
 }
@@ -83,7 +58,7 @@ int dn_authenticate(fz_context *ctx, fz_document *doc, const char *password, int
 	fz_try(ctx)
 		v = fz_authenticate_password(ctx, doc, password);
 	fz_catch(ctx)
-		return dn_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	*out = v;
 	return 0;
 }
@@ -95,7 +70,7 @@ int dn_count_pages(fz_context *ctx, fz_document *doc, int *out, char *err)
 	fz_try(ctx)
 		n = fz_count_pages(ctx, doc);
 	fz_catch(ctx)
-		return dn_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	*out = n;
 	return 0;
 }
@@ -112,7 +87,7 @@ int dn_bound_page(fz_context *ctx, fz_document *doc, int number, fz_rect *out, c
 	fz_always(ctx)
 		fz_drop_page(ctx, page);
 	fz_catch(ctx)
-		return dn_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	return 0;
 }
 
@@ -152,7 +127,7 @@ int dn_render(fz_context *ctx, fz_document *doc, int number, float scale,
 		fz_drop_page(ctx, page);
 	}
 	fz_catch(ctx)
-		return dn_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	return 0;
 }
 
@@ -238,7 +213,7 @@ int dn_text(fz_context *ctx, fz_document *doc, int number, fz_cookie *cookie,
 	fz_catch(ctx)
 	{
 		free(chars);
-		return dn_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	}
 	*out = chars;
 	*count = n;

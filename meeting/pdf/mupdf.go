@@ -18,6 +18,7 @@ package pdf
 // that the library lacks shows up there rather than in the field.
 
 /*
+#cgo CFLAGS: -I${SRCDIR}/../../internal/fitz
 #cgo !darwin LDFLAGS: -Wl,--unresolved-symbols=ignore-in-object-files
 #cgo darwin LDFLAGS: -Wl,-undefined,dynamic_lookup
 #include <stdlib.h>
@@ -27,36 +28,21 @@ import "C"
 
 import (
 	"errors"
-	"fmt"
 	"unsafe"
 
 	_ "github.com/gen2brain/go-fitz" // links the bundled static MuPDF
-)
 
-// mupdfVersion must equal FZ_VERSION of the linked library; see mupdf.h.
-const mupdfVersion = "1.24.9"
+	"dinh/internal/fitz"
+)
 
 // maxStore bounds MuPDF's resource cache (decoded images, fonts) for each
 // open document.
 const maxStore = 64 << 20
 
-// mupdfError is an exception caught from MuPDF.
-type mupdfError struct {
-	code int
-	msg  string
-}
-
-func (e *mupdfError) Error() string {
-	if e.msg == "" {
-		return fmt.Sprintf("mupdf error %d", e.code)
-	}
-	return "mupdf: " + e.msg
-}
-
-// corrupt reports whether the error says something about the file rather
-// than about the machine (memory) or the caller (abort).
-func (e *mupdfError) corrupt() bool {
-	switch e.code {
+// corrupt reports whether a MuPDF error says something about the file
+// rather than about the machine (memory) or the caller (abort).
+func corrupt(e *fitz.Error) bool {
+	switch e.Code {
 	case C.FZ_ERROR_SYSTEM, C.FZ_ERROR_LIMIT, C.FZ_ERROR_ABORT, C.FZ_ERROR_ARGUMENT:
 		return false
 	}
@@ -79,7 +65,7 @@ func newEngine() (*engine, error) {
 		errbuf: (*C.char)(C.calloc(C.DN_ERRLEN, 1)),
 		cookie: (*C.fz_cookie)(C.calloc(1, C.sizeof_fz_cookie)),
 	}
-	cv := C.CString(mupdfVersion)
+	cv := C.CString(fitz.Version)
 	defer C.free(unsafe.Pointer(cv))
 	e.ctx = C.dn_new_context(C.size_t(maxStore), cv, e.errbuf)
 	if e.ctx == nil {
@@ -105,7 +91,7 @@ func (e *engine) close() {
 }
 
 func (e *engine) fail(code C.int) error {
-	return &mupdfError{code: int(code), msg: C.GoString(e.errbuf)}
+	return &fitz.Error{Code: int(code), Msg: C.GoString(e.errbuf)}
 }
 
 func (e *engine) open(path string) error {

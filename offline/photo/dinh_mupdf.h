@@ -9,7 +9,7 @@
 
 #include "mupdf.h"
 
-#define DNPH_ERRLEN 256
+#define DNPH_ERRLEN DINH_FZ_ERRLEN
 
 // dnph_info describes an image as read from its header, before decoding.
 typedef struct
@@ -19,7 +19,6 @@ typedef struct
 	int orientation; // MuPDF's orientation code 0–8, see fz_image_orientation
 } dnph_info;
 
-fz_context *dnph_new_context(size_t max_store, const char *version, char *err);
 int dnph_open(fz_context *ctx, const unsigned char *data, size_t len,
 	fz_image **out, dnph_info *info, char *err);
 int dnph_decode(fz_context *ctx, fz_image *image, int reqw, int reqh, int w, int h,

@@ -12,39 +12,6 @@
 #include "mupdf.h"
 #include "dinh_mupdf.h"
 
-static void dnph_quiet(void *user, const char *message)
-{
-	(void)user;
-	(void)message;
-}
-
-static int dnph_fail(fz_context *ctx, char *err)
-{
-	int code = fz_caught(ctx);
-	const char *msg = fz_caught_message(ctx);
-	if (err)
-	{
-		strncpy(err, msg ? msg : "", DNPH_ERRLEN - 1);
-		err[DNPH_ERRLEN - 1] = 0;
-	}
-	fz_ignore_error(ctx);
-	return code != FZ_ERROR_NONE ? code : FZ_ERROR_GENERIC;
-}
-
-fz_context *dnph_new_context(size_t max_store, const char *version, char *err)
-{
-	fz_context *ctx = fz_new_context_imp(NULL, NULL, max_store, version);
-	if (ctx == NULL)
-	{
-		strncpy(err, "cannot create mupdf context (library version differs from mupdf.h, or out of memory)", DNPH_ERRLEN - 1);
-		err[DNPH_ERRLEN - 1] = 0;
-		return NULL;
-	}
-	fz_set_error_callback(ctx, dnph_quiet, NULL);
-	fz_set_warning_callback(ctx, dnph_quiet, NULL);
-	return ctx;
-}
-
 // dnph_open copies data into a MuPDF buffer (the JPEG decoder may patch the
 // frame header in place, and the caller's bytes must stay untouched) and
 // reads the image header without decoding the pixels.
@@ -69,7 +36,7 @@ int dnph_open(fz_context *ctx, const unsigned char *data, size_t len,
 	fz_catch(ctx)
 	{
 		fz_drop_image(ctx, image);
-		return dnph_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	}
 	*out = image;
 	return 0;
@@ -338,7 +305,7 @@ int dnph_decode(fz_context *ctx, fz_image *image, int reqw, int reqh, int w, int
 	{
 		fz_drop_pixmap(ctx, tmp);
 		fz_drop_pixmap(ctx, pix);
-		return dnph_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	}
 	*out = pix;
 	return 0;
@@ -507,7 +474,7 @@ int dnph_encode(fz_context *ctx, fz_pixmap *pix, int quality,
 	fz_catch(ctx)
 	{
 		fz_drop_buffer(ctx, buf);
-		return dnph_fail(ctx, err);
+		return dinh_fz_fail(ctx, err);
 	}
 	*len = fz_buffer_storage(ctx, buf, data);
 	*out = buf;

@@ -16,6 +16,7 @@ package photo
 
 /*
 #cgo CFLAGS: -O3
+#cgo CFLAGS: -I${SRCDIR}/../../internal/fitz
 #cgo !darwin LDFLAGS: -Wl,--unresolved-symbols=ignore-in-object-files
 #cgo darwin LDFLAGS: -Wl,-undefined,dynamic_lookup
 #include <stdlib.h>
@@ -30,38 +31,24 @@ import (
 	"unsafe"
 
 	_ "github.com/gen2brain/go-fitz" // links the bundled static MuPDF
-)
 
-// mupdfVersion must equal FZ_VERSION of the linked library; see mupdf.h.
-const mupdfVersion = "1.24.9"
+	"dinh/internal/fitz"
+)
 
 // maxStore bounds MuPDF's resource cache for each context. A context lives
 // for one photo, so the cache only holds colour-conversion links and,
 // when it fits, the decoded image, which is dropped at the end anyway.
 const maxStore = 16 << 20
 
-// mupdfError is an exception caught from MuPDF.
-type mupdfError struct {
-	code int
-	msg  string
-}
-
-func (e *mupdfError) Error() string {
-	if e.msg == "" {
-		return fmt.Sprintf("mupdf error %d", e.code)
-	}
-	return "mupdf: " + e.msg
-}
-
 // classify wraps a MuPDF error in the sentinel that says what it means for
 // the user: out of memory is not the file's fault, a limit hit inside the
 // decoder means the image is too big, anything else means it is damaged.
 func classify(err error) error {
-	var me *mupdfError
+	var me *fitz.Error
 	if !errors.As(err, &me) {
 		return err
 	}
-	switch me.code {
+	switch me.Code {
 	case C.FZ_ERROR_SYSTEM:
 		return fmt.Errorf("photo: %w", err)
 	case C.FZ_ERROR_LIMIT:
@@ -79,7 +66,7 @@ type engine struct {
 	errbuf *C.char
 }
 
-func newEngine() (*engine, error) { return newEngineVersion(mupdfVersion) }
+func newEngine() (*engine, error) { return newEngineVersion(fitz.Version) }
 
 // newEngineVersion creates a context for the given MuPDF version, which
 // must be the linked library's.
@@ -87,7 +74,7 @@ func newEngineVersion(version string) (*engine, error) {
 	e := &engine{errbuf: (*C.char)(C.calloc(C.DNPH_ERRLEN, 1))}
 	cv := C.CString(version)
 	defer C.free(unsafe.Pointer(cv))
-	e.ctx = C.dnph_new_context(C.size_t(maxStore), cv, e.errbuf)
+	e.ctx = C.dinh_fz_new_context(C.size_t(maxStore), cv, e.errbuf)
 	if e.ctx == nil {
 		err := errors.New("photo: " + C.GoString(e.errbuf))
 		e.close()
@@ -106,7 +93,7 @@ func (e *engine) close() {
 }
 
 func (e *engine) fail(code C.int) error {
-	return &mupdfError{code: int(code), msg: C.GoString(e.errbuf)}
+	return &fitz.Error{Code: int(code), Msg: C.GoString(e.errbuf)}
 }
 
 // imageInfo is what MuPDF reads from an image's header.

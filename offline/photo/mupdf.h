@@ -1,13 +1,8 @@
-// Declarations of the small part of the MuPDF C API that this package uses,
-// copied from the MuPDF 1.24.9 headers that github.com/gen2brain/go-fitz
-// v1.24.15 bundles together with its static library (include/mupdf/fitz).
-// The library itself is linked through go-fitz's cgo flags.
-//
-// When go-fitz is upgraded, compare every declaration below with the new
-// headers and update mupdfVersion in mupdf.go: fz_new_context_imp refuses a
-// version string that differs from the library's, which Prepare reports as
-// an error rather than running with a mismatched ABI. This matters most for
-// struct fz_image, whose leading fields (w, h, n, orientation) are read
+// Declarations of the part of the MuPDF C API that only this package uses,
+// on top of internal/fitz/fitz.h, copied from the same MuPDF 1.24.9 headers
+// (see fitz.h for what to do when go-fitz is upgraded). The library itself
+// is linked through go-fitz's cgo flags. A mismatched version matters most
+// for struct fz_image, whose leading fields (w, h, n, orientation) are read
 // directly because MuPDF 1.24 has no accessor for an image's pixel size.
 //
 // MuPDF is Copyright (C) Artifex Software, Inc., licensed under the
@@ -16,80 +11,13 @@
 #ifndef DINH_PHOTO_MUPDF_H
 #define DINH_PHOTO_MUPDF_H
 
-#include <setjmp.h>
-#include <stddef.h>
 #include <stdint.h>
 
-// fitz/system.h
-#if !defined(__STRICT_ANSI__) && (defined(__APPLE__) || (defined(__unix) && !defined(__EMSCRIPTEN__)))
-#define fz_setjmp(BUF) sigsetjmp(BUF, 0)
-typedef sigjmp_buf fz_jmp_buf;
-#else
-#define fz_setjmp(BUF) setjmp(BUF)
-typedef jmp_buf fz_jmp_buf;
-#endif
+#include "fitz.h"
 
 // Opaque types.
-typedef struct fz_context fz_context;
-typedef struct fz_pixmap fz_pixmap;
-typedef struct fz_colorspace fz_colorspace;
-typedef struct fz_separations fz_separations;
 typedef struct fz_default_colorspaces fz_default_colorspaces;
 typedef struct fz_output fz_output;
-typedef struct fz_alloc_context fz_alloc_context;
-typedef struct fz_locks_context fz_locks_context;
-
-// fitz/geometry.h
-typedef struct { int x0, y0; int x1, y1; } fz_irect;
-typedef struct { float a, b, c, d, e, f; } fz_matrix;
-
-// fitz/context.h
-fz_context *fz_new_context_imp(const fz_alloc_context *alloc, const fz_locks_context *locks, size_t max_store, const char *version);
-void fz_drop_context(fz_context *ctx);
-typedef void (fz_error_cb)(void *user, const char *message);
-typedef void (fz_warning_cb)(void *user, const char *message);
-void fz_set_error_callback(fz_context *ctx, fz_error_cb *error_cb, void *user);
-void fz_set_warning_callback(fz_context *ctx, fz_warning_cb *warning_cb, void *user);
-
-fz_jmp_buf *fz_push_try(fz_context *ctx);
-int fz_do_try(fz_context *ctx);
-int fz_do_always(fz_context *ctx);
-int (fz_do_catch)(fz_context *ctx);
-int fz_caught(fz_context *ctx);
-const char *fz_caught_message(fz_context *ctx);
-void fz_ignore_error(fz_context *ctx);
-#if defined(__GNUC__)
-__attribute__((noreturn))
-#endif
-void fz_throw(fz_context *ctx, int errcode, const char *fmt, ...);
-#if defined(__GNUC__)
-__attribute__((noreturn))
-#endif
-void fz_rethrow(fz_context *ctx);
-
-#define fz_try(ctx) if (!fz_setjmp(*fz_push_try(ctx))) if (fz_do_try(ctx)) do
-#define fz_always(ctx) while (0); if (fz_do_always(ctx)) do
-#define fz_catch(ctx) while (0); if ((fz_do_catch)(ctx))
-#define fz_var(var) fz_var_imp((void *)&(var))
-void fz_var_imp(void *);
-void *fz_calloc(fz_context *ctx, size_t count, size_t size);
-void fz_free(fz_context *ctx, void *p);
-
-enum fz_error_type
-{
-	FZ_ERROR_NONE,
-	FZ_ERROR_GENERIC,
-	FZ_ERROR_SYSTEM,
-	FZ_ERROR_LIBRARY,
-	FZ_ERROR_ARGUMENT,
-	FZ_ERROR_LIMIT,
-	FZ_ERROR_UNSUPPORTED,
-	FZ_ERROR_FORMAT,
-	FZ_ERROR_SYNTAX,
-	FZ_ERROR_TRYLATER,
-	FZ_ERROR_ABORT,
-	FZ_ERROR_REPAIRED,
-};
 
 // fitz/store.h
 typedef struct fz_storable fz_storable;
@@ -137,13 +65,11 @@ enum { FZ_MAX_COLORS = 32 };
 int fz_colorspace_n(fz_context *ctx, fz_colorspace *cs);
 int fz_colorspace_is_gray(fz_context *ctx, fz_colorspace *cs);
 fz_colorspace *fz_device_gray(fz_context *ctx);
-fz_colorspace *fz_device_rgb(fz_context *ctx);
 
 // fitz/pixmap.h
 int fz_pixmap_width(fz_context *ctx, const fz_pixmap *pix);
 int fz_pixmap_height(fz_context *ctx, const fz_pixmap *pix);
 fz_pixmap *fz_new_pixmap(fz_context *ctx, fz_colorspace *cs, int w, int h, fz_separations *seps, int alpha);
-void fz_drop_pixmap(fz_context *ctx, fz_pixmap *pix);
 fz_colorspace *fz_pixmap_colorspace(fz_context *ctx, const fz_pixmap *pix);
 int fz_pixmap_components(fz_context *ctx, const fz_pixmap *pix);
 int fz_pixmap_alpha(fz_context *ctx, const fz_pixmap *pix);
@@ -152,7 +78,6 @@ int fz_pixmap_stride(fz_context *ctx, const fz_pixmap *pix);
 fz_pixmap *fz_convert_pixmap(fz_context *ctx, const fz_pixmap *pix, fz_colorspace *cs_des, fz_colorspace *prf, fz_default_colorspaces *default_cs, fz_color_params color_params, int keep_alpha);
 
 // fitz/image.h
-typedef struct fz_image fz_image;
 typedef fz_pixmap *(fz_image_get_pixmap_fn)(fz_context *ctx, fz_image *im, fz_irect *subarea, int w, int h, int *l2factor);
 typedef size_t (fz_image_get_size_fn)(fz_context *, fz_image *);
 typedef void (fz_drop_image_fn)(fz_context *ctx, fz_image *image);
