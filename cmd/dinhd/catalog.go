@@ -32,21 +32,11 @@ type errNoHits struct{}
 func (errNoHits) Error() string { return "no procedure found" }
 func (errNoHits) Unwrap() error { return errNotAllValid{} }
 
-func catalogCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, catalogUsage)
-		return usageError{errors.New("give a subcommand: search or validate")}
-	}
-	switch args[0] {
-	case "search":
-		return catalogSearch(args[1:], stdout, stderr)
-	case "validate":
-		return catalogValidate(args[1:], stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprint(stdout, catalogUsage)
-		return nil
-	}
-	return usageError{fmt.Errorf("unknown subcommand %q; want search or validate", args[0])}
+func catalogCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, catalogUsage, []subcommand{
+		{"search", noContext(catalogSearch)},
+		{"validate", noContext(catalogValidate)},
+	})
 }
 
 // catalogMessages holds the few sentences the catalog commands print.

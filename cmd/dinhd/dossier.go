@@ -56,30 +56,15 @@ it is absent or "-". It is never taken as an argument.
 `
 
 func dossierCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, dossierUsage)
-		return usageError{errors.New("give a subcommand: keygen, init, new, list, seal, join or sync")}
-	}
-	switch args[0] {
-	case "keygen":
-		return dossierKeygen(args[1:], stdout, stderr)
-	case "init":
-		return dossierInit(args[1:], stdout, stderr)
-	case "new":
-		return dossierNew(ctx, args[1:], stdout, stderr)
-	case "list":
-		return dossierList(args[1:], stdout, stderr)
-	case "seal":
-		return dossierSeal(ctx, args[1:], stdout, stderr)
-	case "join":
-		return dossierJoin(args[1:], stdout, stderr)
-	case "sync":
-		return dossierSync(ctx, args[1:], stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprint(stdout, dossierUsage)
-		return nil
-	}
-	return usageError{fmt.Errorf("unknown subcommand %q; want keygen, init, new, list, seal, join or sync", args[0])}
+	return dispatch(ctx, args, stdout, stderr, dossierUsage, []subcommand{
+		{"keygen", noContext(dossierKeygen)},
+		{"init", noContext(dossierInit)},
+		{"new", dossierNew},
+		{"list", noContext(dossierList)},
+		{"seal", dossierSeal},
+		{"join", noContext(dossierJoin)},
+		{"sync", dossierSync},
+	})
 }
 
 // dossierMessages holds what the dossier commands say to a volunteer, in

@@ -109,22 +109,18 @@ func hubCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func centralCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, syncUsage)
-		return usageError{errors.New("give a subcommand: init, run, devices, status or catalog")}
+	// The administrator's commands take their own name as the first
+	// argument.
+	admin := func(name string) subcommand {
+		return subcommand{name, noContext(func(args []string, stdout, stderr io.Writer) error {
+			return centralAdmin(append([]string{name}, args...), stdout, stderr)
+		})}
 	}
-	switch args[0] {
-	case "init":
-		return centralInit(args[1:], stdout, stderr)
-	case "run":
-		return centralRun(ctx, args[1:], stdout, stderr)
-	case "devices", "status", "catalog":
-		return centralAdmin(args, stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprint(stdout, syncUsage)
-		return nil
-	}
-	return usageError{fmt.Errorf("unknown subcommand %q", args[0])}
+	return dispatch(ctx, args, stdout, stderr, syncUsage, []subcommand{
+		{"init", noContext(centralInit)},
+		{"run", centralRun},
+		admin("devices"), admin("status"), admin("catalog"),
+	})
 }
 
 func centralData(fs *flag.FlagSet) *string {
