@@ -1,9 +1,6 @@
 # Đình — the two commands a newcomer needs are `make run` and `make test`.
 export GOFLAGS := -buildvcs=false -tags=noassets
 export LANG := en_US.UTF-8
-# Syncthing (sync/mesh) writes its log to stdout unless this is set at
-# start; mesh passes every message to the node's slog.Logger anyway.
-export LOGGER_DISCARD := 1
 
 # Packages without Fyne: cheap to test under the race detector.
 PLAIN := ./meeting/... ./offline/... ./sync/... ./cmd/... ./assets/... ./internal/...

@@ -13,6 +13,7 @@
 // logger, byte counters, the low-priority switch). Only this package
 // imports Syncthing, so that state has one owner: locations point into the
 // first node's folder, the logger's messages are passed to each node's
-// slog.Logger, and low priority is turned off. Start hashes a benchmark
+// slog.Logger and kept off standard output (internal/quiet), and low
+// priority is turned off. Start hashes a benchmark
 // block (about 0.45 s): the app starts its node after the first frame.
 package mesh

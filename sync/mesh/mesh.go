@@ -18,6 +18,8 @@ import (
 	"github.com/syncthing/syncthing/lib/protocol"
 	"github.com/syncthing/syncthing/lib/svcutil"
 	"github.com/syncthing/syncthing/lib/syncthing"
+
+	_ "dinh/sync/mesh/internal/quiet" // before Syncthing's logger starts; see the package
 )
 
 // FolderType says which way a folder's changes travel from this node.

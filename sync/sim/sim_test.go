@@ -94,7 +94,6 @@ func start(b *testing.B, bin string, args ...string) *proc {
 	b.Helper()
 	p := &proc{cmd: exec.Command(bin, args...), out: &meshtest.LogBuf{}}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	p.cmd.Env = append(os.Environ(), "LOGGER_DISCARD=1")
 	if err := p.cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -137,7 +136,6 @@ func (p *proc) peakRSS() int64 {
 func dinhd(b *testing.B, bin string, args ...string) string {
 	b.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "LOGGER_DISCARD=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.Fatalf("dinhd %s: %v\n%s", strings.Join(args, " "), err, out)
