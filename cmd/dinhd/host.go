@@ -90,6 +90,9 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return nil
 	}
+	// The folder is looked at before the first publication, so that an
+	// edit made while it publishes, or before the watch starts, is seen.
+	stamp := folderStamp(*dir)
 	if err := publish(); err != nil {
 		return err
 	}
@@ -103,7 +106,7 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *watch <= 0 {
 			return
 		}
-		watchFolder(ctx, *dir, *watch, func() {
+		watchFolder(ctx, *dir, *watch, stamp, func() {
 			if err := publish(); err != nil {
 				fmt.Fprintf(stderr, "Not republished: %v\n", err)
 			}
@@ -114,9 +117,9 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return err
 }
 
-// watchFolder calls changed whenever a file in dir changes size or time.
-func watchFolder(ctx context.Context, dir string, every time.Duration, changed func()) {
-	stamp := folderStamp(dir)
+// watchFolder calls changed whenever a file in dir changes size or time,
+// starting from stamp, the folder as last published.
+func watchFolder(ctx context.Context, dir string, every time.Duration, stamp string, changed func()) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
