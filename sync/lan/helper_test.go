@@ -1,8 +1,10 @@
 package lan
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,7 +19,8 @@ import (
 )
 
 // helperProcess is a delegate in a separate process, so a test can kill it
-// with SIGKILL in the middle of a download.
+// with SIGKILL in the middle of a download. It prints each progress report
+// as "bytes N", after the bytes are written to the partial file.
 func helperProcess() {
 	dir, addr, id := os.Getenv("DINH_DIR"), os.Getenv("DINH_ADDR"), os.Getenv("DINH_ID")
 	st, err := store.Open(dir)
@@ -28,8 +31,9 @@ func helperProcess() {
 	bl, _ := blob.Open(filepath.Join(dir, "blobs"))
 	f := &Follower{
 		MeetingID: id, Cache: st, Blobs: bl,
-		Locate:  func(context.Context) (string, error) { return addr, nil },
-		Confirm: func(context.Context, meeting.Fingerprint) (bool, error) { return true, nil },
+		Locate:     func(context.Context) (string, error) { return addr, nil },
+		Confirm:    func(context.Context, meeting.Fingerprint) (bool, error) { return true, nil },
+		OnProgress: func(p Progress) { fmt.Printf("bytes %d\n", p.Bytes) },
 	}
 	f.Run(context.Background())
 }
@@ -46,25 +50,48 @@ func TestDelegateKilledMidDownload(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "DINH_LAN_HELPER=1", "DINH_DIR="+dir, "DINH_ADDR="+h.addr, "DINH_ID="+h.m.ID)
+	progress, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	man := h.host.Manifest()
 	doc := man.Documents[0]
-	part := filepath.Join(dir, "blobs", "partial", doc.SHA256+".part")
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if fi, err := os.Stat(part); err == nil && fi.Size() > 1<<20 {
-			break
+	// Wait for the helper to report more than 1 MiB written, then kill it.
+	midway := make(chan bool, 1)
+	drained := make(chan struct{}) // the helper's output is read to its end
+	go func() {
+		defer close(drained)
+		sc := bufio.NewScanner(progress)
+		for sc.Scan() {
+			var n int64
+			if _, err := fmt.Sscanf(sc.Text(), "bytes %d", &n); err == nil && n > 1<<20 {
+				midway <- true
+				io.Copy(io.Discard, progress)
+				return
+			}
 		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("the helper never started downloading")
+		midway <- false // the helper ended without getting that far
+	}()
+	stop := func() { cmd.Process.Kill(); <-drained; cmd.Wait() }
+	select {
+	case ok := <-midway:
+		if !ok {
+			stop()
+			t.Fatal("the helper stopped before it had downloaded 1 MiB")
 		}
-		time.Sleep(5 * time.Millisecond) // polling a file another process writes
+	case <-time.After(20 * time.Second):
+		stop()
+		t.Fatal("the helper never got 1 MiB into the download")
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
+	part := filepath.Join(dir, "blobs", "partial", doc.SHA256+".part")
+	fi, err := os.Stat(part)
+	stop()
+	if err != nil || fi.Size() <= 1<<20 {
+		t.Fatalf("the partial file after 1 MiB reported: %v, %v", fi, err)
+	}
 	close(slow)
 
 	d := newSide(t, dir)
