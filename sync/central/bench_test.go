@@ -63,14 +63,10 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		base := b.TempDir()
-		dev, hub, cen := newBenchSite(b, base, "dev"), newBenchSite(b, base, "hub"), newBenchSite(b, base, "central")
+		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
 		_, key, _ := seal.GenerateCentralKey()
 		sealedFiles(b, filepath.Join(dev.dir, "commune", dev.id), n, key.Public())
-		st, err := store.Open(filepath.Join(cen.dir, "store"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		Enroll(st, mesh.ParseID, dev.id, "", time.Now())
+		st := openCentral(b, cen, dev.id)
 		b.StartTimer()
 		startBench(b, hub, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive)
 		startBench(b, cen, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly)
@@ -98,15 +94,6 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 	b.ReportMetric(float64(n), "dossiers")
 }
 
-func newBenchSite(b *testing.B, base, name string) *site {
-	dir := filepath.Join(base, name)
-	id, err := mesh.Identity(filepath.Join(dir, "mesh"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return &site{id: id, addr: benchAddr(b), dir: dir}
-}
-
 func startBench(b *testing.B, s *site, peers []*site, commune, receipts mesh.FolderType) {
 	var ps []mesh.Peer
 	var ids []string
@@ -128,14 +115,12 @@ func startBench(b *testing.B, s *site, peers []*site, commune, receipts mesh.Fol
 	}
 }
 
-func benchAddr(b *testing.B) string { return meshtest.FreeAddr(b) }
-
 func BenchmarkStockSyncthingPair(b *testing.B) {
 	n := benchCount()
 	for b.Loop() {
 		b.StopTimer()
 		base := b.TempDir()
-		a, r := newBenchSite(b, base, "a"), newBenchSite(b, base, "b")
+		a, r := newSite(b, base, "a"), newSite(b, base, "b")
 		_, key, _ := seal.GenerateCentralKey()
 		sealedFiles(b, filepath.Join(a.dir, communeID, "dev"), n, key.Public())
 		b.StartTimer()
@@ -191,16 +176,13 @@ func BenchmarkIngest(b *testing.B) {
 // central node with 20 enrolled devices and one hub, idle after start.
 func BenchmarkMemoryCentral20Devices(b *testing.B) {
 	base := b.TempDir()
-	cen, hub := newBenchSite(b, base, "central"), newBenchSite(b, base, "hub")
-	st, err := store.Open(filepath.Join(cen.dir, "store"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	cen, hub := newSite(b, base, "central"), newSite(b, base, "hub")
+	var ids []string
 	for range 20 {
 		id, _ := mesh.Identity(filepath.Join(b.TempDir(), "d"))
-		Enroll(st, mesh.ParseID, id, "", time.Now())
+		ids = append(ids, id)
 	}
+	openCentral(b, cen, ids...)
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

@@ -41,6 +41,23 @@ type site struct {
 	node          *mesh.Node
 }
 
+// openCentral opens central's store in the site's folder, closed when the
+// test ends, with the given devices enrolled.
+func openCentral(t testing.TB, cen *site, enrolled ...string) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(cen.dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, id := range enrolled {
+		if _, err := Enroll(st, mesh.ParseID, id, "", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
 func newSite(t testing.TB, base, name string) *site {
 	t.Helper()
 	dir := filepath.Join(base, name)

@@ -219,12 +219,7 @@ func TestHubKilledMidTransfer(t *testing.T) {
 	dev, hub, cen := newSite(t, base, "dev"), newSite(t, base, "hub"), newSite(t, base, "central")
 	_, key, _ := seal.GenerateCentralKey()
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
-	st, err := store.Open(filepath.Join(cen.dir, "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	Enroll(st, mesh.ParseID, dev.id, "", time.Now())
+	st := openCentral(t, cen, dev.id)
 	startHub := func() {
 		var ids []string
 		for _, p := range []*site{dev, cen} {
@@ -309,12 +304,7 @@ func TestDeviceClockOffByADay(t *testing.T) {
 	ahead := func() time.Time { return time.Now().Add(24 * time.Hour) }
 	ob := outbox.New(w.Store, filepath.Join(w.Dir, "outbox"), ahead, volunteer.Retention)
 
-	st, err := store.Open(filepath.Join(cen.dir, "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	Enroll(st, mesh.ParseID, dev.id, "", time.Now())
+	st := openCentral(t, cen, dev.id)
 	cen.start(t, []*site{dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	defer cen.node.Close()
 	dev.start(t, []*site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)

@@ -16,7 +16,6 @@ import (
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
-	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
@@ -108,12 +107,7 @@ func TestStockSyncthingHub(t *testing.T) {
 	id := dossiertest.SealOne(t, w.Desk, "Lò Thị Mai")
 	runStock(t, hub, []*site{dev, cen}, map[string]string{communeID: "sendreceive", receiptsID: "sendreceive"})
 
-	st, err := store.Open(filepath.Join(cen.dir, "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	Enroll(st, mesh.ParseID, dev.id, "", time.Now())
+	st := openCentral(t, cen, dev.id)
 	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	defer cen.node.Close()
 	dev.start(t, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
