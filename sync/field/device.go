@@ -178,9 +178,6 @@ type Device struct {
 	status  DeviceStatus
 	changed chan struct{}
 	catSum  [32]byte // the last published catalogue looked at
-	// catUpdated is the date of the catalogue in use; an older one is
-	// refused.
-	catUpdated string
 }
 
 // StartDevice starts the node and the passes; Close stops them.
@@ -214,9 +211,6 @@ func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
 	d := &Device{cfg: cfg, node: n, done: make(chan struct{}), changed: make(chan struct{})}
 	if b, err := os.ReadFile(filepath.Join(cfg.Dir, adoptedCatalog)); err == nil {
 		d.catSum = sha256.Sum256(b)
-		if c, err := catalog.Parse(b); err == nil {
-			d.catUpdated = c.Updated
-		}
 	}
 	d.fcfg = Config{Node: n, CommuneID: CommuneFolder(s.Commune), CommuneDir: cdir, ReceiptsID: ReceiptsFolder(s.Commune), ReceiptsDir: rdir,
 		Hub: s.Hub, Central: s.Central, Outbox: cfg.Outbox, OutboxDir: filepath.Join(cfg.Dir, "outbox"), Log: cfg.Log}
@@ -341,11 +335,11 @@ func (d *Device) adoptCatalog() {
 			refuse = fmt.Errorf("%w: %w", ErrCatalogInvalid, err)
 		}
 	}
-	d.mu.Lock()
-	inUse := d.catUpdated
-	d.mu.Unlock()
-	if refuse == nil && c.Updated < inUse {
-		refuse = fmt.Errorf("%w: %s, in use %s", ErrCatalogOlder, c.Updated, inUse)
+	if refuse == nil {
+		// The kept catalogue is read only now, when a new one has come.
+		if inUse, err := LoadCatalog(d.cfg.Dir); err == nil && c.Updated < inUse.Updated {
+			refuse = fmt.Errorf("%w: %s, in use %s", ErrCatalogOlder, c.Updated, inUse.Updated)
+		}
 	}
 	if refuse == nil {
 		if err := atomicfile.WriteBytes(filepath.Join(d.cfg.Dir, adoptedCatalog), b); err != nil {
@@ -355,9 +349,6 @@ func (d *Device) adoptCatalog() {
 	}
 	d.mu.Lock()
 	d.catSum = sum
-	if refuse == nil {
-		d.catUpdated = c.Updated
-	}
 	d.status.CatalogErr = refuse
 	d.notifyLocked()
 	d.mu.Unlock()
