@@ -12,22 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"dinh/meeting"
 	"dinh/meeting/demo"
+	"dinh/sync/mesh/meshtest"
 )
 
-// Syncthing keeps one case-insensitivity cleaner for the process, its
-// file-notification package starts two goroutines when it is loaded, and
-// goleveldb drains its memory pool for up to a second after Close.
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreTopFunction("github.com/syncthing/notify.(*nonrecursiveTree).dispatch"),
-		goleak.IgnoreTopFunction("github.com/syncthing/notify.(*nonrecursiveTree).internal"),
-		goleak.IgnoreTopFunction("github.com/syncthing/syncthing/lib/fs.(*caseFilesystemRegistry).cleaner"),
-		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"))
-}
+// Goroutines started by the tests must end with them. Syncthing's
+// file-notification package starts two when it is loaded, before the
+// tests; a stopped node's own leftovers are as meshtest describes.
+func TestMain(m *testing.M) { meshtest.Main(m) }
 
 // syncBuffer is a bytes.Buffer safe for a command writing while the test
 // reads; every write wakes waiters.

@@ -50,6 +50,10 @@ join     keeps a volunteer device's sync settings (DATA/sync.json) and prints
 sync     a volunteer's device: hands sealed dossiers to the hub, records
          receipts and takes new catalogues; it needs no passphrase (sealed
          dossiers are unreadable). Without flags it uses join's settings.
+         It prints each delivery, receipt and status update as it comes
+         ("delivered ID", "receipted ID RECEIPT", "status RECEIPT STATUS").
+         --timeout ends the session; only with --until-receipted is a
+         dossier still without its receipt then an error.
 
 Every address is explicit: no discovery servers, relays or NAT traversal.
 `
@@ -404,8 +408,11 @@ func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer d.Close()
 	fmt.Fprintln(stdout, "device", d.ID())
+	seen := news{}
+	seen.report(w.Outbox, io.Discard)
 	for {
 		changed := d.Changed()
+		seen.report(w.Outbox, stdout)
 		c := w.Outbox.Counts()
 		waiting := c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered]
 		if *until && waiting == 0 {
@@ -414,11 +421,42 @@ func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		select {
 		case <-ctx.Done():
-			if !*until && errors.Is(ctx.Err(), context.Canceled) {
-				return nil
+			if *until {
+				return fmt.Errorf("%d dossiers still without a receipt: %w", waiting, ctx.Err())
 			}
-			return fmt.Errorf("%d dossiers still without a receipt: %w", waiting, ctx.Err())
+			// A session of a set length (or one stopped by the user) ends
+			// well; what is still on its way is said, not failed.
+			fmt.Fprintf(stdout, "receipted %d, waiting %d\n", c[outbox.Receipted], waiting)
+			return nil
 		case <-changed:
+		}
+	}
+}
+
+// news remembers what a sync session last saw of each dossier, so that
+// it prints each delivery, receipt and status update once, as it comes:
+//
+//	delivered ID
+//	receipted ID RECEIPT
+//	status RECEIPT result-ready
+type news map[string]outbox.Entry
+
+func (n news) report(o *outbox.Outbox, w io.Writer) {
+	entries, _ := o.List() // an unreadable entry is reported by dossier list
+	for _, e := range entries {
+		old, known := n[e.ID]
+		n[e.ID] = e
+		if known && old.State == e.State && len(old.Progress) == len(e.Progress) {
+			continue
+		}
+		if e.State == outbox.Delivered && (!known || old.State != outbox.Delivered) {
+			fmt.Fprintln(w, "delivered", e.ID)
+		}
+		if e.Receipt != "" && (!known || old.Receipt == "") {
+			fmt.Fprintln(w, "receipted", e.ID, e.Receipt)
+		}
+		for _, p := range e.Progress[min(len(old.Progress), len(e.Progress)):] {
+			fmt.Fprintln(w, "status", e.Receipt, p.Status)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"dinh/offline/outbox"
 	"dinh/sync/mesh"
@@ -114,6 +115,9 @@ func TestSyncCommands(t *testing.T) {
 		t.Fatalf("after sync: %+v", entries)
 	}
 	code4 := entries[0].Receipt
+	if want := "receipted " + id + " " + code4 + "\n"; !strings.Contains(syncOut.String(), want) {
+		t.Errorf("the session did not report the receipt as %q:\n%s", want, syncOut)
+	}
 
 	client := &http.Client{}
 	defer client.CloseIdleConnections()
@@ -147,19 +151,30 @@ func TestSyncCommands(t *testing.T) {
 		"--hub", ids["hub"] + "=tcp://" + hubAddr, "--central", ids["central"]}, &joinOut, &joinOut); code == 0 {
 		t.Errorf("join with a path as commune code: %s", joinOut.String())
 	}
+	// The status travels separately from the receipt: the device reports
+	// it when it comes.
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
 	syncOut = newSyncBuffer()
-	run(t.Context(), []string{"dossier", "sync", "--data", data, "--until-receipted", "--timeout", "2m"}, syncOut, syncOut)
-	// The status travels separately from the receipt: wait for it.
-	deadline := 0
-	for {
-		e := listJSON(t, data)[0]
-		if len(e.Progress) == 1 && e.Progress[0].Status == "result-ready" {
-			break
+	exited := make(chan int)
+	go func() {
+		defer close(exited)
+		run(ctx, []string{"dossier", "sync", "--data", data}, syncOut, syncOut)
+	}()
+	want := "status " + code4 + " result-ready\n"
+	for !syncOut.wait(func(s string) bool { return strings.Contains(s, want) }, exited) {
+		select {
+		case <-exited:
+			t.Fatalf("the status never reached the device:\n%s", syncOut)
+		default:
 		}
-		if deadline++; deadline > 3 {
-			t.Fatalf("the status never reached the device: %+v", e)
-		}
-		syncOut = newSyncBuffer()
-		run(t.Context(), []string{"dossier", "sync", "--data", data, "--timeout", "5s"}, syncOut, syncOut)
+	}
+	cancel()
+	<-exited
+	if out := syncOut.String(); strings.Count(out, "status ") != 1 || !strings.Contains(out, "receipted 1, waiting 0\n") {
+		t.Errorf("sync session output:\n%s", out)
+	}
+	if e := listJSON(t, data)[0]; len(e.Progress) != 1 || e.Progress[0].Status != "result-ready" {
+		t.Errorf("after the status came: %+v", e)
 	}
 }

@@ -325,17 +325,19 @@ func (r *Renderer) Close() error {
 		return nil
 	}
 	r.closed = true
+	// Running renders are aborted before anyone waiting hears ErrClosed,
+	// so none of them can still finish after that.
+	for _, w := range r.workers {
+		// A worker between jobs resets the flag under r.mu before its
+		// next job, and sees r.closed first.
+		w.doc.e.abort()
+	}
 	for _, j := range r.pending {
 		delete(r.inflight, j.key)
 		j.err = ErrClosed
 		close(j.done)
 	}
 	r.pending = nil
-	for _, w := range r.workers {
-		// A worker between jobs resets the flag under r.mu before its
-		// next job, and sees r.closed first.
-		w.doc.e.abort()
-	}
 	r.wake.Broadcast()
 	r.mu.Unlock()
 

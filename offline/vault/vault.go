@@ -390,16 +390,43 @@ func (v *Vault) setKey(dataKey []byte) error {
 	}
 	v.keys = k
 	v.touchLocked()
-	if v.idle > 0 && v.idleStop == nil {
-		v.idleStop, v.idleDone = make(chan struct{}), make(chan struct{})
-		go v.idleLoop(v.idleStop, v.idleDone)
-	}
+	v.startIdleLocked()
 	return nil
 }
 
-func (v *Vault) idleLoop(stop, done chan struct{}) {
+// startIdleLocked starts the idle goroutine if the timeout asks for one
+// and none runs.
+func (v *Vault) startIdleLocked() {
+	if v.idle > 0 && v.idleStop == nil {
+		v.idleStop, v.idleDone = make(chan struct{}), make(chan struct{})
+		go v.idleLoop(v.idle, v.idleStop, v.idleDone)
+	}
+}
+
+// SetIdleTimeout changes how long the vault stays unlocked unused, with
+// the meaning of Options.IdleTimeout. An unlocked vault counts from now.
+func (v *Vault) SetIdleTimeout(d time.Duration) {
+	if d == 0 {
+		d = DefaultIdleTimeout
+	}
+	v.mu.Lock()
+	v.idle = d
+	stop, done := v.idleStop, v.idleDone
+	v.idleStop, v.idleDone = nil, nil
+	if v.keys != nil {
+		v.touchLocked()
+		v.startIdleLocked()
+	}
+	v.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		<-done
+	}
+}
+
+func (v *Vault) idleLoop(idle time.Duration, stop, done chan struct{}) {
 	defer close(done)
-	t := time.NewTimer(v.idle)
+	t := time.NewTimer(idle)
 	defer t.Stop()
 	for {
 		select {

@@ -347,9 +347,18 @@ func TestRecover(t *testing.T) {
 }
 
 func TestRecoveryKeyString(t *testing.T) {
-	pub, priv, err := GenerateRecoveryKey()
-	if err != nil {
-		t.Fatal(err)
+	// A key whose text holds an O and an I, so that the forms below that
+	// type them as a zero and a one change something (seven keys in ten do).
+	var pub RecoveryPublicKey
+	var priv RecoveryPrivateKey
+	for {
+		var err error
+		if pub, priv, err = GenerateRecoveryKey(); err != nil {
+			t.Fatal(err)
+		}
+		if s := pub.String(); strings.Contains(s, "O") && strings.Contains(s, "I") {
+			break
+		}
 	}
 	shape := regexp.MustCompile(`^[A-Z2-7]{4}(-[A-Z2-7]{4}){13}$`)
 	for _, s := range []string{pub.String(), priv.String()} {
@@ -671,6 +680,53 @@ func TestIdleLock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	v.Close()
+	goleak.VerifyNone(t)
+}
+
+// TestSetIdleTimeout changes the timeout of an open vault: from never to
+// a short one, which then locks it; to never again, which stops the idle
+// goroutine; and while locked, which only takes effect at the next unlock.
+func TestSetIdleTimeout(t *testing.T) {
+	locked := make(chan struct{}, 1)
+	opts := Options{IdleTimeout: -1, Now: newClock().Now, KDF: fastKDF, OnLock: func() { locked <- struct{}{} }}
+	pub, _, _ := GenerateRecoveryKey()
+	v, err := Create(t.TempDir(), pass, pub, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	awaitLock := func(what string) {
+		t.Helper()
+		select {
+		case <-locked:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: got no idle lock after 10s, want one after 20ms", what)
+		}
+		if !v.Locked() {
+			t.Fatalf("%s: got unlocked after OnLock, want locked", what)
+		}
+	}
+	v.SetIdleTimeout(20 * time.Millisecond)
+	awaitLock("set while unlocked")
+
+	v.SetIdleTimeout(-1)
+	if err := v.Unlock(pass); err != nil {
+		t.Fatal(err)
+	}
+	v.SetIdleTimeout(20 * time.Millisecond)
+	v.SetIdleTimeout(-1) // never, after all: the idle goroutine stops
+	goleak.VerifyNone(t)
+	if v.Locked() {
+		t.Fatal("got locked with no idle timeout")
+	}
+
+	v.Lock()
+	v.SetIdleTimeout(20 * time.Millisecond) // counts from the next unlock
+	if err := v.Unlock(pass); err != nil {
+		t.Fatal(err)
+	}
+	awaitLock("set while locked")
 	v.Close()
 	goleak.VerifyNone(t)
 }

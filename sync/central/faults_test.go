@@ -220,13 +220,15 @@ func TestHubKilledMidTransfer(t *testing.T) {
 	_, key, _ := seal.GenerateCentralKey()
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
 	st := openCentral(t, cen, dev.id)
-	startHub := func() {
+	// The first hub receives slowly, so that the test stops it mid-way
+	// however busy the machine; the second at full speed.
+	startHub := func(kbps int) {
 		var ids []string
 		for _, p := range []*site{dev, cen} {
 			ids = append(ids, p.id)
 		}
 		n, err := mesh.Start(t.Context(), mesh.Config{
-			Dir: filepath.Join(hub.dir, "mesh"), Listen: hub.addr, MaxRecvKbps: 1024,
+			Dir: filepath.Join(hub.dir, "mesh"), Listen: hub.addr, MaxRecvKbps: kbps,
 			Peers: []mesh.Peer{{ID: dev.id, Addr: dev.addr}, {ID: cen.id, Addr: cen.addr}},
 			Folders: []mesh.Folder{
 				{ID: communeID, Path: filepath.Join(hub.dir, "commune"), Type: mesh.SendReceive, Peers: ids},
@@ -238,13 +240,13 @@ func TestHubKilledMidTransfer(t *testing.T) {
 		}
 		hub.node = n
 	}
-	startHub()
+	startHub(128)
 	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	defer cen.node.Close()
 	dev.start(t, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
 	defer dev.node.Close()
 
-	big := 6 << 20 // six seconds at the hub's 1 MiB/s
+	big := 6 << 20 // 48 seconds at the first hub's 128 KiB/s
 	content := make([]byte, big)
 	rand.Read(content)
 	sealed := dossiertest.Sealed(t, "BIGDOSSIER", content, key.Public(), devKey)
@@ -270,7 +272,7 @@ func TestHubKilledMidTransfer(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(hubDevDir, "BIGDOSSIER.dseal")); err == nil {
 		t.Fatal("the transfer finished before the hub was stopped")
 	}
-	startHub()
+	startHub(0)
 	defer hub.node.Close()
 
 	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),

@@ -44,7 +44,7 @@ func TestSettings(t *testing.T) {
 		{"hub address without port", func(s *field.Settings) { s.HubAddr = "tcp://192.168.1.10" }, field.ErrBadAddress},
 		{"hub address with a word for port", func(s *field.Settings) { s.HubAddr = "tcp://hub:port" }, field.ErrBadAddress},
 		{"hub ID cut short", func(s *field.Settings) { s.Hub = s.Hub[:20] }, field.ErrBadHubID},
-		{"central ID mistyped", func(s *field.Settings) { s.Central = mistype(s.Central) }, field.ErrBadCentralID},
+		{"central ID mistyped", func(s *field.Settings) { s.Central = meshtest.Mistype(s.Central) }, field.ErrBadCentralID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,16 +77,6 @@ func TestSettings(t *testing.T) {
 	if _, err := field.LoadSettings(dir); err == nil || errors.Is(err, field.ErrNoSettings) {
 		t.Errorf("a misspelt field: %v", err)
 	}
-}
-
-// mistype changes the first character of a device ID to another valid
-// base32 character, as a slip of the finger would.
-func mistype(id string) string {
-	c := byte('X')
-	if id[0] == c {
-		c = 'Y'
-	}
-	return string(c) + id[1:]
 }
 
 type site struct {

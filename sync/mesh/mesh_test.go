@@ -117,7 +117,7 @@ func TestParseID(t *testing.T) {
 		{strings.ReplaceAll(id, "-", ""), true},
 		{"", false},
 		{"NOT-A-DEVICE", false},
-		{id[:len(id)-1] + "Z", false},
+		{meshtest.Mistype(id), false},
 	}
 	for _, tt := range tests {
 		got, err := ParseID(tt.in)

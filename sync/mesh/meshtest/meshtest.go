@@ -1,6 +1,7 @@
 // Package meshtest holds what tests of sync/mesh and of the packages on
-// top of it share: loopback addresses, a log buffer safe for Syncthing's
-// goroutines, and a wait that wakes on the nodes' status changes.
+// top of it share: loopback addresses, mistyped device IDs, a log buffer
+// safe for Syncthing's goroutines, and a wait that wakes on the nodes'
+// status changes.
 package meshtest
 
 import (
@@ -21,6 +22,16 @@ func FreeAddr(t testing.TB) string {
 	}
 	defer l.Close()
 	return "tcp://" + l.Addr().String()
+}
+
+// Mistype changes the first character of a device ID to another base32
+// character, as a slip of the finger would; the ID's check characters
+// must catch it. It never returns the ID unchanged, whatever the ID.
+func Mistype(id string) string {
+	if id[0] == 'X' {
+		return "Y" + id[1:]
+	}
+	return "X" + id[1:]
 }
 
 // LogBuf collects log lines from many goroutines.
