@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -665,14 +666,7 @@ func TestIdleLock(t *testing.T) {
 	}
 	defer v.Close()
 	for round := range 2 {
-		select {
-		case <-locked:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("round %d: got no idle lock after 10s, want one after 20ms", round)
-		}
-		if !v.Locked() {
-			t.Fatalf("round %d: got unlocked after OnLock, want locked", round)
-		}
+		awaitIdleLock(t, v, locked, fmt.Sprintf("round %d", round))
 		if _, err := v.Encrypt([]byte("x"), nil); !errors.Is(err, ErrLocked) {
 			t.Fatalf("round %d: got %v, want ErrLocked", round, err)
 		}
@@ -682,6 +676,20 @@ func TestIdleLock(t *testing.T) {
 	}
 	v.Close()
 	goleak.VerifyNone(t)
+}
+
+// awaitIdleLock waits for OnLock, which sends on locked, after an idle
+// timeout of 20ms, and checks that the vault is then locked.
+func awaitIdleLock(t *testing.T, v *Vault, locked <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-locked:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: got no idle lock after 10s, want one after 20ms", what)
+	}
+	if !v.Locked() {
+		t.Fatalf("%s: got unlocked after OnLock, want locked", what)
+	}
 }
 
 // TestSetIdleTimeout changes the timeout of an open vault: from never to
@@ -696,19 +704,8 @@ func TestSetIdleTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	awaitLock := func(what string) {
-		t.Helper()
-		select {
-		case <-locked:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: got no idle lock after 10s, want one after 20ms", what)
-		}
-		if !v.Locked() {
-			t.Fatalf("%s: got unlocked after OnLock, want locked", what)
-		}
-	}
 	v.SetIdleTimeout(20 * time.Millisecond)
-	awaitLock("set while unlocked")
+	awaitIdleLock(t, v, locked, "set while unlocked")
 
 	v.SetIdleTimeout(-1)
 	if err := v.Unlock(pass); err != nil {
@@ -726,7 +723,7 @@ func TestSetIdleTimeout(t *testing.T) {
 	if err := v.Unlock(pass); err != nil {
 		t.Fatal(err)
 	}
-	awaitLock("set while locked")
+	awaitIdleLock(t, v, locked, "set while locked")
 	v.Close()
 	goleak.VerifyNone(t)
 }
