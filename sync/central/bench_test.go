@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 
 	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
@@ -54,6 +57,40 @@ func countFiles(dir string) int {
 	return n
 }
 
+// awaitFiles blocks until dir holds at least n files (see countFiles).
+// Syncthing creates dir itself, so its parent is watched until dir
+// appears, and dir from then on; the count is taken again after each
+// watch is added, so a file that lands before its watch is still seen.
+func awaitFiles(b *testing.B, dir string, n int) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Add(filepath.Dir(dir)); err != nil {
+		b.Fatal(err)
+	}
+	watching := false
+	for {
+		if !watching {
+			watching = w.Add(dir) == nil
+		}
+		if watching && countFiles(dir) >= n {
+			return
+		}
+		select {
+		case <-w.Events:
+		case err := <-w.Errors:
+			if !errors.Is(err, fsnotify.ErrEventOverflow) { // an overflow only wakes the count
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // BenchmarkDossiersThroughHub moves 1,000 sealed dossiers of 1 MB from a
 // device through a hub to central, until every receipt is back on the
 // device; BenchmarkStockSyncthingPair moves the same bytes between two
@@ -68,20 +105,16 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 		sealedFiles(b, filepath.Join(dev.dir, "commune", dev.id), n, key.Public())
 		st := openCentral(b, cen, dev.id)
 		b.StartTimer()
-		startBench(b, hub, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive)
-		startBench(b, cen, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly)
-		startBench(b, dev, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly)
+		hub.start(b, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive, nil)
+		cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+		dev.start(b, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+		dev.node.Scan(communeID)
 		c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
 			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Interval: 500 * time.Millisecond})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { defer close(done); c.Run(ctx) }()
-		for countFiles(filepath.Join(dev.dir, "receipts", dev.id)) < n {
-			select {
-			case <-dev.node.Changed():
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
+		awaitFiles(b, filepath.Join(dev.dir, "receipts", dev.id), n)
 		b.StopTimer()
 		cancel()
 		<-done
@@ -92,27 +125,6 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n), "dossiers")
-}
-
-func startBench(b *testing.B, s *site, peers []*site, commune, receipts mesh.FolderType) {
-	var ps []mesh.Peer
-	var ids []string
-	for _, p := range peers {
-		ps = append(ps, mesh.Peer{ID: p.id, Addr: p.addr})
-		ids = append(ids, p.id)
-	}
-	n, err := mesh.Start(context.Background(), mesh.Config{Dir: filepath.Join(s.dir, "mesh"), Listen: s.addr, Peers: ps,
-		Folders: []mesh.Folder{
-			{ID: communeID, Path: filepath.Join(s.dir, "commune"), Type: commune, Peers: ids},
-			{ID: receiptsID, Path: filepath.Join(s.dir, "receipts"), Type: receipts, Peers: ids},
-		}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.node = n
-	if commune == mesh.SendOnly {
-		n.Scan(communeID)
-	}
 }
 
 func BenchmarkStockSyncthingPair(b *testing.B) {
@@ -126,9 +138,7 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 		b.StartTimer()
 		stopA := runStock(b, a, []*site{r}, map[string]string{communeID: "sendonly"})
 		stopB := runStock(b, r, []*site{a}, map[string]string{communeID: "receiveonly"})
-		for countFiles(filepath.Join(r.dir, communeID, "dev")) < n {
-			time.Sleep(200 * time.Millisecond) // another process's files: nothing to wait on
-		}
+		awaitFiles(b, filepath.Join(r.dir, communeID, "dev"), n)
 		b.StopTimer()
 		stopA()
 		stopB()
@@ -186,7 +196,7 @@ func BenchmarkMemoryCentral20Devices(b *testing.B) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	startBench(b, cen, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly)
+	cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	defer cen.node.Close()
 	for b.Loop() {
 	}

@@ -188,6 +188,19 @@ func TestDevice(t *testing.T) {
 		t.Fatalf("kept catalogue: %v", err)
 	}
 
+	// keptNewer checks that, after a refused catalogue, the device keeps
+	// central's of 2027-01-15 and the app was given no other.
+	keptNewer := func(refused string) {
+		t.Helper()
+		if kept, err := field.LoadCatalog(devDir); err != nil || kept.Updated != "2027-01-15" {
+			t.Errorf("after %s, kept %v, %v", refused, kept, err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(got) != 1 {
+			t.Errorf("%s reached the app: %d catalogues", refused, len(got))
+		}
+	}
 	// The hub writes a catalogue of its own: refused, central's stays.
 	rogue := withUpdated(sample, "2027-02-01")
 	os.WriteFile(filepath.Join(hub.dir, field.CatalogFolder, field.CatalogName), []byte(rogue), 0o600)
@@ -195,14 +208,7 @@ func TestDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	meshtest.WaitFor(t, "the hub's catalogue to be refused", func() bool { return d.Status().CatalogErr != nil }, d, hub.node)
-	if kept, err := field.LoadCatalog(devDir); err != nil || kept.Updated != "2027-01-15" {
-		t.Errorf("after the hub's catalogue, kept %v, %v", kept, err)
-	}
-	mu.Lock()
-	if len(got) != 1 {
-		t.Errorf("the hub's catalogue reached the app: %d catalogues", len(got))
-	}
-	mu.Unlock()
+	keptNewer("the hub's catalogue")
 
 	// Central, restored from an old backup, publishes an older catalogue:
 	// refused, the newer one stays.
@@ -213,14 +219,7 @@ func TestDevice(t *testing.T) {
 	meshtest.WaitFor(t, "the older catalogue to be refused", func() bool {
 		return errors.Is(d.Status().CatalogErr, field.ErrCatalogOlder)
 	}, d, hub.node, cen.node)
-	if kept, err := field.LoadCatalog(devDir); err != nil || kept.Updated != "2027-01-15" {
-		t.Errorf("after the older catalogue, kept %v, %v", kept, err)
-	}
-	mu.Lock()
-	if len(got) != 1 {
-		t.Errorf("the older catalogue reached the app: %d catalogues", len(got))
-	}
-	mu.Unlock()
+	keptNewer("the older catalogue")
 }
 
 // withUpdated sets a catalogue's own date, the first "updated" field.
