@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,7 +201,7 @@ func (v *volunteerScreen) refreshSync() {
 	if v.sync.box == nil {
 		return
 	}
-	if !sameCounts(counts, v.sync.counts) {
+	if !maps.Equal(counts, v.sync.counts) {
 		v.sync.counts = counts
 		v.refreshList()
 	}
@@ -237,7 +238,7 @@ func (v *volunteerScreen) refreshSync() {
 		}
 		if total := v.queuedBytes(); st.HubConnected && (st.SendFiles > 0 || waiting > 0) && total > 0 {
 			left := min(st.SendBytes, total)
-			box.Add(wrapped(i18n.T("vol.sync.sending", waiting, megabytes(left))))
+			box.Add(wrapped(i18n.T("vol.sync.sending", waiting, humanBytes(left))))
 			v.sync.bar.Max = float64(total)
 			v.sync.bar.SetValue(float64(total - left))
 			box.Add(v.sync.bar)
@@ -270,18 +271,6 @@ func catalogRefusal(err error) string {
 	return i18n.T("vol.sync.catalog_refused")
 }
 
-func sameCounts(a, b map[outbox.State]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, n := range a {
-		if b[k] != n {
-			return false
-		}
-	}
-	return true
-}
-
 // queuedBytes is the size of the sealed dossiers not yet delivered.
 func (v *volunteerScreen) queuedBytes() int64 {
 	entries, _ := v.ws.Outbox.List()
@@ -295,10 +284,6 @@ func (v *volunteerScreen) queuedBytes() int64 {
 		}
 	}
 	return n
-}
-
-func megabytes(n int64) string {
-	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // when says a time the way a person would: the hour today, else the date.

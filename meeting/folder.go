@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"dinh/internal/atomicfile"
 )
 
 // FolderFile is the name of the meeting description inside a meeting folder.
@@ -121,26 +123,10 @@ func WriteFolder(dir string, m *Meeting) error {
 	return WriteFileAtomic(filepath.Join(dir, FolderFile), append(b, '\n'))
 }
 
-// WriteFileAtomic writes b to path through a synced temporary file and a
-// rename, so readers see the old content or the new, never a part.
+// WriteFileAtomic writes b to path so that readers, and the file after a
+// crash, see the old content or the new, never a part (atomicfile).
 func WriteFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.WriteBytes(path, b); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

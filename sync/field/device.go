@@ -145,8 +145,6 @@ type DeviceConfig struct {
 	// OnCatalog gets each new catalogue central publishes, once checked
 	// and kept; it runs on the device's goroutine.
 	OnCatalog func(*catalog.Catalog)
-	// MaxRecvKbps and MaxSendKbps limit the bandwidth on a shared link.
-	MaxRecvKbps, MaxSendKbps int
 }
 
 // DeviceStatus is what the volunteer sees of the sync.
@@ -178,6 +176,8 @@ type Device struct {
 	status  DeviceStatus
 	changed chan struct{}
 	catSum  [32]byte // the last published catalogue looked at
+
+	catSeen os.FileInfo // that catalogue's file; the pass loop's only
 }
 
 // StartDevice starts the node and the passes; Close stops them.
@@ -198,8 +198,7 @@ func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
 	hub := []string{s.Hub}
 	n, err := mesh.Start(ctx, mesh.Config{
 		Dir: filepath.Join(cfg.Dir, "mesh"), Listen: s.Listen, Log: cfg.Log,
-		Peers:       []mesh.Peer{{ID: s.Hub, Name: "hub", Addr: s.HubAddr}},
-		MaxRecvKbps: cfg.MaxRecvKbps, MaxSendKbps: cfg.MaxSendKbps,
+		Peers: []mesh.Peer{{ID: s.Hub, Name: "hub", Addr: s.HubAddr}},
 		Folders: []mesh.Folder{
 			{ID: CommuneFolder(s.Commune), Path: cdir, Type: mesh.SendOnly, Peers: hub},
 			{ID: ReceiptsFolder(s.Commune), Path: rdir, Type: mesh.ReceiveOnly, Peers: hub},
@@ -237,8 +236,8 @@ func (d *Device) Changed() <-chan struct{} {
 	return d.changed
 }
 
-// Pass runs one pass now, as the loop would.
-func (d *Device) Pass() (Report, error) {
+// pass runs one pass of the loop.
+func (d *Device) pass() (Report, error) {
 	rep, err := Pass(d.fcfg)
 	d.adoptCatalog()
 	d.update(rep, err)
@@ -271,7 +270,7 @@ func (d *Device) run(ctx context.Context) {
 				d.cfg.Log.Info("field: purged receipted dossiers past retention", "count", len(ids))
 			}
 		}
-		if _, err := d.Pass(); err != nil {
+		if _, err := d.pass(); err != nil {
 			d.cfg.Log.Warn("field: sync pass", "err", err)
 		}
 		select {
@@ -314,15 +313,22 @@ func (d *Device) notifyLocked() {
 // stays.
 func (d *Device) adoptCatalog() {
 	src := filepath.Join(d.cfg.Dir, "sync", "catalog", CatalogName)
+	// Passes run every few seconds: the file is read only when Syncthing
+	// has put a new one in place (it renames a new file over the old).
+	fi, err := os.Stat(src)
+	if err != nil || d.catSeen != nil && os.SameFile(fi, d.catSeen) && fi.ModTime().Equal(d.catSeen.ModTime()) && fi.Size() == d.catSeen.Size() {
+		return // none published yet, not arrived, or looked at already
+	}
 	b, err := os.ReadFile(src)
 	if err != nil {
-		return // none published yet, or not arrived
+		return
 	}
 	sum := sha256.Sum256(b)
 	d.mu.Lock()
 	same := sum == d.catSum
 	d.mu.Unlock()
 	if same {
+		d.catSeen = fi
 		return
 	}
 	var refuse error
@@ -347,6 +353,7 @@ func (d *Device) adoptCatalog() {
 			return // tried again next pass
 		}
 	}
+	d.catSeen = fi
 	d.mu.Lock()
 	d.catSum = sum
 	d.status.CatalogErr = refuse
