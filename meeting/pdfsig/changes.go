@@ -13,7 +13,8 @@ const (
 	ChangeNone       Change = iota // nothing, or only cross-reference data
 	ChangeSignature                // a later signature or document timestamp
 	ChangeValidation               // validation data (DSS: certificates, CRLs, OCSP)
-	ChangeAnnotation               // annotations or form fields added or edited
+	ChangeForm                     // form fields filled in
+	ChangeAnnotation               // annotations or form fields added, edited or removed
 	ChangeContent                  // pages, content or document structure changed
 )
 
@@ -21,12 +22,14 @@ var changeLabels = map[string]map[Change]string{
 	"vi": {
 		ChangeSignature:  "có chữ ký số khác được thêm sau",
 		ChangeValidation: "có dữ liệu kiểm tra chứng thư được thêm sau",
+		ChangeForm:       "biểu mẫu được điền sau khi ký; nội dung không đổi",
 		ChangeAnnotation: "có ghi chú hoặc trường biểu mẫu được thêm sau khi ký; nội dung không đổi",
 		ChangeContent:    "nội dung đã bị thay đổi sau khi ký",
 	},
 	"en": {
 		ChangeSignature:  "a later signature was added",
 		ChangeValidation: "validation data was added later",
+		ChangeForm:       "the form was filled in after signing; the content is unchanged",
 		ChangeAnnotation: "annotations or form fields were added after signing; the content is unchanged",
 		ChangeContent:    "the content was changed after signing",
 	},
@@ -75,12 +78,18 @@ func classifyChanges(of *objectFile, end int64) (kinds []Change, why []string) {
 			}
 		}
 	}
+	formOnly := formObjects(old, of, end)
 	for _, o := range of.objs {
 		if o.off < end {
 			continue
 		}
 		prev, existed := old[o.num]
 		c, reason := classifyObject(o, prev, existed, old, all)
+		if c == ChangeContent && existed && formOnly[o.num] {
+			// An object only the form refers to (its fields, default
+			// resources, appearances): filling the form changes these.
+			c = ChangeForm
+		}
 		if c != ChangeNone {
 			add(c, fmt.Sprintf("object %d: %s", o.num, reason))
 		}
@@ -109,6 +118,9 @@ func classifyObject(o, prev pdfObject, existed bool, old, all map[int64]pdfObjec
 			}
 			if d.name("FT") == "Sig" {
 				return ChangeSignature, ""
+			}
+			if existed && isWidget(d) {
+				return ChangeForm, "" // a field's value or appearance
 			}
 			return ChangeAnnotation, ""
 		case typ == "Catalog" || typ == "Pages" || typ == "Page":
@@ -147,8 +159,14 @@ func classifyObject(o, prev pdfObject, existed bool, old, all map[int64]pdfObjec
 		if sameAcroForm(pd, d) {
 			return ChangeSignature, ""
 		}
+		if equalObj(pd, d, "Fields", "SigFlags", "DR", "DA", "NeedAppearances") {
+			return ChangeForm, "" // default resources or appearances for filling
+		}
 		return ChangeContent, "the form dictionary was changed"
 	case isDict && prevDict && isAnnot(pd) && isAnnot(d):
+		if isWidget(pd) && isWidget(d) {
+			return ChangeForm, ""
+		}
 		return ChangeAnnotation, ""
 	case isDict && prevDict && isSigDict(pd) && isSigDict(d):
 		return ChangeContent, "a signature value was replaced"
@@ -193,6 +211,67 @@ func annotsChange(before, after any, old, all map[int64]pdfObject) Change {
 		return ChangeAnnotation // some were removed
 	}
 	return ChangeSignature
+}
+
+// isWidget is true for a form field's widget annotation.
+func isWidget(d *dict) bool {
+	return d.name("Subtype") == "Widget" || d.m["FT"] != nil || d.m["Parent"] != nil
+}
+
+// formObjects returns the objects of the signed revision that only the form
+// reaches: reachable from the catalog's /AcroForm, but not from its page
+// tree (where annotations, widgets included, are judged as such).
+func formObjects(old map[int64]pdfObject, of *objectFile, end int64) map[int64]bool {
+	r, ok := of.root(end)
+	if !ok {
+		return nil
+	}
+	cat, _ := resolve(old, r)
+	cd, ok := cat.(*dict)
+	if !ok {
+		return nil
+	}
+	skip := []string{"Parent", "P", "Annots"}
+	pages := reach(old, cd.m["Pages"], skip)
+	form := reach(old, cd.m["AcroForm"], []string{"Parent", "P"})
+	for n := range form {
+		if pages[n] {
+			delete(form, n)
+		}
+	}
+	return form
+}
+
+// maxReach bounds the objects visited by reach.
+const maxReach = 1 << 16
+
+// reach returns the objects reachable from v, not following the keys in skip.
+func reach(state map[int64]pdfObject, v any, skip []string) map[int64]bool {
+	seen := map[int64]bool{}
+	stack := []any{v}
+	for len(stack) > 0 && len(seen) < maxReach {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch t := x.(type) {
+		case ref:
+			if seen[t.num] {
+				continue
+			}
+			seen[t.num] = true
+			if o, ok := state[t.num]; ok {
+				stack = append(stack, o.val)
+			}
+		case *dict:
+			for k, w := range t.m {
+				if !slices.Contains(skip, k) {
+					stack = append(stack, w)
+				}
+			}
+		case array:
+			stack = append(stack, []any(t)...)
+		}
+	}
+	return seen
 }
 
 func isSigDict(v any) bool {

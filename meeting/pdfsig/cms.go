@@ -13,8 +13,9 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"math/big"
 	"time"
+
+	"github.com/smallstep/pkcs7"
 )
 
 var (
@@ -25,7 +26,6 @@ var (
 	oidAttrSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
 	oidAttrTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
 	oidAdbeRevocationInfo = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 8}
-	oidRIOCSPResponse     = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 16, 2}
 
 	oidSHA1   = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	oidSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
@@ -49,106 +49,99 @@ func hashFor(oid asn1.ObjectIdentifier) (crypto.Hash, error) {
 	return 0, fmt.Errorf("unsupported digest algorithm %v", oid)
 }
 
-type contentInfo struct {
-	ContentType asn1.ObjectIdentifier
-	Content     asn1.RawValue `asn1:"explicit,optional,tag:0"`
-}
-
-type signedData struct {
-	Version          int
-	DigestAlgorithms []pkix.AlgorithmIdentifier `asn1:"set"`
-	EncapContentInfo contentInfo
-	Certificates     asn1.RawValue `asn1:"optional,tag:0"`
-	CRLs             asn1.RawValue `asn1:"optional,tag:1"`
-	SignerInfos      []signerInfo  `asn1:"set"`
-}
-
-type signerInfo struct {
-	Version            int
-	SID                asn1.RawValue
-	DigestAlgorithm    pkix.AlgorithmIdentifier
-	SignedAttrs        asn1.RawValue `asn1:"optional,tag:0"`
-	SignatureAlgorithm pkix.AlgorithmIdentifier
-	Signature          []byte
-	UnsignedAttrs      asn1.RawValue `asn1:"optional,tag:1"`
-}
-
-type attribute struct {
-	Type   asn1.ObjectIdentifier
-	Values asn1.RawValue `asn1:"set"`
-}
-
-type issuerAndSerial struct {
-	Issuer asn1.RawValue
-	Serial *big.Int
-}
-
 // signed is the result of checking one CMS SignedData.
 type signed struct {
 	signer      *x509.Certificate
 	certs       []*x509.Certificate // every certificate the CMS carries
-	rev         revocationInfo      // CRLs and OCSP responses carried in the CMS
+	rev         revocationInfo      // CRLs carried in the CMS and its signed attributes
 	signingTime time.Time           // signed signing-time attribute, zero when absent
 	content     []byte              // encapsulated content, nil when detached
 	signature   []byte              // the signer's signature value
-	unsigned    []attribute
+	unsigned    []unsignedAttr
 }
 
-// parseCMS decodes a ContentInfo holding SignedData. Trailing bytes (the
-// zero padding of /Contents) are ignored.
-func parseCMS(der []byte) (*signedData, error) {
-	var ci contentInfo
-	if _, err := asn1.Unmarshal(der, &ci); err != nil {
-		return nil, fmt.Errorf("decode content info: %w", err)
+// unsignedAttr is one unsigned attribute of the signer: its type and the
+// DER of its first value.
+type unsignedAttr struct {
+	typ   asn1.ObjectIdentifier
+	value []byte
+}
+
+// parseCMS decodes a ContentInfo holding SignedData, in BER or DER, with
+// github.com/smallstep/pkcs7: NSS, BouncyCastle and node-forge write BER
+// (indefinite lengths, constructed OCTET STRINGs). Bytes after the first
+// value (the zero padding of /Contents) are ignored.
+func parseCMS(b []byte) (*pkcs7.PKCS7, error) {
+	if n := berDepth(b); n > maxBERDepth {
+		return nil, fmt.Errorf("decode cms: nested %d levels deep, over %d", n, maxBERDepth)
 	}
-	if !ci.ContentType.Equal(oidSignedData) {
-		return nil, fmt.Errorf("content type %v is not signed data", ci.ContentType)
+	p7, err := pkcs7.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("decode cms: %w", err)
 	}
-	var sd signedData
-	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
-		return nil, fmt.Errorf("decode signed data: %w", err)
+	if len(p7.Signers) != 1 {
+		// The library keeps what it decoded before an error in SignedData,
+		// so a damaged structure shows as missing signers.
+		return nil, fmt.Errorf("decode cms: signed data has %d readable signer infos, want 1", len(p7.Signers))
 	}
-	if len(sd.SignerInfos) != 1 {
-		return nil, fmt.Errorf("signed data has %d signer infos, want 1", len(sd.SignerInfos))
+	return p7, nil
+}
+
+// maxBERDepth bounds the nesting of a CMS structure. Real signatures nest
+// about a dozen levels; the decoder recurses once per level.
+const maxBERDepth = 64
+
+// berDepth returns how deep the constructed values at the start of b nest,
+// stopping at maxBERDepth+1. It reads only identifier and length octets,
+// enough to refuse a hostile nesting before the decoder recurses into it.
+func berDepth(b []byte) int {
+	depth := 0
+	for i := 0; i+1 < len(b) && depth <= maxBERDepth; {
+		if b[i]&0x20 == 0 || b[i]&0x1f == 0x1f {
+			return depth // primitive, or a high tag number: no CMS structure nests through one
+		}
+		depth++
+		l := b[i+1]
+		switch {
+		case l < 0x80 || l == 0x80:
+			i += 2 // enter the first child
+		default:
+			i += 2 + int(l&0x7f)
+		}
 	}
-	return &sd, nil
+	return depth
 }
 
 // verifyCMS checks the SignedData der against the detached content, given
 // as the parts to hash in order. When the CMS encapsulates its content,
-// parts must be nil and the encapsulated bytes are hashed instead.
-func verifyCMS(der []byte, parts [][]byte) (*signed, error) {
-	sd, err := parseCMS(der)
+// parts must be nil and the encapsulated bytes are hashed instead. ctype is
+// the content type that the signed attributes must name.
+func verifyCMS(der []byte, parts [][]byte, ctype asn1.ObjectIdentifier) (*signed, error) {
+	p7, err := parseCMS(der)
 	if err != nil {
 		return nil, err
 	}
-	out := &signed{}
-	if len(sd.Certificates.Bytes) > 0 {
-		out.certs, err = x509.ParseCertificates(sd.Certificates.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parse embedded certificates: %w", err)
+	si := p7.Signers[0]
+	out := &signed{certs: p7.Certificates, signature: si.EncryptedDigest}
+	for _, l := range p7.CRLs {
+		if b, err := asn1.Marshal(l); err == nil {
+			if crl, err := x509.ParseRevocationList(b); err == nil {
+				out.rev.crls = append(out.rev.crls, crl)
+			}
 		}
 	}
-	out.rev = cmsRevocation(sd.CRLs.Bytes)
-	if len(sd.EncapContentInfo.Content.Bytes) > 0 {
-		var octets []byte
-		if _, err := asn1.Unmarshal(sd.EncapContentInfo.Content.Bytes, &octets); err != nil {
-			return nil, fmt.Errorf("decode encapsulated content: %w", err)
-		}
-		out.content = octets
+	if len(p7.Content) > 0 {
+		out.content = p7.Content
 		if parts == nil {
-			parts = [][]byte{octets}
+			parts = [][]byte{p7.Content}
 		}
 	}
 	if parts == nil {
 		return nil, errors.New("no content to verify")
 	}
-
-	si := sd.SignerInfos[0]
-	out.signature = si.Signature
-	out.signer, err = findSigner(si.SID, out.certs)
-	if err != nil {
-		return nil, err
+	out.signer = p7.GetOnlySigner()
+	if out.signer == nil {
+		return nil, errors.New("signer certificate is not embedded")
 	}
 	h, err := hashFor(si.DigestAlgorithm.Algorithm)
 	if err != nil {
@@ -160,27 +153,22 @@ func verifyCMS(der []byte, parts [][]byte) (*signed, error) {
 	}
 	contentDigest := hw.Sum(nil)
 
-	signedBytes := []byte(nil)
-	if len(si.SignedAttrs.FullBytes) == 0 {
+	var signedBytes []byte
+	if len(si.AuthenticatedAttributes) == 0 {
 		// No signed attributes: the signature covers the content itself.
-		if len(parts) != 1 {
-			signedBytes = bytes.Join(parts, nil)
-		} else {
-			signedBytes = parts[0]
-		}
+		signedBytes = bytes.Join(parts, nil)
 	} else {
-		// The signature covers the attributes encoded as a SET.
-		signedBytes = append([]byte{0x31}, si.SignedAttrs.FullBytes[1:]...)
-		var attrs []attribute
-		if _, err := asn1.UnmarshalWithParams(signedBytes, &attrs, "set"); err != nil {
-			return nil, fmt.Errorf("decode signed attributes: %w", err)
+		// The signature covers the attributes encoded as a DER SET.
+		signedBytes, err = asn1.MarshalWithParams(si.AuthenticatedAttributes, "set")
+		if err != nil {
+			return nil, fmt.Errorf("encode signed attributes: %w", err)
 		}
 		var digestSeen, typeSeen bool
-		for _, a := range attrs {
+		for _, a := range si.AuthenticatedAttributes {
 			switch {
 			case a.Type.Equal(oidAttrMessageDigest):
 				var md []byte
-				if _, err := asn1.Unmarshal(a.Values.Bytes, &md); err != nil {
+				if _, err := asn1.Unmarshal(a.Value.Bytes, &md); err != nil {
 					return nil, fmt.Errorf("decode message digest: %w", err)
 				}
 				if !bytes.Equal(md, contentDigest) {
@@ -189,60 +177,33 @@ func verifyCMS(der []byte, parts [][]byte) (*signed, error) {
 				digestSeen = true
 			case a.Type.Equal(oidAttrContentType):
 				var ct asn1.ObjectIdentifier
-				if _, err := asn1.Unmarshal(a.Values.Bytes, &ct); err != nil {
+				if _, err := asn1.Unmarshal(a.Value.Bytes, &ct); err != nil {
 					return nil, fmt.Errorf("decode content type: %w", err)
 				}
-				if !ct.Equal(sd.EncapContentInfo.ContentType) {
-					return nil, fmt.Errorf("content type attribute %v differs from %v", ct, sd.EncapContentInfo.ContentType)
+				if !ct.Equal(ctype) {
+					return nil, fmt.Errorf("content type attribute %v is not %v", ct, ctype)
 				}
 				typeSeen = true
 			case a.Type.Equal(oidAttrSigningTime):
 				var t time.Time
-				if _, err := asn1.Unmarshal(a.Values.Bytes, &t); err == nil {
+				if _, err := asn1.Unmarshal(a.Value.Bytes, &t); err == nil {
 					out.signingTime = t
 				}
 			case a.Type.Equal(oidAdbeRevocationInfo):
-				out.rev = out.rev.with(adbeRevocation(a.Values.Bytes))
+				out.rev = out.rev.with(adbeRevocation(a.Value.Bytes))
 			}
 		}
 		if !digestSeen || !typeSeen {
 			return nil, errors.New("signed attributes lack message digest or content type")
 		}
 	}
-	if err := checkSignature(out.signer, si.SignatureAlgorithm, h, signedBytes, si.Signature); err != nil {
+	if err := checkSignature(out.signer, si.DigestEncryptionAlgorithm, h, signedBytes, si.EncryptedDigest); err != nil {
 		return nil, err
 	}
-	if len(si.UnsignedAttrs.Bytes) > 0 {
-		set := append([]byte{0x31}, si.UnsignedAttrs.FullBytes[1:]...)
-		if _, err := asn1.UnmarshalWithParams(set, &out.unsigned, "set"); err != nil {
-			out.unsigned = nil
-		}
+	for _, a := range si.UnauthenticatedAttributes {
+		out.unsigned = append(out.unsigned, unsignedAttr{a.Type, a.Value.Bytes})
 	}
 	return out, nil
-}
-
-func findSigner(sid asn1.RawValue, certs []*x509.Certificate) (*x509.Certificate, error) {
-	switch {
-	case sid.Class == asn1.ClassUniversal && sid.Tag == asn1.TagSequence:
-		var ias issuerAndSerial
-		if _, err := asn1.Unmarshal(sid.FullBytes, &ias); err != nil {
-			return nil, fmt.Errorf("decode signer identifier: %w", err)
-		}
-		for _, c := range certs {
-			if c.SerialNumber.Cmp(ias.Serial) == 0 && bytes.Equal(c.RawIssuer, ias.Issuer.FullBytes) {
-				return c, nil
-			}
-		}
-	case sid.Class == asn1.ClassContextSpecific && sid.Tag == 0:
-		for _, c := range certs {
-			if len(c.SubjectKeyId) > 0 && bytes.Equal(c.SubjectKeyId, sid.Bytes) {
-				return c, nil
-			}
-		}
-	default:
-		return nil, errors.New("unknown signer identifier form")
-	}
-	return nil, errors.New("signer certificate is not embedded")
 }
 
 // checkSignature verifies sig over data with the public key of cert. SHA-1
@@ -313,30 +274,4 @@ func parseCRLs(b []byte) []*x509.RevocationList {
 		b = rest
 	}
 	return out
-}
-
-// cmsRevocation reads the crls field of SignedData: CertificateLists, and
-// OCSP responses as other revocation info (RFC 5940).
-func cmsRevocation(b []byte) revocationInfo {
-	var ri revocationInfo
-	for _, der := range splitDER(b) {
-		var rv asn1.RawValue
-		if _, err := asn1.Unmarshal(der, &rv); err != nil {
-			continue
-		}
-		if rv.Class == asn1.ClassContextSpecific && rv.Tag == 1 {
-			var other struct {
-				Format asn1.ObjectIdentifier
-				Info   asn1.RawValue
-			}
-			if _, err := asn1.Unmarshal(append([]byte{0x30}, rv.FullBytes[1:]...), &other); err == nil && other.Format.Equal(oidRIOCSPResponse) {
-				ri.ocsps = append(ri.ocsps, other.Info.FullBytes)
-			}
-			continue
-		}
-		if crl, err := x509.ParseRevocationList(der); err == nil {
-			ri.crls = append(ri.crls, crl)
-		}
-	}
-	return ri
 }

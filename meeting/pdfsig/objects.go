@@ -359,9 +359,12 @@ func equalObj(a, b any, ignore ...string) bool {
 		if x == y {
 			return true
 		}
-		fx, e1 := strconv.ParseFloat(string(x), 64)
-		fy, e2 := strconv.ParseFloat(string(y), 64)
-		return e1 == nil && e2 == nil && fx == fy
+		// Readers hold reals in single precision (ISO 32000-2, Annex C), and
+		// writers such as MuPDF print them back that way (595.27563 becomes
+		// 595.27566): the same float32 is the same number.
+		fx, e1 := strconv.ParseFloat(string(x), 32)
+		fy, e2 := strconv.ParseFloat(string(y), 32)
+		return e1 == nil && e2 == nil && float32(fx) == float32(fy)
 	case litString, hexString:
 		return bytes.Equal(stringBytes(a), stringBytes(b)) && isString(b)
 	default:

@@ -11,14 +11,16 @@ import (
 
 // Hard limits: a hostile file must not exhaust memory or time.
 const (
-	MaxFileSize     = 512 << 20 // bytes of PDF accepted by Parse and Verify
-	MaxSignatures   = 64        // signature dictionaries examined per file
-	maxContentsHex  = 8 << 20   // hex digits of one /Contents value
-	maxDictDepth    = 16        // nesting of dictionaries and arrays
-	maxDictEntries  = 256       // entries of one dictionary or array
-	maxStringLen    = 64 << 10  // bytes of one literal string
-	maxBackScan     = 64 << 10  // bytes searched before /ByteRange for "<<"
-	maxDictAttempts = 4         // candidate "<<" tried per /ByteRange
+	MaxFileSize    = 512 << 20 // bytes of PDF accepted by Parse and Verify
+	MaxSignatures  = 64        // signature dictionaries examined per file
+	maxContentsHex = 8 << 20   // hex digits of one /Contents value
+	maxDictDepth   = 16        // nesting of dictionaries and arrays
+	maxDictEntries = 256       // entries of one dictionary or array
+	maxStringLen   = 64 << 10  // bytes of one literal string
+	// bytes searched before /ByteRange for "<<": PDFBox writes the whole
+	// /Contents value before /ByteRange
+	maxBackScan     = maxContentsHex + 64<<10
+	maxDictAttempts = 4 // candidate "<<" tried per /ByteRange
 	maxOccurrences  = 4 * MaxSignatures
 )
 
@@ -40,6 +42,10 @@ type Field struct {
 	// Problem is set when the dictionary is malformed or its byte range is
 	// wrong; such a signature can only be Invalid.
 	Problem error
+
+	// reference is the raw /Reference value: signature references, where a
+	// certification signature names its DocMDP transform.
+	reference any
 }
 
 // End returns the offset one past the last signed byte.
@@ -103,6 +109,15 @@ func fieldAt(pdf []byte, at int) (Field, int) {
 		case pdf[i] == '>' && pdf[i-1] == '>':
 			depth++
 			i--
+		case pdf[i] == '>':
+			// The end of a hex string, such as a /Contents value written
+			// before /ByteRange: skip to its start at memory speed.
+			j := bytes.LastIndexByte(pdf[lo:i], '<')
+			if j < 0 {
+				i = lo
+				continue
+			}
+			i = lo + j
 		case pdf[i] == '<' && pdf[i-1] == '<':
 			i--
 			if depth > 0 {
@@ -137,6 +152,7 @@ func fieldFromDict(pdf []byte, d *dict) Field {
 	f.Reason = d.text("Reason")
 	f.Location = d.text("Location")
 	f.ContactInfo = d.text("ContactInfo")
+	f.reference = d.m["Reference"]
 	if m, ok := d.m["M"].(litString); ok {
 		f.M = string(m)
 		f.SigningTime, _ = ParseDate(f.M)

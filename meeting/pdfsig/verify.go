@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,6 +55,12 @@ type Signature struct {
 	// DocTimestamp is true for a document timestamp (ETSI.RFC3161): the
 	// signer is a time-stamping authority and SigningTime its time.
 	DocTimestamp bool
+	// Certification is the permission level P (1 to 3) of a certification
+	// signature (a DocMDP transform, ISO 32000-2, 12.8.2.2), 0 for an
+	// approval signature: 1 allows no change, 2 form filling and signing,
+	// 3 also annotations. Document timestamps and validation data are
+	// allowed at every level (PAdES, ETSI EN 319 142-1, 5.4).
+	Certification int
 	// Revocation says how the signer's certificate was checked.
 	Revocation Revocation
 }
@@ -91,6 +98,7 @@ func Verify(pdf []byte, t *Trust) (Report, error) {
 	var r Report
 	for i, f := range fields {
 		s := v.field(f)
+		s.Certification = v.docMDP(f)
 		if f.Problem == nil && s.Verdict != Invalid {
 			v.classifyTail(fields, i, &s)
 		}
@@ -134,10 +142,10 @@ func (v *verifier) field(f Field) Signature {
 	usage := x509.ExtKeyUsageAny
 	switch f.SubFilter {
 	case "adbe.pkcs7.detached", "ETSI.CAdES.detached":
-		sig, err = verifyCMS(f.Contents, parts)
+		sig, err = verifyCMS(f.Contents, parts, oidData)
 	case "adbe.pkcs7.sha1":
 		// The CMS encapsulates the SHA-1 digest of the signed bytes.
-		sig, err = verifyCMS(f.Contents, nil)
+		sig, err = verifyCMS(f.Contents, nil, oidData)
 		if err == nil {
 			h, _ := hashFor(oidSHA1)
 			hw := h.New()
@@ -177,8 +185,8 @@ func (v *verifier) field(f Field) Signature {
 			s.SigningTime, s.TimeSource = f.SigningTime, "/M"
 		}
 		for _, a := range sig.unsigned {
-			if a.Type.Equal(oidAttrTimeStampToken) {
-				t, err := v.timestamp(a.Values.Bytes, sig.signature)
+			if a.typ.Equal(oidAttrTimeStampToken) {
+				t, err := v.timestamp(a.value, sig.signature)
 				if err != nil {
 					s.Timestamp = TimestampInvalid
 					s.Detail = "timestamp ignored: " + err.Error() + "; "
@@ -220,6 +228,35 @@ func (v *verifier) field(f Field) Signature {
 	return s
 }
 
+// docMDP returns the permission level of f when it is a certification
+// signature, else 0.
+func (v *verifier) docMDP(f Field) int {
+	if f.reference == nil {
+		return 0
+	}
+	state := v.objects().state(1 << 62)
+	refs, _ := resolve(state, f.reference)
+	arr, _ := refs.(array)
+	for _, item := range arr {
+		rv, _ := resolve(state, item)
+		rd, ok := rv.(*dict)
+		if !ok || rd.name("TransformMethod") != "DocMDP" {
+			continue
+		}
+		pv, _ := resolve(state, rd.m["TransformParams"])
+		p := 2 // the default level
+		if pd, ok := pv.(*dict); ok {
+			if n, ok := pd.m["P"].(number); ok {
+				if x, err := strconv.Atoi(string(n)); err == nil && x >= 1 && x <= 3 {
+					p = x
+				}
+			}
+		}
+		return p
+	}
+	return 0
+}
+
 // chain builds the signer's chain to the trust store at time at.
 func (v *verifier) chain(sig *signed, at time.Time, usage x509.ExtKeyUsage) ([][]*x509.Certificate, error) {
 	inter := x509.NewCertPool()
@@ -251,6 +288,28 @@ func (v *verifier) classifyTail(fields []Field, i int, s *Signature) {
 			int64(len(v.pdf))-end, strings.Join(why, "; "))
 		return
 	}
+	if p := s.Certification; p > 0 {
+		var forbidden []string
+		for _, k := range kinds {
+			if (k == ChangeForm && p < 2) || (k == ChangeAnnotation && p < 3) {
+				forbidden = append(forbidden, k.Label("en"))
+			}
+		}
+		if p == 1 {
+			for _, later := range fields[i+1:] {
+				if later.SubFilter != "ETSI.RFC3161" && later.Type != "DocTimeStamp" {
+					forbidden = append(forbidden, "a later signature was added")
+					break
+				}
+			}
+		}
+		if len(forbidden) > 0 {
+			s.Verdict = max(s.Verdict, Modified)
+			s.Detail += fmt.Sprintf("; the certification (P=%d) forbids what was changed after signing: %s",
+				p, strings.Join(forbidden, "; "))
+			return
+		}
+	}
 	for _, k := range kinds {
 		s.Detail += "; " + k.Label("en")
 	}
@@ -272,13 +331,9 @@ var oidTSTInfo = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
 // verifyToken checks an RFC 3161 token over the hash of parts and returns
 // its signer and time. The chain is not checked here.
 func verifyToken(token []byte, parts [][]byte) (*signed, time.Time, error) {
-	ts, err := verifyCMS(token, nil)
+	ts, err := verifyCMS(token, nil, oidTSTInfo)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("timestamp token: %w", err)
-	}
-	sd, _ := parseCMS(token)
-	if !sd.EncapContentInfo.ContentType.Equal(oidTSTInfo) {
-		return nil, time.Time{}, errors.New("timestamp token does not hold tst info")
 	}
 	var info tstInfo
 	if _, err := asn1.Unmarshal(ts.content, &info); err != nil {

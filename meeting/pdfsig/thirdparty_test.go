@@ -1,0 +1,262 @@
+package pdfsig
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// thirdPartyTools are the programs testdata/thirdparty/make.sh runs.
+var thirdPartyTools = []string{"openssl", "faketime", "pdfsig", "certutil", "pk12util", "crlutil", "mutool", "java", "javac", "node", "npm"}
+
+var corpus struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+// thirdPartyCorpus builds the corpus once per test binary. Without its tools
+// the test is skipped on a developer's machine and fails in CI.
+func thirdPartyCorpus(t *testing.T) string {
+	t.Helper()
+	for _, tool := range thirdPartyTools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed: build/deps.sh test installs it", tool)
+			}
+			t.Skipf("%s is not installed (build/deps.sh test installs it)", tool)
+		}
+	}
+	corpus.once.Do(func() {
+		dir, err := os.MkdirTemp("", "dinh-thirdparty-")
+		if err != nil {
+			corpus.err = err
+			return
+		}
+		corpus.dir = dir
+		cmd := exec.Command("sh", "testdata/thirdparty/make.sh", dir)
+		// npm's packages are kept between runs when a cache folder exists.
+		if c, err := os.UserCacheDir(); err == nil {
+			cmd.Env = append(os.Environ(), "DINH_NODE_CACHE="+filepath.Join(c, "dinh", "thirdparty-node"))
+		}
+		corpus.out, corpus.err = cmd.CombinedOutput()
+	})
+	if corpus.err != nil {
+		t.Fatalf("make.sh: %v\n%s", corpus.err, corpus.out)
+	}
+	return corpus.dir
+}
+
+func TestMain(m *testing.M) {
+	code := benchMain(m)
+	if corpus.dir != "" {
+		os.RemoveAll(corpus.dir)
+	}
+	os.Exit(code)
+}
+
+type expectation struct {
+	file     string
+	verdicts []Verdict
+	notes    []string
+	why      string
+}
+
+func readExpected(t *testing.T) []expectation {
+	t.Helper()
+	f, err := os.Open("testdata/thirdparty/expected.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []expectation
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 4 {
+			t.Fatalf("expected.tsv: %q has %d columns, want 4", line, len(cols))
+		}
+		e := expectation{file: cols[0], why: cols[3]}
+		if cols[1] != "-" {
+			for _, c := range strings.Split(cols[1], ",") {
+				v, ok := ParseCode(c)
+				if !ok {
+					t.Fatalf("expected.tsv: unknown verdict %q", c)
+				}
+				e.verdicts = append(e.verdicts, v)
+			}
+		}
+		if cols[2] != "" {
+			e.notes = strings.Split(cols[2], ",")
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+var changeCodes = map[string]Change{
+	"signature": ChangeSignature, "validation": ChangeValidation, "form": ChangeForm,
+	"annotation": ChangeAnnotation, "content": ChangeContent,
+}
+
+// TestThirdParty verifies every file of the corpus that poppler, node-forge
+// and PDFBox signed against the verdicts written down in expected.tsv.
+func TestThirdParty(t *testing.T) {
+	dir := thirdPartyCorpus(t)
+	trust, err := LoadTrust(filepath.Join(dir, "roots"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := readExpected(t)
+	made, _ := filepath.Glob(filepath.Join(dir, "pdf", "*.pdf"))
+	if len(made) != len(exp)+1 { // base.pdf is the unsigned source
+		t.Errorf("make.sh made %d files, expected.tsv judges %d (and base.pdf)", len(made), len(exp))
+	}
+	for _, e := range exp {
+		t.Run(strings.TrimSuffix(e.file, ".pdf"), func(t *testing.T) {
+			r, err := VerifyFile(filepath.Join(dir, "pdf", e.file), trust)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Verdict
+			for _, s := range r.Signatures {
+				got = append(got, s.Verdict)
+			}
+			if !slices.Equal(got, e.verdicts) {
+				for i, s := range r.Signatures {
+					t.Logf("signature %d: %v: %s", i, s.Verdict, s.Detail)
+				}
+				t.Fatalf("got verdicts %v, want %v (%s)", got, e.verdicts, e.why)
+			}
+			if len(r.Signatures) == 0 {
+				return
+			}
+			first := r.Signatures[0]
+			for _, n := range e.notes {
+				switch {
+				case strings.HasPrefix(n, "certified P"):
+					if want := int(n[len(n)-1] - '0'); first.Certification != want {
+						t.Errorf("got certification level %d, want %d", first.Certification, want)
+					}
+				case strings.HasPrefix(n, "time="):
+					if want := map[string]string{"timestamp": "timestamp", "/M": "/M", "signing-time": "signing-time attribute"}[n[5:]]; first.TimeSource != want {
+						t.Errorf("got time source %q, want %q", first.TimeSource, want)
+					}
+				case strings.HasPrefix(n, "changes="):
+					for _, c := range strings.Split(n[8:], ";") {
+						if c == "doc-timestamp" {
+							if last := r.Signatures[len(r.Signatures)-1]; !last.DocTimestamp {
+								t.Errorf("the last signature is not a document timestamp")
+							}
+							continue
+						}
+						if !slices.Contains(first.Changes, changeCodes[c]) {
+							t.Errorf("got changes %v, want %s among them", first.Changes, c)
+						}
+					}
+				default:
+					t.Fatalf("expected.tsv: unknown note %q", n)
+				}
+			}
+			if !slices.ContainsFunc(e.notes, func(n string) bool { return strings.HasPrefix(n, "certified") }) && first.Certification != 0 {
+				t.Errorf("got certification level %d for an approval signature", first.Certification)
+			}
+		})
+	}
+}
+
+// popplerDisagrees lists where poppler's pdfsig, given the same trust in an
+// NSS database, judges otherwise, and why (BENCHMARKS.md says the same).
+var popplerDisagrees = map[string]string{
+	// pdfsig checks the certificate at the present time; Đình at the
+	// signing time, as long-term validation does.
+	"poppler-expired-later.pdf#0": "certificate",
+}
+
+// TestThirdPartyAgainstPoppler runs poppler's pdfsig on every file of the
+// corpus and requires the same cryptographic and certificate verdicts
+// wherever pdfsig gives one.
+func TestThirdPartyAgainstPoppler(t *testing.T) {
+	dir := thirdPartyCorpus(t)
+	trust, err := LoadTrust(filepath.Join(dir, "roots"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigRe := regexp.MustCompile(`Signature Validation: (.*)`)
+	certRe := regexp.MustCompile(`Certificate Validation: (.*)`)
+	seen := map[string]bool{}
+	for _, e := range readExpected(t) {
+		t.Run(strings.TrimSuffix(e.file, ".pdf"), func(t *testing.T) {
+			path := filepath.Join(dir, "pdf", e.file)
+			// No -no-ocsp: poppler 22.12 then fails every certificate
+			// check. The test certificates name no OCSP responder, so
+			// nothing is fetched.
+			out, _ := exec.Command("pdfsig", "-nssdir", filepath.Join(dir, "trust"), path).CombinedOutput()
+			r, err := VerifyFile(path, trust)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blocks := strings.Split(string(out), "Signature #")[1:]
+			if len(blocks) != len(r.Signatures) && len(r.Signatures) > 0 {
+				t.Fatalf("got %d signatures, pdfsig found %d:\n%s", len(r.Signatures), len(blocks), out)
+			}
+			for i, b := range blocks {
+				s := r.Signatures[i]
+				key := e.file + "#" + string(rune('0'+i))
+				m := sigRe.FindStringSubmatch(b)
+				if m == nil || m[1] == "Signature has not yet been verified." {
+					continue // pdfsig gives no verdict (document timestamps in poppler 22)
+				}
+				cryptoOK := m[1] == "Signature is Valid."
+				if got := s.Verdict != Invalid; got != cryptoOK {
+					t.Errorf("signature %d: got %v (%s), pdfsig says %q", i, s.Verdict, s.Detail, m[1])
+				}
+				c := certRe.FindStringSubmatch(b)
+				if c == nil || !cryptoOK {
+					continue
+				}
+				var want []Verdict
+				switch c[1] {
+				case "Certificate is Trusted.":
+					want = []Verdict{Valid, Modified}
+				case "Certificate issuer isn't Trusted.", "Certificate issuer is unknown.":
+					want = []Verdict{UntrustedRoot}
+				case "Certificate has Expired":
+					want = []Verdict{Expired}
+				case "Certificate has been Revoked.":
+					want = []Verdict{Revoked}
+				default:
+					t.Errorf("signature %d: pdfsig's certificate verdict %q is not understood", i, c[1])
+					continue
+				}
+				agrees := slices.Contains(want, s.Verdict)
+				if _, known := popplerDisagrees[key]; known {
+					seen[key] = true
+					if agrees {
+						t.Errorf("signature %d: listed as a disagreement, but pdfsig (%q) agrees with %v", i, c[1], s.Verdict)
+					}
+					continue
+				}
+				if !agrees {
+					t.Errorf("signature %d: got %v (%s), pdfsig says %q", i, s.Verdict, s.Detail, c[1])
+				}
+			}
+		})
+	}
+	for k := range popplerDisagrees {
+		if !seen[k] {
+			t.Errorf("disagreement %s was not met", k)
+		}
+	}
+}
