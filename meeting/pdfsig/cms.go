@@ -91,25 +91,66 @@ func parseCMS(b []byte) (*pkcs7.PKCS7, error) {
 // about a dozen levels; the decoder recurses once per level.
 const maxBERDepth = 64
 
-// berDepth returns how deep the constructed values at the start of b nest,
-// stopping at maxBERDepth+1. It reads only identifier and length octets,
-// enough to refuse a hostile nesting before the decoder recurses into it.
+// berDepth returns how deep the constructed values of b nest, stopping past
+// maxBERDepth. The CMS decoder recurses once per level without a bound, and
+// a hostile /Contents of "0x30 0x80" pairs would overflow the stack (a fatal
+// error, not a panic): this walk reads only identifier and length octets,
+// in one pass without recursion, to refuse such nesting first. Malformed
+// encodings end the walk; the decoder then reports them.
 func berDepth(b []byte) int {
-	depth := 0
-	for i := 0; i+1 < len(b) && depth <= maxBERDepth; {
-		if b[i]&0x20 == 0 || b[i]&0x1f == 0x1f {
-			return depth // primitive, or a high tag number: no CMS structure nests through one
+	var ends []int // end offset of each open value, -1 when indefinite
+	deepest := 0
+	for i := 0; i < len(b) && deepest <= maxBERDepth; {
+		for len(ends) > 0 && ends[len(ends)-1] >= 0 && i >= ends[len(ends)-1] {
+			ends = ends[:len(ends)-1]
 		}
-		depth++
-		l := b[i+1]
+		if i+1 < len(b) && b[i] == 0 && b[i+1] == 0 && len(ends) > 0 && ends[len(ends)-1] < 0 {
+			ends = ends[:len(ends)-1] // end-of-contents of an indefinite value
+			i += 2
+			continue
+		}
+		constructed := b[i]&0x20 != 0
+		if b[i]&0x1f == 0x1f { // high tag number: continuation octets
+			for i++; i < len(b) && b[i]&0x80 != 0; i++ {
+			}
+		}
+		i++
+		if i >= len(b) {
+			break
+		}
+		l := int(b[i])
+		i++
+		n := 0
 		switch {
-		case l < 0x80 || l == 0x80:
-			i += 2 // enter the first child
+		case l == 0x80:
+			n = -1
+		case l > 0x80:
+			k := l & 0x7f
+			if k > 4 || i+k > len(b) {
+				return deepest
+			}
+			for ; k > 0; k-- {
+				n = n<<8 | int(b[i])
+				i++
+			}
 		default:
-			i += 2 + int(l&0x7f)
+			n = l
 		}
+		if !constructed {
+			if n < 0 {
+				return deepest
+			}
+			i += n
+			continue
+		}
+		if n < 0 {
+			ends = append(ends, -1)
+		} else {
+			ends = append(ends, i+n)
+		}
+		deepest = max(deepest, len(ends))
 	}
-	return depth
+	return deepest
 }
 
 // verifyCMS checks the SignedData der against the detached content, given

@@ -1,0 +1,72 @@
+package pdfsig
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHostileCMS feeds the CMS decoder nesting that would overflow its
+// stack (a fatal error that no recover catches): each is refused in words.
+func TestHostileCMS(t *testing.T) {
+	deep := func(prefix []byte, unit []byte, n int) []byte {
+		return append(bytes.Clone(prefix), bytes.Repeat(unit, n)...)
+	}
+	tests := []struct {
+		name string
+		der  []byte
+	}{
+		{"indefinite nesting from the start", deep(nil, []byte{0x30, 0x80}, 2_000_000)},
+		{"nesting after a primitive first child", deep([]byte{0x30, 0x80, 0x02, 0x01, 0x00}, []byte{0x31, 0x80}, 2_000_000)},
+		{"definite lengths", deep([]byte{0x30, 0x84, 0x00, 0x3d, 0x09, 0x00}, []byte{0x30, 0x84, 0x00, 0x3d, 0x08, 0xfa}, 300_000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := verifyCMS(tt.der, [][]byte{[]byte("x")}, oidData)
+			if err == nil || !strings.Contains(err.Error(), "nested") {
+				t.Fatalf("got %v, want the nesting refused", err)
+			}
+		})
+	}
+}
+
+// TestBERDepth checks the nesting walk on what real signers write.
+func TestBERDepth(t *testing.T) {
+	files, _ := filepath.Glob("testdata/cms/*.p7s")
+	if len(files) == 0 {
+		t.Fatal("no CMS seeds in testdata/cms")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := berDepth(b); d < 5 || d > maxBERDepth {
+			t.Errorf("%s: got depth %d, want between 5 and %d", f, d, maxBERDepth)
+		}
+		if _, err := parseCMS(b); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// FuzzCMS decodes and checks CMS values, seeded with BER written by NSS,
+// BouncyCastle and node-forge, and with our own DER.
+func FuzzCMS(f *testing.F) {
+	files, _ := filepath.Glob("testdata/cms/*.p7s")
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add(buildCMS(f, [][]byte{[]byte("signed")}, rsaOpts()))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		verifyCMS(b, [][]byte{[]byte("signed")}, oidData)
+		verifyCMS(b, nil, oidTSTInfo)
+		verifyToken(b, [][]byte{[]byte("signed")})
+	})
+}
