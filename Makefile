@@ -27,6 +27,7 @@ test: deps-test
 	go test -run='^$$' -fuzz='^FuzzParseJSON$$' -fuzztime=300000x $(FUZZ) ./meeting/
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=300000x $(FUZZ) ./meeting/
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=50000x $(FUZZ) ./meeting/pdfsig/
+	go test -run='^$$' -fuzz='^FuzzCMS$$' -fuzztime=50000x $(FUZZ) ./meeting/pdfsig/
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=20000x $(FUZZ) ./offline/seal/
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=100000x $(FUZZ) ./offline/catalog/
 	go test -run='^$$' -fuzz='^FuzzPrepare$$' -fuzztime=3000x $(FUZZ) ./offline/photo/

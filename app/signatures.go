@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -158,11 +159,17 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 	for i, s := range c.report.Signatures {
 		box.Add(widget.NewSeparator())
 		head := i18n.T("sig.panel.signature", i+1, n)
-		if s.DocTimestamp {
+		switch {
+		case s.DocTimestamp:
 			head = i18n.T("sig.panel.timestamp", i+1, n)
+		case s.Certification > 0:
+			head = i18n.T("sig.panel.certification", i+1, n)
 		}
 		box.Add(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		box.Add(container.NewHBox(badge(s.Verdict.Label(i18n.Language()), verdictColor(s.Verdict))))
+		if s.Certification > 0 {
+			box.Add(wrap(i18n.T(fmt.Sprintf("sig.certification.%d", s.Certification))))
+		}
 		if s.SignerCN != "" {
 			who := s.SignerCN
 			if s.SignerOrg != "" && s.SignerOrg != s.SignerCN {

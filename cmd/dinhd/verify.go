@@ -57,6 +57,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			TimeSource  string    `json:"time_source,omitempty"`
 			Reason      string    `json:"reason,omitempty"`
 			Timestamp   bool      `json:"document_timestamp,omitempty"`
+			Certified   int       `json:"certification_level,omitempty"`
 			Revocation  string    `json:"revocation"`
 			Changes     []string  `json:"changes_after_signing,omitempty"`
 		}
@@ -72,7 +73,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			out.Signatures = append(out.Signatures, sig{s.Verdict.Label("en"), s.Verdict.Label(*lang), s.Detail,
 				s.SignerCN, s.SignerOrg, s.IssuerCN, s.SigningTime, s.TimeSource, s.Reason,
-				s.DocTimestamp, revocationNames[s.Revocation], changes})
+				s.DocTimestamp, s.Certification, revocationNames[s.Revocation], changes})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -89,13 +90,16 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		for i, s := range rep.Signatures {
 			kind := w["signature"]
-			if s.DocTimestamp {
+			switch {
+			case s.DocTimestamp:
 				kind = w["timestamp"]
+			case s.Certification > 0:
+				kind = fmt.Sprintf("%s (P=%d)", w["certification"], s.Certification)
 			}
 			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), s.Verdict.Label(*lang))
 			fmt.Fprintf(stdout, "  %s: %s (%s)\n  %s: %s\n", w["signer"], s.SignerCN, s.SignerOrg, w["issuer"], s.IssuerCN)
 			if !s.SigningTime.IsZero() {
-				fmt.Fprintf(stdout, "  %s: %s (%s)\n", w["time"], s.SigningTime.Local().Format("15:04:05 02/01/2006"), s.TimeSource)
+				fmt.Fprintf(stdout, "  %s: %s (%s)\n", w["time"], s.SigningTime.Local().Format("15:04:05 02/01/2006"), w["time:"+s.TimeSource])
 			}
 			if s.Reason != "" {
 				fmt.Fprintf(stdout, "  %s: %s\n", w["reason"], s.Reason)
@@ -122,12 +126,16 @@ var revocationNames = map[pdfsig.Revocation]string{
 // words are the labels of the text output.
 var words = map[string]map[string]string{
 	"vi": {
-		"signature": "Chữ ký", "timestamp": "Dấu thời gian", "signer": "Người ký", "issuer": "Tổ chức cấp",
+		"signature": "Chữ ký", "timestamp": "Dấu thời gian", "certification": "Chữ ký chứng thực",
+		"time:timestamp": "theo dấu thời gian đã kiểm tra", "time:signing-time attribute": "do người ký khai trong chữ ký",
+		"time:/M": "do người ký khai trong từ điển chữ ký (/M), chữ ký không ghi thời điểm", "time:": "không rõ, kiểm tra theo hiện tại", "signer": "Người ký", "issuer": "Tổ chức cấp",
 		"time": "Thời điểm ký", "reason": "Lý do", "revocation": "Kiểm tra thu hồi", "after": "Sau khi ký",
 		"detail": "Chi tiết", "unknown": "không có dữ liệu thu hồi", "crl": "đã kiểm tra (CRL)", "ocsp": "đã kiểm tra (OCSP)",
 	},
 	"en": {
-		"signature": "Signature", "timestamp": "Document timestamp", "signer": "Signer", "issuer": "Issuer",
+		"signature": "Signature", "timestamp": "Document timestamp", "certification": "Certification signature",
+		"time:timestamp": "from a verified timestamp", "time:signing-time attribute": "claimed by the signer in the signature",
+		"time:/M": "claimed by the signer in the signature dictionary (/M); the signature carries no time", "time:": "unknown, checked at the present time", "signer": "Signer", "issuer": "Issuer",
 		"time": "Signing time", "reason": "Reason", "revocation": "Revocation", "after": "After signing",
 		"detail": "Detail", "unknown": "no revocation data", "crl": "checked (CRL)", "ocsp": "checked (OCSP)",
 	},
