@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -59,6 +60,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
+	// A subcommand asked for help prints its flags on standard output and
+	// succeeds, as Go's tools do; a wrong flag prints them on standard error.
+	help := wantsHelp(args[1:])
+	if help {
+		stderr = stdout
+	}
 	var err error
 	switch args[0] {
 	case "host":
@@ -81,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var ue usageError
 	switch {
-	case err == nil:
+	case err == nil, help && errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, new(errNotAllValid)):
 		return 1
@@ -95,6 +102,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+// wantsHelp is true when args ask for help before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
 
 // ifaceFlag collects repeated --iface values.
 type ifaceFlag []string

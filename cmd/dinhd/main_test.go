@@ -155,6 +155,35 @@ func TestHostRepublishesEditedFolder(t *testing.T) {
 	}
 }
 
+// TestHelp: every command's --help or -h prints its flags on standard
+// output and exits 0; a wrong flag still exits 2 with them on standard error.
+func TestHelp(t *testing.T) {
+	tests := []struct {
+		args       []string
+		code       int
+		out, inErr string
+	}{
+		{[]string{"verify", "--help"}, 0, "-roots", ""},
+		{[]string{"verify", "a.pdf", "-h"}, 0, "-roots", ""},
+		{[]string{"host", "-h"}, 0, "-meeting", ""},
+		{[]string{"join", "--help"}, 0, "-pin", ""},
+		{[]string{"hub", "--help"}, 0, "-listen", ""},
+		{[]string{"central", "run", "--help"}, 0, "-http", ""},
+		{[]string{"dossier", "list", "-h"}, 0, "-data", ""},
+		{[]string{"catalog", "search", "--help"}, 0, "-limit", ""},
+		{[]string{"verify", "--bogus"}, 2, "", "-roots"},
+		{[]string{"verify", "--", "--help"}, 1, "", "--help"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), tt.args, &out, &errOut)
+		if code != tt.code || !strings.Contains(out.String(), tt.out) || !strings.Contains(errOut.String(), tt.inErr) {
+			t.Errorf("%v: got %d, stdout %q, stderr %q; want %d, %q on stdout, %q on stderr",
+				tt.args, code, out.String(), errOut.String(), tt.code, tt.out, tt.inErr)
+		}
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	tests := []struct {
 		args []string

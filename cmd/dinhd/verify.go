@@ -23,10 +23,11 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	roots := fs.String("roots", "", "folder of trusted root certificates (PEM or DER)")
 	asJSON := fs.Bool("json", false, "print the verdicts as JSON")
 	lang := fs.String("lang", "vi", "language of the verdicts: vi or en")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		return usageError{err}
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		return usageError{fmt.Errorf("give one PDF file")}
 	}
 	var trust *pdfsig.Trust
@@ -37,7 +38,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		trust = t
 	}
-	b, err := os.ReadFile(fs.Arg(0))
+	b, err := os.ReadFile(files[0])
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			File       string `json:"file"`
 			Verdict    string `json:"verdict"`
 			Signatures []sig  `json:"signatures"`
-		}{File: fs.Arg(0), Verdict: rep.Verdict().Label("en"), Signatures: []sig{}}
+		}{File: files[0], Verdict: rep.Verdict().Label("en"), Signatures: []sig{}}
 		for _, s := range rep.Signatures {
 			var changes []string
 			for _, c := range s.Changes {
@@ -82,7 +83,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	} else {
 		if len(rep.Signatures) == 0 {
-			fmt.Fprintf(stdout, "%s: %s\n", fs.Arg(0), pdfsig.Unsigned.Label(*lang))
+			fmt.Fprintf(stdout, "%s: %s\n", files[0], pdfsig.Unsigned.Label(*lang))
 		}
 		w := words[*lang]
 		if w == nil {
