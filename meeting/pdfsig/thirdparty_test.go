@@ -24,7 +24,7 @@ var corpus struct {
 
 // thirdPartyCorpus builds the corpus once per test binary. Without its tools
 // the test is skipped on a developer's machine and fails in CI.
-func thirdPartyCorpus(t *testing.T) string {
+func thirdPartyCorpus(t testing.TB) string {
 	t.Helper()
 	for _, tool := range thirdPartyTools {
 		if _, err := exec.LookPath(tool); err != nil {
