@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"dinh/app/i18n"
 	"dinh/app/internal/uiqueue"
+	"dinh/internal/i18n"
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/sync/discovery"

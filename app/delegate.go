@@ -15,8 +15,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dinh/app/i18n"
 	"dinh/app/pdfview"
+	"dinh/internal/i18n"
 	"dinh/meeting"
 	"dinh/meeting/pdfsig"
 	"dinh/offline/blob"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/meeting"
 )
 

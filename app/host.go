@@ -19,7 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/offline/blob"

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/meeting"
 	"dinh/meeting/pdfsig"
 	"dinh/sync/room"
@@ -134,12 +134,12 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 		box.Add(wrap(i18n.T("sig.badge.checking")))
 		return box
 	case c.err != nil:
-		box.Add(badge(pdfsig.Invalid.Label(i18n.Language()), colorBad))
+		box.Add(badge(verdictWords(pdfsig.Invalid), colorBad))
 		box.Add(wrap(i18n.T("sig.panel.error", c.err)))
 		return box
 	}
 	v := c.verdict()
-	box.Add(container.NewHBox(badge(v.Label(i18n.Language()), verdictColor(v))))
+	box.Add(container.NewHBox(badge(verdictWords(v), verdictColor(v))))
 	n := len(c.report.Signatures)
 	if n == 0 {
 		box.Add(wrap(i18n.T("sig.panel.unsigned")))
@@ -148,7 +148,7 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 	}
 	if c.host != "" {
 		if hv, ok := pdfsig.ParseCode(c.host); ok {
-			box.Add(wrap(i18n.T("sig.panel.host", hv.Label(i18n.Language()))))
+			box.Add(wrap(i18n.T("sig.panel.host", verdictWords(hv))))
 		}
 	}
 	if c.mismatch() {
@@ -166,7 +166,7 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 			head = i18n.T("sig.panel.certification", i+1, n)
 		}
 		box.Add(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		box.Add(container.NewHBox(badge(s.Verdict.Label(i18n.Language()), verdictColor(s.Verdict))))
+		box.Add(container.NewHBox(badge(verdictWords(s.Verdict), verdictColor(s.Verdict))))
 		if s.Certification > 0 {
 			box.Add(wrap(i18n.T(fmt.Sprintf("sig.certification.%d", s.Certification))))
 		}
@@ -199,7 +199,7 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 			box.Add(wrap(i18n.T("sig.panel.whole")))
 		case len(s.Changes) > 0:
 			for _, ch := range s.Changes {
-				box.Add(wrap("• " + ch.Label(i18n.Language())))
+				box.Add(wrap("• " + i18n.T("sig.change."+ch.Code())))
 			}
 		}
 		if s.Detail != "" {
@@ -220,3 +220,6 @@ func revocationKey(r pdfsig.Revocation) string {
 	}
 	return "unknown"
 }
+
+// verdictWords is the verdict as a person reads it, in the app's language.
+func verdictWords(v pdfsig.Verdict) string { return i18n.T("sig.verdict." + v.Code()) }

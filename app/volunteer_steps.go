@@ -19,7 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	xdraw "golang.org/x/image/draw"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"

@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/offline/catalog"
 	"dinh/offline/outbox"
 	"dinh/sync/demoprovince"

@@ -20,7 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"golang.org/x/text/unicode/norm"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"

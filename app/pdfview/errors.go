@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/meeting/pdf"
 )
 

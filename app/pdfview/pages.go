@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/meeting/pdf"
 )
 

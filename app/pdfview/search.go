@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"dinh/app/i18n"
+	"dinh/internal/i18n"
 	"dinh/meeting/pdf"
 )
 

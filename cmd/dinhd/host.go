@@ -85,7 +85,7 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		for _, d := range man.Documents {
 			if v, ok := pdfsig.ParseCode(d.Verdict); ok && v != pdfsig.Valid && v != pdfsig.Unsigned {
-				fmt.Fprintf(stdout, "  Warning: %s: %s\n", d.Name, v.Label("en"))
+				fmt.Fprintf(stdout, "  Warning: %s: %s\n", d.Name, verdictWords("en", v))
 			}
 		}
 		return nil

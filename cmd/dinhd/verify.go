@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"dinh/internal/i18n"
 	"dinh/meeting/pdfsig"
 )
 
@@ -66,13 +67,13 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			File       string `json:"file"`
 			Verdict    string `json:"verdict"`
 			Signatures []sig  `json:"signatures"`
-		}{File: files[0], Verdict: rep.Verdict().Label("en"), Signatures: []sig{}}
+		}{File: files[0], Verdict: verdictWords("en", rep.Verdict()), Signatures: []sig{}}
 		for _, s := range rep.Signatures {
 			var changes []string
 			for _, c := range s.Changes {
-				changes = append(changes, c.Label("en"))
+				changes = append(changes, i18n.In("en", "sig.change."+c.Code()))
 			}
-			out.Signatures = append(out.Signatures, sig{s.Verdict.Label("en"), s.Verdict.Label(*lang), s.Detail,
+			out.Signatures = append(out.Signatures, sig{verdictWords("en", s.Verdict), verdictWords(*lang, s.Verdict), s.Detail,
 				s.SignerCN, s.SignerOrg, s.IssuerCN, s.SigningTime, s.TimeSource, s.Reason,
 				s.DocTimestamp, s.Certification, revocationNames[s.Revocation], changes})
 		}
@@ -82,35 +83,32 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	} else {
+		w := func(key string, args ...any) string { return i18n.In(*lang, "sig.cli."+key, args...) }
 		if len(rep.Signatures) == 0 {
-			fmt.Fprintf(stdout, "%s: %s\n", files[0], pdfsig.Unsigned.Label(*lang))
-		}
-		w := words[*lang]
-		if w == nil {
-			w = words["vi"]
+			fmt.Fprintf(stdout, "%s: %s\n", files[0], verdictWords(*lang, pdfsig.Unsigned))
 		}
 		for i, s := range rep.Signatures {
-			kind := w["signature"]
+			kind := w("signature")
 			switch {
 			case s.DocTimestamp:
-				kind = w["timestamp"]
+				kind = w("timestamp")
 			case s.Certification > 0:
-				kind = fmt.Sprintf("%s (P=%d)", w["certification"], s.Certification)
+				kind = w("certification", s.Certification)
 			}
-			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), s.Verdict.Label(*lang))
-			fmt.Fprintf(stdout, "  %s: %s (%s)\n  %s: %s\n", w["signer"], s.SignerCN, s.SignerOrg, w["issuer"], s.IssuerCN)
+			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), verdictWords(*lang, s.Verdict))
+			fmt.Fprintf(stdout, "  %s: %s (%s)\n  %s: %s\n", w("signer"), s.SignerCN, s.SignerOrg, w("issuer"), s.IssuerCN)
 			if !s.SigningTime.IsZero() {
-				fmt.Fprintf(stdout, "  %s: %s (%s)\n", w["time"], s.SigningTime.Local().Format("15:04:05 02/01/2006"), w["time:"+s.TimeSource])
+				fmt.Fprintf(stdout, "  %s: %s (%s)\n", w("time"), s.SigningTime.Local().Format("15:04:05 02/01/2006"), w("time."+s.TimeSource))
 			}
 			if s.Reason != "" {
-				fmt.Fprintf(stdout, "  %s: %s\n", w["reason"], s.Reason)
+				fmt.Fprintf(stdout, "  %s: %s\n", w("reason"), s.Reason)
 			}
-			fmt.Fprintf(stdout, "  %s: %s\n", w["revocation"], w[revocationNames[s.Revocation]])
+			fmt.Fprintf(stdout, "  %s: %s\n", w("revocation"), w("revocation."+revocationNames[s.Revocation]))
 			for _, c := range s.Changes {
-				fmt.Fprintf(stdout, "  %s: %s\n", w["after"], c.Label(*lang))
+				fmt.Fprintf(stdout, "  %s: %s\n", w("after"), i18n.In(*lang, "sig.change."+c.Code()))
 			}
 			if s.Detail != "" {
-				fmt.Fprintf(stdout, "  %s: %s\n", w["detail"], s.Detail)
+				fmt.Fprintf(stdout, "  %s: %s\n", w("detail"), s.Detail)
 			}
 		}
 	}
@@ -124,20 +122,7 @@ var revocationNames = map[pdfsig.Revocation]string{
 	pdfsig.RevocationUnknown: "unknown", pdfsig.RevocationCRL: "crl", pdfsig.RevocationOCSP: "ocsp",
 }
 
-// words are the labels of the text output.
-var words = map[string]map[string]string{
-	"vi": {
-		"signature": "Chữ ký", "timestamp": "Dấu thời gian", "certification": "Chữ ký chứng thực",
-		"time:timestamp": "theo dấu thời gian đã kiểm tra", "time:signing-time attribute": "do người ký khai trong chữ ký",
-		"time:/M": "do người ký khai trong từ điển chữ ký (/M), chữ ký không ghi thời điểm", "time:": "không rõ, kiểm tra theo hiện tại", "signer": "Người ký", "issuer": "Tổ chức cấp",
-		"time": "Thời điểm ký", "reason": "Lý do", "revocation": "Kiểm tra thu hồi", "after": "Sau khi ký",
-		"detail": "Chi tiết", "unknown": "không có dữ liệu thu hồi", "crl": "đã kiểm tra (CRL)", "ocsp": "đã kiểm tra (OCSP)",
-	},
-	"en": {
-		"signature": "Signature", "timestamp": "Document timestamp", "certification": "Certification signature",
-		"time:timestamp": "from a verified timestamp", "time:signing-time attribute": "claimed by the signer in the signature",
-		"time:/M": "claimed by the signer in the signature dictionary (/M); the signature carries no time", "time:": "unknown, checked at the present time", "signer": "Signer", "issuer": "Issuer",
-		"time": "Signing time", "reason": "Reason", "revocation": "Revocation", "after": "After signing",
-		"detail": "Detail", "unknown": "no revocation data", "crl": "checked (CRL)", "ocsp": "checked (OCSP)",
-	},
+// verdictWords is the verdict as a person reads it, in lang.
+func verdictWords(lang string, v pdfsig.Verdict) string {
+	return i18n.In(lang, "sig.verdict."+v.Code())
 }

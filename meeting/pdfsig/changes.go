@@ -18,31 +18,17 @@ const (
 	ChangeContent                  // pages, content or document structure changed
 )
 
-var changeLabels = map[string]map[Change]string{
-	"vi": {
-		ChangeSignature:  "có chữ ký số khác được thêm sau",
-		ChangeValidation: "có dữ liệu kiểm tra chứng thư được thêm sau",
-		ChangeForm:       "biểu mẫu được điền sau khi ký; nội dung không đổi",
-		ChangeAnnotation: "có ghi chú hoặc trường biểu mẫu được thêm sau khi ký; nội dung không đổi",
-		ChangeContent:    "nội dung đã bị thay đổi sau khi ký",
-	},
-	"en": {
-		ChangeSignature:  "a later signature was added",
-		ChangeValidation: "validation data was added later",
-		ChangeForm:       "the form was filled in after signing; the content is unchanged",
-		ChangeAnnotation: "annotations or form fields were added after signing; the content is unchanged",
-		ChangeContent:    "the content was changed after signing",
-	},
+var changeCodes = map[Change]string{
+	ChangeNone: "none", ChangeSignature: "signature", ChangeValidation: "validation",
+	ChangeForm: "form", ChangeAnnotation: "annotation", ChangeContent: "content",
 }
 
-// Label describes the change to a person, in lang ("vi" or "en").
-func (c Change) Label(lang string) string {
-	m, ok := changeLabels[lang]
-	if !ok {
-		m = changeLabels["vi"]
-	}
-	return m[c]
-}
+// Code is the change's stable name. Words for people live in the catalogue
+// (internal/i18n), under "sig.change." and the code.
+func (c Change) Code() string { return changeCodes[c] }
+
+// String returns the change's code, for logs.
+func (c Change) String() string { return c.Code() }
 
 // annotSubtypes are the annotation subtypes of ISO 32000-2, 12.5.6.
 var annotSubtypes = []string{

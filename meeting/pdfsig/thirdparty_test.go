@@ -105,7 +105,7 @@ func readExpected(t *testing.T) []expectation {
 	return out
 }
 
-var changeCodes = map[string]Change{
+var changeByCode = map[string]Change{
 	"signature": ChangeSignature, "validation": ChangeValidation, "form": ChangeForm,
 	"annotation": ChangeAnnotation, "content": ChangeContent,
 }
@@ -161,7 +161,7 @@ func TestThirdParty(t *testing.T) {
 							}
 							continue
 						}
-						if !slices.Contains(first.Changes, changeCodes[c]) {
+						if !slices.Contains(first.Changes, changeByCode[c]) {
 							t.Errorf("got changes %v, want %s among them", first.Changes, c)
 						}
 					}

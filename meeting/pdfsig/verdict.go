@@ -14,42 +14,9 @@ const (
 	Invalid                      // the signature or its byte range does not verify
 )
 
-var labels = map[string]map[Verdict]string{
-	"vi": {
-		Unsigned:      "Không có chữ ký số",
-		Valid:         "Hợp lệ",
-		UntrustedRoot: "Chưa xác định được nguồn tin cậy",
-		Expired:       "Chứng thư số đã hết hạn tại thời điểm ký",
-		Revoked:       "Chứng thư số đã bị thu hồi",
-		Modified:      "Tài liệu đã bị sửa đổi sau khi ký",
-		Invalid:       "Chữ ký không hợp lệ",
-	},
-	"en": {
-		Unsigned:      "No digital signature",
-		Valid:         "Valid",
-		UntrustedRoot: "Trust source not established",
-		Expired:       "Certificate expired at signing time",
-		Revoked:       "Certificate revoked",
-		Modified:      "Document modified after signing",
-		Invalid:       "Invalid signature",
-	},
-}
-
-// Label returns the verdict as shown to a person, in lang ("vi" or "en";
-// anything else falls back to Vietnamese).
-func (v Verdict) Label(lang string) string {
-	m, ok := labels[lang]
-	if !ok {
-		m = labels["vi"]
-	}
-	if s, ok := m[v]; ok {
-		return s
-	}
-	return m[Invalid]
-}
-
-// String returns the English label, for logs.
-func (v Verdict) String() string { return v.Label("en") }
+// String returns the verdict's code, for logs. Words for people live in
+// the catalogue (internal/i18n), under "sig.verdict." and the code.
+func (v Verdict) String() string { return v.Code() }
 
 var codes = map[Verdict]string{
 	Unsigned: "unsigned", Valid: "valid", UntrustedRoot: "untrusted-root", Expired: "expired",

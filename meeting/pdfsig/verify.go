@@ -292,26 +292,26 @@ func (v *verifier) classifyTail(fields []Field, i int, s *Signature) {
 		var forbidden []string
 		for _, k := range kinds {
 			if (k == ChangeForm && p < 2) || (k == ChangeAnnotation && p < 3) {
-				forbidden = append(forbidden, k.Label("en"))
+				forbidden = append(forbidden, k.Code())
 			}
 		}
 		if p == 1 {
 			for _, later := range fields[i+1:] {
 				if later.SubFilter != "ETSI.RFC3161" && later.Type != "DocTimeStamp" {
-					forbidden = append(forbidden, "a later signature was added")
+					forbidden = append(forbidden, "a further signature")
 					break
 				}
 			}
 		}
 		if len(forbidden) > 0 {
 			s.Verdict = max(s.Verdict, Modified)
-			s.Detail += fmt.Sprintf("; the certification (P=%d) forbids what was changed after signing: %s",
+			s.Detail += fmt.Sprintf("; the certification (P=%d) forbids these changes after signing: %s",
 				p, strings.Join(forbidden, "; "))
 			return
 		}
 	}
-	for _, k := range kinds {
-		s.Detail += "; " + k.Label("en")
+	if len(kinds) > 0 {
+		s.Detail += fmt.Sprintf("; changed after signing, as allowed: %v", kinds)
 	}
 }
 

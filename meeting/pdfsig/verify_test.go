@@ -149,25 +149,6 @@ func TestVerifyDetails(t *testing.T) {
 	}
 }
 
-func TestLabel(t *testing.T) {
-	tests := []struct {
-		v          Verdict
-		lang, want string
-	}{
-		{Valid, "vi", "Hợp lệ"},
-		{Modified, "vi", "Tài liệu đã bị sửa đổi sau khi ký"},
-		{Unsigned, "vi", "Không có chữ ký số"},
-		{Revoked, "en", "Certificate revoked"},
-		{UntrustedRoot, "fr", "Chưa xác định được nguồn tin cậy"},
-		{Verdict(99), "en", "Invalid signature"},
-	}
-	for _, tt := range tests {
-		if got := tt.v.Label(tt.lang); got != tt.want {
-			t.Errorf("Label(%v, %q): got %q, want %q", int(tt.v), tt.lang, got, tt.want)
-		}
-	}
-}
-
 func TestParseDate(t *testing.T) {
 	tests := []struct {
 		in   string

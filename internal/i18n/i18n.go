@@ -1,4 +1,5 @@
-// Package i18n translates Đình's user-facing text. Vietnamese is the default
+// Package i18n translates Đình's user-facing text, for the app and for
+// dinhd alike: the one catalogue of words. Vietnamese is the default
 // language and English the second. Messages live in assets/i18n as flat JSON
 // maps named <area>.<lang>.json; every area of one language is merged.
 //
@@ -98,8 +99,13 @@ func Language() string {
 // Vietnamese, then to the key itself so a missing message is visible but
 // never fatal. Args, when given, are applied with fmt.Sprintf.
 func T(key string, args ...any) string {
+	return In(Language(), key, args...)
+}
+
+// In returns the message for key in lang, as T does for the current
+// language: for a command that takes the language as a flag.
+func In(lang, key string, args ...any) string {
 	t := table()
-	lang := Language()
 	msg, ok := t[lang][key]
 	if !ok {
 		msg, ok = t[Languages[0]][key]
