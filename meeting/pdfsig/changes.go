@@ -199,9 +199,10 @@ func annotsChange(before, after any, old, all map[int64]pdfObject) Change {
 	return ChangeSignature
 }
 
-// isWidget is true for a form field's widget annotation.
+// isWidget is true for a form field's widget annotation (a pop-up also has
+// a /Parent, so that is no sign of a field).
 func isWidget(d *dict) bool {
-	return d.name("Subtype") == "Widget" || d.m["FT"] != nil || d.m["Parent"] != nil
+	return d.name("Subtype") == "Widget" || d.m["FT"] != nil
 }
 
 // formObjects returns the objects of the signed revision that only the form

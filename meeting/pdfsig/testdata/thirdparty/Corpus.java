@@ -123,13 +123,10 @@ public class Corpus {
         List<X509Certificate> chain = new ArrayList<>();
         for (java.security.cert.Certificate c : ks.getCertificateChain(alias)) chain.add((X509Certificate) c);
         if (chain.size() == 1) {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            try (InputStream in = Files.newInputStream(keys.resolve(name + ".p12"))) {
-                // The p12 holds the issuing CA too; Java lists it apart.
-                for (String al : Collections.list(ks.aliases())) {
-                    java.security.cert.Certificate c = ks.getCertificate(al);
-                    if (c != null && !c.equals(chain.get(0))) chain.add((X509Certificate) c);
-                }
+            // The p12 holds the issuing CA too; Java lists it apart.
+            for (String al : Collections.list(ks.aliases())) {
+                java.security.cert.Certificate c = ks.getCertificate(al);
+                if (c != null && !c.equals(chain.get(0))) chain.add((X509Certificate) c);
             }
         }
         return new Identity(k, chain.get(0), chain);

@@ -148,7 +148,7 @@ mutool run "$HERE/change.js" annotation pdf/poppler-rsa.pdf pdf/poppler-rsa-anno
 NODE_DIR=${DINH_NODE_CACHE:-$OUT/node}
 mkdir -p "$NODE_DIR"
 cp "$HERE/package.json" "$HERE/package-lock.json" "$NODE_DIR/"
-(cd "$NODE_DIR" && npm ci --no-audit --no-fund --silent >/dev/null)
+(cd "$NODE_DIR" && npm ci --no-audit --no-fund >/dev/null)
 NODE_PATH="$NODE_DIR/node_modules" faketime "$T1" node "$HERE/signpdf.cjs" keys/rsa.p12 "$PASS" pdf/base.pdf pdf/signpdf-rsa.pdf
 NODE_PATH="$NODE_DIR/node_modules" faketime "$T1" node "$HERE/signpdf.cjs" keys/impostor.p12 "$PASS" pdf/base.pdf pdf/signpdf-untrusted-root.pdf
 
