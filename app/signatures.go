@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -197,9 +198,16 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 		switch {
 		case s.CoversWholeFile:
 			box.Add(wrap(i18n.T("sig.panel.whole")))
-		case len(s.Changes) > 0:
-			for _, ch := range s.Changes {
-				box.Add(wrap("• " + i18n.T("sig.change."+ch.Code())))
+		case len(s.Revisions) > 0:
+			for k, rv := range s.Revisions {
+				words := []string{i18n.T("sig.change.none")}
+				if len(rv.Changes) > 0 {
+					words = words[:0]
+					for _, ch := range rv.Changes {
+						words = append(words, i18n.T("sig.change."+ch.Code()))
+					}
+				}
+				box.Add(wrap("• " + i18n.T("sig.panel.revision", k+1, strings.Join(words, "; "))))
 			}
 		}
 		if s.Detail != "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"dinh/internal/i18n"
@@ -48,6 +49,10 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *asJSON {
+		type rev struct {
+			Offset  int64    `json:"offset"`
+			Changes []string `json:"changes"`
+		}
 		type sig struct {
 			Verdict     string    `json:"verdict"`
 			Label       string    `json:"label"`
@@ -62,6 +67,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			Certified   int       `json:"certification_level,omitempty"`
 			Revocation  string    `json:"revocation"`
 			Changes     []string  `json:"changes_after_signing,omitempty"`
+			Revisions   []rev     `json:"revisions_after_signing,omitempty"`
 		}
 		out := struct {
 			File       string `json:"file"`
@@ -73,9 +79,17 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			for _, c := range s.Changes {
 				changes = append(changes, i18n.In("en", "sig.change."+c.Code()))
 			}
+			var revs []rev
+			for _, rv := range s.Revisions {
+				r := rev{Offset: rv.Offset, Changes: []string{}}
+				for _, c := range rv.Changes {
+					r.Changes = append(r.Changes, c.Code())
+				}
+				revs = append(revs, r)
+			}
 			out.Signatures = append(out.Signatures, sig{verdictWords("en", s.Verdict), verdictWords(*lang, s.Verdict), s.Detail,
 				s.SignerCN, s.SignerOrg, s.IssuerCN, s.SigningTime, s.TimeSource, s.Reason,
-				s.DocTimestamp, s.Certification, revocationNames[s.Revocation], changes})
+				s.DocTimestamp, s.Certification, revocationNames[s.Revocation], changes, revs})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -104,8 +118,8 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 				fmt.Fprintf(stdout, "  %s: %s\n", w("reason"), s.Reason)
 			}
 			fmt.Fprintf(stdout, "  %s: %s\n", w("revocation"), w("revocation."+revocationNames[s.Revocation]))
-			for _, c := range s.Changes {
-				fmt.Fprintf(stdout, "  %s: %s\n", w("after"), i18n.In(*lang, "sig.change."+c.Code()))
+			for k, rv := range s.Revisions {
+				fmt.Fprintf(stdout, "  %s: %s\n", w("revision", k+1), changeWords(*lang, rv.Changes))
 			}
 			if s.Detail != "" {
 				fmt.Fprintf(stdout, "  %s: %s\n", w("detail"), s.Detail)
@@ -120,6 +134,18 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 
 var revocationNames = map[pdfsig.Revocation]string{
 	pdfsig.RevocationUnknown: "unknown", pdfsig.RevocationCRL: "crl", pdfsig.RevocationOCSP: "ocsp",
+}
+
+// changeWords lists the kinds of change as a person reads them, in lang.
+func changeWords(lang string, kinds []pdfsig.Change) string {
+	if len(kinds) == 0 {
+		return i18n.In(lang, "sig.change.none")
+	}
+	words := make([]string, len(kinds))
+	for i, c := range kinds {
+		words[i] = i18n.In(lang, "sig.change."+c.Code())
+	}
+	return strings.Join(words, "; ")
 }
 
 // verdictWords is the verdict as a person reads it, in lang.

@@ -38,12 +38,53 @@ var annotSubtypes = []string{
 	"PrinterMark", "TrapNet", "Watermark", "3D", "Redact", "Projection", "RichMedia",
 }
 
+// Revision is one incremental update after a signature: where it starts in
+// the file and the kinds of change it made to the document before it.
+type Revision struct {
+	Offset  int64
+	Changes []Change
+}
+
+// maxRevisions bounds the revisions reported after one signature: each is
+// classified against the whole file's objects.
+const maxRevisions = 64
+
+// revisions splits what follows end into its incremental updates, each
+// ending at its trailer (or cross-reference stream), and classifies each
+// against the document as the previous one left it. Bytes after the last
+// trailer form a revision of their own.
+func revisions(of *objectFile, end int64) []Revision {
+	var out []Revision
+	lo := end
+	for _, t := range of.roots {
+		if t.off < lo || len(out) == maxRevisions-1 {
+			continue // the rest, past the limit, is reported as one revision
+		}
+		kinds, _ := classifySpan(of, lo, t.off+1)
+		out = append(out, Revision{Offset: lo, Changes: kinds})
+		lo = t.off + 1
+	}
+	for _, o := range of.objs {
+		if o.off >= lo {
+			kinds, _ := classifySpan(of, lo, 1<<62)
+			return append(out, Revision{Offset: lo, Changes: kinds})
+		}
+	}
+	return out
+}
+
 // classifyChanges tells what the objects defined at or after end changed,
 // compared with the document as it was signed (the objects before end).
 // It returns the kinds seen and, for content changes, why.
 func classifyChanges(of *objectFile, end int64) (kinds []Change, why []string) {
+	return classifySpan(of, end, 1<<62)
+}
+
+// classifySpan tells what the objects defined in [end, hi) changed,
+// compared with the objects before end.
+func classifySpan(of *objectFile, end, hi int64) (kinds []Change, why []string) {
 	old := of.state(end)
-	all := of.state(1 << 62)
+	all := of.state(hi)
 	add := func(c Change, reason string) {
 		if !slices.Contains(kinds, c) {
 			kinds = append(kinds, c)
@@ -53,20 +94,20 @@ func classifyChanges(of *objectFile, end int64) (kinds []Change, why []string) {
 		}
 	}
 	for _, off := range of.opaque {
-		if off >= end {
+		if off >= end && off < hi {
 			add(ChangeContent, "an object stream that cannot be read")
 		}
 	}
 	if before, ok := of.root(end); ok {
 		for _, t := range of.roots {
-			if t.off >= end && t.ref.num != before.num {
+			if t.off >= end && t.off < hi && t.ref.num != before.num {
 				add(ChangeContent, "the document catalog was replaced")
 			}
 		}
 	}
 	formOnly := formObjects(old, of, end)
 	for _, o := range of.objs {
-		if o.off < end {
+		if o.off < end || o.off >= hi {
 			continue
 		}
 		prev, existed := old[o.num]

@@ -160,6 +160,18 @@ func TestThirdParty(t *testing.T) {
 							t.Errorf("got changes %v, want %s among them", first.Changes, c)
 						}
 					}
+				case strings.HasPrefix(n, "revisions="):
+					var got []string
+					for _, rv := range first.Revisions {
+						var codes []string
+						for _, c := range rv.Changes {
+							codes = append(codes, c.Code())
+						}
+						got = append(got, strings.Join(codes, "+"))
+					}
+					if want := n[len("revisions="):]; strings.Join(got, "/") != want {
+						t.Errorf("got revisions %s, want %s", strings.Join(got, "/"), want)
+					}
 				default:
 					t.Fatalf("expected.tsv: unknown note %q", n)
 				}

@@ -49,8 +49,11 @@ type Signature struct {
 	CoversWholeFile bool
 	LaterSignature  bool
 	// Changes are the kinds of change made after signing, when bytes follow
-	// the signed range. Only ChangeContent makes the verdict Modified.
-	Changes []Change
+	// the signed range: ChangeContent, or a change the certification level
+	// forbids, makes the verdict Modified. Revisions tell them apart by
+	// incremental update, in file order.
+	Changes   []Change
+	Revisions []Revision
 
 	// DocTimestamp is true for a document timestamp (ETSI.RFC3161): the
 	// signer is a time-stamping authority and SigningTime its time.
@@ -281,6 +284,7 @@ func (v *verifier) classifyTail(fields []Field, i int, s *Signature) {
 	}
 	kinds, why := classifyChanges(v.objects(), end)
 	s.Changes = kinds
+	s.Revisions = revisions(v.objects(), end)
 	s.LaterSignature = slices.Contains(kinds, ChangeSignature)
 	if slices.Contains(kinds, ChangeContent) {
 		s.Verdict = max(s.Verdict, Modified)
