@@ -213,10 +213,21 @@ func TestRevocationSources(t *testing.T) {
 		{"adbe ocsp good", func() signOpts { o := rsaOpts(); o.adbeOCSPs = [][]byte{ocspResponse(t, ocsp.Good)}; return o }, f.rsaPool, Valid, RevocationOCSP},
 		{"ocsp for another certificate", func() signOpts { o := revoked; o.adbeOCSPs = [][]byte{ocspResponse(t, ocsp.Good)}; return o }, f.rsaPool, Valid, RevocationUnknown},
 		{"crl in the trust store", func() signOpts { return revoked }, withCRL, Revoked, RevocationCRL},
-		{"revoked after a trusted timestamp", func() signOpts {
+		{"revoked before a trusted timestamp", func() signOpts {
 			o := revoked
 			o.adbeCRLs = [][]byte{f.revokedCRL}
 			o.timestamp = true // at testNow-1m; the CRL revokes at testNow-30m
+			return o
+		}, f.rsaPool, Revoked, RevocationCRL},
+		{"revoked after a trusted timestamp", func() signOpts {
+			o := revoked
+			o.adbeCRLs = [][]byte{f.laterCRL}
+			o.timestamp = true // at testNow-1m; the CRL revokes at testNow
+			return o
+		}, f.rsaPool, Valid, RevocationCRL},
+		{"revoked after a time only claimed", func() signOpts {
+			o := revoked
+			o.adbeCRLs = [][]byte{f.laterCRL} // the signing-time attribute is only the signer's word
 			return o
 		}, f.rsaPool, Revoked, RevocationCRL},
 	}

@@ -37,6 +37,9 @@ type fixture struct {
 	expired    *x509.Certificate // RSA chain, expired before testNow
 	revoked    *x509.Certificate // RSA chain, revoked by revokedCRL
 	revokedCRL []byte
+	// laterCRL revokes the same certificate at testNow, after the
+	// fixture's timestamps (testNow-1m).
+	laterCRL []byte
 	tsa        *x509.Certificate // RSA chain, time-stamping usage
 	rsaPool    *Trust
 	ecPool     *Trust
@@ -110,6 +113,13 @@ var getFixture = sync.OnceValue(func() *fixture {
 		panic(err)
 	}
 	f.revokedCRL = crl
+	f.laterCRL, err = x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: big.NewInt(2), ThisUpdate: testNow, NextUpdate: testNow.Add(24 * time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: f.revoked.SerialNumber, RevocationTime: testNow}},
+	}, f.rsa.inter, rsaCA)
+	if err != nil {
+		panic(err)
+	}
 	f.rsaPool, f.ecPool, f.bothPool = NewTrust(), NewTrust(), NewTrust()
 	f.rsaPool.AddCert(f.rsa.root)
 	f.ecPool.AddCert(f.ec.root)

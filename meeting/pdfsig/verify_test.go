@@ -141,6 +141,14 @@ func TestVerifyDetails(t *testing.T) {
 	if got := r.Signatures[0]; got.Timestamp != TimestampInvalid || got.Verdict != UntrustedRoot {
 		t.Errorf("got timestamp %v, verdict %v, want %v, %v", got.Timestamp, got.Verdict, TimestampInvalid, UntrustedRoot)
 	}
+	// A trusted signer keeps its verdict when only its timestamp's TSA is
+	// untrusted: the time falls back to the signer's claim.
+	ec := signOpts{cert: f.ec.signer, key: f.ec.signerKey, chain: []*x509.Certificate{f.ec.inter}, timestamp: true}
+	r, _ = Verify(signedPDF(t, ec), f.ecPool)
+	if got := r.Signatures[0]; got.Timestamp != TimestampInvalid || got.Verdict != Valid || got.TimeSource != "signing-time attribute" {
+		t.Errorf("trusted signer, untrusted TSA: got timestamp %v, verdict %v, time from %q; want %v, %v, the signing-time attribute",
+			got.Timestamp, got.Verdict, got.TimeSource, TimestampInvalid, Valid)
+	}
 
 	// The first of two signatures is covered by the second.
 	r, _ = Verify(twoSignatures(t), f.bothPool)

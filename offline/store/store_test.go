@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/ed25519"
 	"bytes"
 	"errors"
 	"fmt"
@@ -35,12 +36,27 @@ func TestSecondInstanceIsRefused(t *testing.T) {
 
 func TestHostKeyIsStable(t *testing.T) {
 	dir := t.TempDir()
-	s, _ := Open(dir)
-	k1, _ := s.HostKey()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k1, err := s.HostKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k1) != ed25519.PrivateKeySize {
+		t.Fatalf("got a host key of %d bytes, want an Ed25519 key", len(k1))
+	}
 	s.Close()
-	s, _ = Open(dir)
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer s.Close()
-	k2, _ := s.HostKey()
+	k2, err := s.HostKey()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(k1, k2) {
 		t.Fatal("host key changed across restarts")
 	}

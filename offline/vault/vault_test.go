@@ -747,43 +747,109 @@ func TestLockAndCloseDoNotCallOnLock(t *testing.T) {
 	goleak.VerifyNone(t)
 }
 
-func TestTouchKeepsUnlocked(t *testing.T) {
+// slowSource yields zeros until keepGoing says stop, then io.EOF. Each Read
+// records, as it returns, an instant no later than the next touch.
+type slowSource struct {
+	keepGoing func() bool
+	mark      func()
+}
+
+func (s slowSource) Read(p []byte) (int, error) {
+	defer s.mark()
+	runtime.Gosched()
+	if !s.keepGoing() {
+		return 0, io.EOF
+	}
+	n := min(len(p), 512)
+	clear(p[:n])
+	return n, nil
+}
+
+// slowSink takes what it is given and, as it returns, records an instant
+// no later than the next read of the copy that feeds it.
+type slowSink struct {
+	keepGoing func() bool
+	mark      func()
+}
+
+func (s slowSink) Write(p []byte) (int, error) {
+	defer s.mark()
+	for start := time.Now(); s.keepGoing() && time.Since(start) < 5*time.Millisecond; {
+		runtime.Gosched() // a slow consumer, such as a USB stick
+	}
+	return len(p), nil
+}
+
+func TestUseKeepsUnlocked(t *testing.T) {
 	// What must hold whatever the machine's speed: the vault never locks
-	// itself sooner than the idle period after the last use. The loop
-	// spans several idle periods, so the timer is re-armed by use.
+	// itself sooner than the idle period after the last use. Each use runs
+	// for several idle periods, so only use can have kept it unlocked; a
+	// stall of the whole process may lock it, but never early.
 	const idle = 200 * time.Millisecond
-	locked := make(chan time.Time, 1)
-	c := newClock()
-	opts := Options{IdleTimeout: idle, Now: c.Now, KDF: fastKDF, OnLock: func() { locked <- time.Now() }}
-	pub, _, _ := GenerateRecoveryKey()
-	v, err := Create(t.TempDir(), pass, pub, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	start := time.Now()
-	last := start
-	for time.Since(start) < 3*idle {
-		before := time.Now() // the use touches the vault after this instant
-		if _, err := v.Encrypt([]byte("x"), nil); err != nil {
-			// Only a stall of the whole process longer than the idle
-			// period may lock it here, and then not early.
-			at := <-locked
-			if d := at.Sub(last); d < idle {
-				t.Fatalf("got locked %v after the last use, want at least %v", d, idle)
+	tests := []struct {
+		name string
+		// use uses v until keepGoing says stop, calling mark before each
+		// use (an instant no later than the vault's touch).
+		use func(t *testing.T, v *Vault, keepGoing func() bool, mark func())
+	}{
+		{"encrypt", func(t *testing.T, v *Vault, keepGoing func() bool, mark func()) {
+			for keepGoing() {
+				mark()
+				if _, err := v.Encrypt([]byte("x"), nil); err != nil {
+					return // locked by a stall; the lock time is checked
+				}
+				runtime.Gosched()
 			}
-			return
-		}
-		last = before
-		runtime.Gosched()
+		}},
+		{"touch", func(t *testing.T, v *Vault, keepGoing func() bool, mark func()) {
+			for keepGoing() {
+				mark()
+				v.Touch()
+				runtime.Gosched()
+			}
+		}},
+		{"long file encryption", func(t *testing.T, v *Vault, keepGoing func() bool, mark func()) {
+			mark()
+			if err := v.EncryptFile(filepath.Join(t.TempDir(), "scan"), slowSource{keepGoing, mark}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"long file decryption", func(t *testing.T, v *Vault, keepGoing func() bool, mark func()) {
+			file := filepath.Join(t.TempDir(), "scan")
+			if err := v.EncryptFile(file, bytes.NewReader(make([]byte, 8<<20)), nil); err != nil {
+				t.Fatal(err)
+			}
+			mark()
+			if err := v.DecryptFile(file, nil, slowSink{keepGoing, mark}); err != nil && !errors.Is(err, ErrLocked) {
+				t.Fatal(err)
+			}
+		}},
 	}
-	select {
-	case at := <-locked:
-		if d := at.Sub(last); d < idle {
-			t.Fatalf("got locked %v after the last use, want at least %v", d, idle)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("got no idle lock after use stopped, want one")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			locked := make(chan time.Time, 1)
+			opts := Options{IdleTimeout: idle, Now: newClock().Now, KDF: fastKDF, OnLock: func() { locked <- time.Now() }}
+			pub, _, _ := GenerateRecoveryKey()
+			v, err := Create(t.TempDir(), pass, pub, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			start := time.Now()
+			var last time.Time
+			tt.use(t, v, func() bool { return time.Since(start) < 3*idle }, func() { last = time.Now() })
+			if time.Since(start) < 3*idle {
+				t.Fatalf("the use lasted %v, want at least %v", time.Since(start), 3*idle)
+			}
+			select {
+			case at := <-locked:
+				if d := at.Sub(last); d < idle {
+					t.Fatalf("got locked %v after the last use, want at least %v", d, idle)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("got no idle lock after use stopped, want one")
+			}
+		})
 	}
 }
 

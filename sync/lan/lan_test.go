@@ -489,3 +489,25 @@ func TestProgressReportsBytesDocsAndTime(t *testing.T) {
 		t.Fatalf("final progress %+v after %d calls", last, calls)
 	}
 }
+
+// TestRelayedPackageIsRefused: a laptop that copies the real host's signed
+// package and serves it under its own TLS key is refused. The package is
+// bound to the host that serves it: its signing key must be the key whose
+// fingerprint the TLS handshake showed, or a stranger could sit between
+// the delegates and the host and later serve them anything under that key.
+func TestRelayedPackageIsRefused(t *testing.T) {
+	h := startHost(t, 10<<10)
+	raw, _, _ := h.st.Published(h.m.ID)
+	relayKey := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/package", func(w http.ResponseWriter, r *http.Request) { w.Write(raw) })
+	mux.Handle("/v1/docs/", h.host.Handler())
+	addr, _ := serveTLS(t, relayKey, mux)
+	d := startDelegate(t, func() string { return addr }, h.m.ID)
+	if err := d.waitState(t, Refused); !errors.Is(err, meeting.ErrKeyMismatch) {
+		t.Fatalf("got %v, want ErrKeyMismatch", err)
+	}
+	if _, ok, _ := d.st.Package(h.m.ID); ok {
+		t.Fatal("a relayed package was cached")
+	}
+}
