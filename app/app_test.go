@@ -15,6 +15,7 @@ import (
 
 	"dinh/app/internal/uiqueue"
 	"dinh/internal/i18n"
+	"dinh/internal/testenv"
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/sync/discovery"
@@ -47,7 +48,7 @@ func startDemoIn(t *testing.T, dataDir string) *UI {
 	a := test.NewTempApp(t)
 	ifs, err := discovery.Interfaces([]string{"lo"})
 	if err != nil {
-		t.Skip(err)
+		testenv.Skip(t, "no loopback interface: %v", err)
 	}
 	i18n.SetLanguage("vi")
 	u, err := New(a, Config{DataDir: dataDir, Ifaces: ifs, Demo: true})

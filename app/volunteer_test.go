@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"dinh/internal/i18n"
+	"dinh/internal/testenv"
 	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
@@ -540,7 +541,7 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	a := test.NewTempApp(t)
 	ifs, err := discovery.Interfaces([]string{"lo"})
 	if err != nil {
-		t.Skip(err)
+		testenv.Skip(t, "no loopback interface: %v", err)
 	}
 	i18n.SetLanguage("vi")
 	data := t.TempDir()

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"dinh/internal/testenv"
 )
 
 // The process benchmarks compare like with like: a process that reads a
@@ -112,10 +114,7 @@ func BenchmarkVerify20MBProcess(b *testing.B) {
 }
 
 func BenchmarkPdfsig20MBProcess(b *testing.B) {
-	bin, err := exec.LookPath("pdfsig")
-	if err != nil {
-		b.Skip("pdfsig (poppler-utils) is not installed")
-	}
+	bin := testenv.Tool(b, "pdfsig", "poppler-utils; build/deps.sh test installs it")
 	for _, signer := range signers {
 		b.Run("signer="+signer, func(b *testing.B) {
 			file, _ := bigSigned(b, signer)

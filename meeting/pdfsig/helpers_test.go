@@ -40,10 +40,10 @@ type fixture struct {
 	// laterCRL revokes the same certificate at testNow, after the
 	// fixture's timestamps (testNow-1m).
 	laterCRL []byte
-	tsa        *x509.Certificate // RSA chain, time-stamping usage
-	rsaPool    *Trust
-	ecPool     *Trust
-	bothPool   *Trust
+	tsa      *x509.Certificate // RSA chain, time-stamping usage
+	rsaPool  *Trust
+	ecPool   *Trust
+	bothPool *Trust
 }
 
 var serial int64 = 100

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"dinh/internal/testenv"
+
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -18,10 +20,7 @@ import (
 // cryptographic part of our verdicts with poppler's pdfsig. Its certificate
 // verdict is not compared: it would need the test root in an NSS database.
 func TestPoppler(t *testing.T) {
-	bin := pdfsigBin(t)
-	if bin == "" {
-		t.Skip("pdfsig (poppler-utils) is not installed")
-	}
+	bin := testenv.Tool(t, "pdfsig", "poppler-utils; build/deps.sh test installs it")
 	f := getFixture()
 	tampered := signedPDF(t, rsaOpts())
 	tampered[bytes.Index(tampered, []byte("Nghi quyet"))] = 'X'
@@ -78,17 +77,6 @@ func TestPoppler(t *testing.T) {
 			}
 		})
 	}
-}
-
-// pdfsigBin returns the path of poppler's pdfsig, or "" on a machine
-// without it; in CI a missing pdfsig fails the test.
-func pdfsigBin(t testing.TB) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdfsig")
-	if err != nil && os.Getenv("CI") != "" {
-		t.Fatal("pdfsig (poppler-utils) is not installed: build/deps.sh test installs it")
-	}
-	return bin
 }
 
 // popplerSig is what pdfsig says of one signature.

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"dinh/internal/testenv"
 )
 
 func TestSign(t *testing.T) {
@@ -67,10 +69,7 @@ func TestSign(t *testing.T) {
 // popplerAgrees checks that pdfsig finds n signatures and calls each valid.
 func popplerAgrees(t *testing.T, pdf []byte, n int) {
 	t.Helper()
-	bin := pdfsigBin(t)
-	if bin == "" {
-		return
-	}
+	bin := testenv.Tool(t, "pdfsig", "poppler-utils; build/deps.sh test installs it")
 	path := filepath.Join(t.TempDir(), "signed.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"dinh/internal/testenv"
 )
 
 // thirdPartyTools are the programs testdata/thirdparty/make.sh runs.
@@ -27,12 +29,7 @@ var corpus struct {
 func thirdPartyCorpus(t testing.TB) string {
 	t.Helper()
 	for _, tool := range thirdPartyTools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed: build/deps.sh test installs it", tool)
-			}
-			t.Skipf("%s is not installed (build/deps.sh test installs it)", tool)
-		}
+		testenv.Tool(t, tool, "build/deps.sh test installs it")
 	}
 	corpus.once.Do(func() {
 		dir, err := os.MkdirTemp("", "dinh-thirdparty-")

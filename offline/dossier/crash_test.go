@@ -70,16 +70,30 @@ func sealChild(dir, id, stop string) error {
 		sealHooks.marked = halt
 	}
 	fmt.Println("start")
-	_, err = e.desk.Seal(context.Background(), id, nil)
+	if _, err = e.desk.Seal(context.Background(), id, nil); err != nil {
+		return err
+	}
 	fmt.Println("done")
-	return err
+	select {} // until killed: every case ends by SIGKILL
 }
 
-// TestKilledWhileSealing kills a real process at each step of sealing, and
-// once at whatever point it has reached, and then finds either the whole
-// draft or the whole sealed dossier, never neither and never both.
+// TestKilledWhileSealing kills a real process with SIGKILL at each step of
+// sealing, and once at whatever point it has reached, and then finds either
+// the whole draft or the whole sealed dossier, never neither and never
+// both. It checks that the child reached the step and died of the signal.
 func TestKilledWhileSealing(t *testing.T) {
-	for _, stop := range []string{"start", "written", "renamed", "marked", "done"} {
+	tests := []struct {
+		stop string
+		want outbox.State // after the kill; "" when it depends on timing
+	}{
+		{"start", ""}, // killed wherever sealing has got to
+		{"written", outbox.Draft},
+		{"renamed", outbox.Draft},
+		{"marked", outbox.Sealed},
+		{"done", outbox.Sealed},
+	}
+	for _, tt := range tests {
+		stop := tt.stop
 		t.Run(stop, func(t *testing.T) {
 			dir := t.TempDir()
 			central := newCentral(t)
@@ -103,23 +117,37 @@ func TestKilledWhileSealing(t *testing.T) {
 				t.Fatal(err)
 			}
 			lines := bufio.NewScanner(out)
-			for lines.Scan() && lines.Text() != stop {
+			reached := false
+			for !reached && lines.Scan() {
 				if strings.HasPrefix(lines.Text(), "error:") {
 					t.Fatal(lines.Text())
+				}
+				reached = lines.Text() == stop
+				if lines.Text() == "done" {
+					break // sealing finished without passing the step
 				}
 			}
 			cmd.Process.Signal(syscall.SIGKILL)
 			cmd.Wait()
+			if !reached {
+				t.Fatalf("the child never reached %q", stop)
+			}
+			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+				t.Fatalf("the child ended with %v, want killed by SIGKILL", cmd.ProcessState)
+			}
 
 			e = newEnv(t, dir, central)
-			checkDraftOrSealed(t, e, d)
+			if got := checkDraftOrSealed(t, e, d); tt.want != "" && got != tt.want {
+				t.Errorf("killed at %q: the dossier is %s, want %s", stop, got, tt.want)
+			}
 		})
 	}
 }
 
 // checkDraftOrSealed asserts that d survives whole as a draft or as a
-// sealed dossier, and that nothing is left over from the other.
-func checkDraftOrSealed(t *testing.T, e *env, d *Dossier) {
+// sealed dossier, and that nothing is left over from the other. It returns
+// the dossier's state.
+func checkDraftOrSealed(t *testing.T, e *env, d *Dossier) outbox.State {
 	t.Helper()
 	entry, err := e.desk.cfg.Outbox.Entry(d.ID)
 	if err != nil {
@@ -161,4 +189,5 @@ func checkDraftOrSealed(t *testing.T, e *env, d *Dossier) {
 		t.Fatalf("dossier is %s after the kill", entry.State)
 	}
 	t.Logf("the dossier is %s", entry.State)
+	return entry.State
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"dinh/internal/testenv"
 )
 
 // smallDisk mounts a tmpfs of the given size for the test, when the test
@@ -15,7 +17,7 @@ func smallDisk(t *testing.T, size string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size+",mode=0700"); err != nil {
-		t.Skipf("cannot mount a small tmpfs to fill (needs root): %v", err)
+		testenv.Skip(t, "cannot mount a small tmpfs to fill (needs root): %v", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, 0) })
 	return dir

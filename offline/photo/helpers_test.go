@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"dinh/internal/testenv"
 )
 
 // Colours of the four quadrants of quadrants(): top left, top right,
@@ -137,10 +139,7 @@ func encodePNG(tb testing.TB, img image.Image) []byte {
 // if convert is not installed.
 func convert(tb testing.TB, src []byte, ext, outExt string, args ...string) []byte {
 	tb.Helper()
-	bin, err := exec.LookPath("convert")
-	if err != nil {
-		tb.Skip("ImageMagick convert is not installed")
-	}
+	bin := testenv.Tool(tb, "convert", "ImageMagick; build/deps.sh test installs it")
 	dir := tb.TempDir()
 	in := filepath.Join(dir, "in."+ext)
 	out := filepath.Join(dir, "out."+outExt)

@@ -1,8 +1,8 @@
 package store
 
 import (
-	"crypto/ed25519"
 	"bytes"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"path/filepath"

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"dinh/internal/testenv"
+
 	"go.uber.org/goleak"
 )
 
@@ -929,9 +931,7 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 }
 
 func TestDefaultKDF(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Argon2id with 64 MiB is slow under -short")
-	}
+	testenv.Short(t, "Argon2id with 64 MiB is slow")
 	pub, _, _ := GenerateRecoveryKey()
 	dir := t.TempDir()
 	v, err := Create(dir, pass, pub, Options{IdleTimeout: -1})

@@ -209,7 +209,7 @@ func (c *Central) Pass() (Report, error) {
 }
 
 // ingestHooks let a test stop central between the steps of an ingest.
-var ingestHooks struct{ extracted func() }
+var ingestHooks struct{ extracted, renamed func() }
 
 func hook(f func()) {
 	if f != nil {
@@ -290,12 +290,13 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		os.RemoveAll(tmp)
 		return waiting, fmt.Errorf("central: extract %s: %w", id, diskErr(err))
 	}
+	hook(ingestHooks.extracted)
 	os.RemoveAll(final)
 	if err := os.Rename(tmp, final); err != nil {
 		os.RemoveAll(tmp)
 		return waiting, fmt.Errorf("central: %w", diskErr(err))
 	}
-	hook(ingestHooks.extracted)
+	hook(ingestHooks.renamed)
 	now := c.cfg.Now().UTC()
 	rec := Record{DossierID: id, Device: dev, Procedure: h.Summary["procedure"], Received: now,
 		History: []receipt.Update{{Status: receipt.Received, At: now}}}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"dinh/internal/testenv"
 	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
@@ -146,40 +147,69 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 	}
 }
 
-// TestCentralRestartDuringIngest stops central after a dossier's content
-// is extracted and before it is recorded, as a kill would, then lets a new
-// central pass twice over the same file, and deletes the receipt file:
-// one record, one receipt code, the receipt file written again.
-func TestCentralRestartDuringIngest(t *testing.T) {
-	p := newPair(t, "")
-	p.send(t, "D1", 1<<20, nil)
-	ingestHooks.extracted = func() { panic("killed") }
-	func() {
-		defer func() { recover() }()
-		p.central().Pass()
-	}()
-	ingestHooks.extracted = nil
-	if ids, _ := p.st.IngestedIDs(); len(ids) != 0 {
-		t.Fatalf("recorded before the kill: %v", ids)
+// TestCentralKilledDuringIngest kills central's process with SIGKILL at
+// each step between extracting a dossier and recording it, then starts
+// central again from its folders: a new pass ingests the dossier once and
+// leaves no half-extracted folder; after the receipt file is deleted, one
+// more pass writes it again with the same code.
+func TestCentralKilledDuringIngest(t *testing.T) {
+	tests := []struct {
+		stop string
+		// left is what the kill left in central's data folder.
+		left string
+	}{
+		{"extracted", "D1.tmp"}, // extracted beside the final folder
+		{"renamed", "D1"},       // in place, but not recorded
 	}
-	c := p.central()
-	for range 2 {
-		if _, err := c.Pass(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	first := p.receipts(t)["D1"]
-	os.Remove(filepath.Join(p.cen.dir, "receipts", receipt.Path(p.dev.id, "D1")))
-	if rep, err := c.Pass(); err != nil || rep.Duplicates != 1 {
-		t.Fatalf("pass after losing the receipt file: %+v, %v", rep, err)
-	}
-	again := p.receipts(t)["D1"]
-	ids, _ := p.st.IngestedIDs()
-	if len(ids) != 1 || first.Code == "" || again.Code != first.Code {
-		t.Errorf("records %v, receipts %q then %q", ids, first.Code, again.Code)
-	}
-	if _, err := os.Stat(filepath.Join(p.cen.dir, "dossiers", "D1.tmp")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a half-extracted folder is left: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.stop, func(t *testing.T) {
+			p := newPair(t, "")
+			p.send(t, "D1", 1<<20, nil)
+			p.cen.node.Close()
+			p.st.Close()
+			ch := startChild(t, childSpec{Dir: p.cen.dir, Listen: p.cen.addr, Peers: []mesh.Peer{{ID: p.dev.id, Addr: p.dev.addr}},
+				Commune: mesh.ReceiveOnly, Receipts: mesh.SendOnly, Key: p.key.String(), Stop: tt.stop})
+			ch.await(t, tt.stop)
+			ch.kill(t)
+			dossiers := filepath.Join(p.cen.dir, "dossiers")
+			if _, err := os.Stat(filepath.Join(dossiers, tt.left)); err != nil {
+				t.Fatalf("the kill at %q left no %s: %v", tt.stop, tt.left, err)
+			}
+
+			var err error
+			if p.st, err = store.Open(filepath.Join(p.cen.dir, "store")); err != nil {
+				t.Fatal(err)
+			}
+			if ids, _ := p.st.IngestedIDs(); len(ids) != 0 {
+				t.Fatalf("recorded before the kill: %v", ids)
+			}
+			p.cen.start(t, []*site{p.dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+			c := p.central()
+			meshtest.WaitFor(t, "central to ingest D1 after its restart", func() bool {
+				rep, err := c.Pass()
+				return err == nil && rep.Ingested == 1
+			}, p.cen.node)
+			if rep, err := c.Pass(); err != nil || rep.Duplicates != 1 {
+				t.Fatalf("second pass: %+v, %v", rep, err)
+			}
+			first := p.receipts(t)["D1"]
+			os.Remove(filepath.Join(p.cen.dir, "receipts", receipt.Path(p.dev.id, "D1")))
+			if rep, err := c.Pass(); err != nil || rep.Duplicates != 1 {
+				t.Fatalf("pass after losing the receipt file: %+v, %v", rep, err)
+			}
+			again := p.receipts(t)["D1"]
+			ids, _ := p.st.IngestedIDs()
+			if len(ids) != 1 || first.Code == "" || again.Code != first.Code {
+				t.Errorf("records %v, receipts %q then %q", ids, first.Code, again.Code)
+			}
+			if _, err := os.Stat(filepath.Join(dossiers, "D1.tmp")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a half-extracted folder is left: %v", err)
+			}
+			got, err := os.ReadFile(filepath.Join(dossiers, "D1", dossier.PartRecord))
+			if err != nil || len(got) != 1<<20 {
+				t.Errorf("the dossier at central after the restart: %d bytes, %v", len(got), err)
+			}
+		})
 	}
 }
 
@@ -189,7 +219,7 @@ func TestCentralRestartDuringIngest(t *testing.T) {
 func TestFullDiskPausesIngest(t *testing.T) {
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=2m,mode=0700"); err != nil {
-		t.Skipf("cannot mount a small tmpfs to fill (needs root): %v", err)
+		testenv.Skip(t, "cannot mount a small tmpfs to fill (needs root): %v", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, 0) })
 	p := newPair(t, dir)
@@ -211,36 +241,22 @@ func TestFullDiskPausesIngest(t *testing.T) {
 	}
 }
 
-// TestHubKilledMidTransfer stops the hub while a large dossier is half
-// way through it, starts it again from its folder, and the dossier still
-// reaches central whole, once.
+// TestHubKilledMidTransfer kills the hub's process with SIGKILL while a
+// large dossier is half way through it, starts the hub again from its
+// folder, and the dossier still reaches central whole, once.
 func TestHubKilledMidTransfer(t *testing.T) {
 	base := t.TempDir()
 	dev, hub, cen := newSite(t, base, "dev"), newSite(t, base, "hub"), newSite(t, base, "central")
 	_, key, _ := seal.GenerateCentralKey()
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
 	st := openCentral(t, cen, dev.id)
-	// The first hub receives slowly, so that the test stops it mid-way
-	// however busy the machine; the second at full speed.
-	startHub := func(kbps int) {
-		var ids []string
-		for _, p := range []*site{dev, cen} {
-			ids = append(ids, p.id)
-		}
-		n, err := mesh.Start(t.Context(), mesh.Config{
-			Dir: filepath.Join(hub.dir, "mesh"), Listen: hub.addr, MaxRecvKbps: kbps,
-			Peers: []mesh.Peer{{ID: dev.id, Addr: dev.addr}, {ID: cen.id, Addr: cen.addr}},
-			Folders: []mesh.Folder{
-				{ID: communeID, Path: filepath.Join(hub.dir, "commune"), Type: mesh.SendReceive, Peers: ids},
-				{ID: receiptsID, Path: filepath.Join(hub.dir, "receipts"), Type: mesh.SendReceive, Peers: ids},
-			},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hub.node = n
-	}
-	startHub(128)
+	// The first hub, a process of its own, receives slowly, so that the
+	// test kills it mid-way however busy the machine; the second runs here
+	// at full speed.
+	peers := []mesh.Peer{{ID: dev.id, Addr: dev.addr}, {ID: cen.id, Addr: cen.addr}}
+	first := startChild(t, childSpec{Dir: hub.dir, Listen: hub.addr, Peers: peers, RecvKbps: 128,
+		Commune: mesh.SendReceive, Receipts: mesh.SendReceive})
+	first.await(t, "started")
 	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	defer cen.node.Close()
 	dev.start(t, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
@@ -267,12 +283,22 @@ func TestHubKilledMidTransfer(t *testing.T) {
 			}
 		}
 		return false
-	}, hub.node)
-	hub.node.Close()
+	}, dev.node)
+	first.kill(t)
 	if _, err := os.Stat(filepath.Join(hubDevDir, "BIGDOSSIER.dseal")); err == nil {
-		t.Fatal("the transfer finished before the hub was stopped")
+		t.Fatal("the transfer finished before the hub was killed")
 	}
-	startHub(0)
+	n, err := mesh.Start(t.Context(), mesh.Config{
+		Dir: filepath.Join(hub.dir, "mesh"), Listen: hub.addr, Peers: peers,
+		Folders: []mesh.Folder{
+			{ID: communeID, Path: filepath.Join(hub.dir, "commune"), Type: mesh.SendReceive, Peers: []string{dev.id, cen.id}},
+			{ID: receiptsID, Path: filepath.Join(hub.dir, "receipts"), Type: mesh.SendReceive, Peers: []string{dev.id, cen.id}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub.node = n
 	defer hub.node.Close()
 
 	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),

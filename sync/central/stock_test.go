@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"dinh/internal/testenv"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
@@ -28,10 +29,7 @@ import (
 // and returns a stop function, also called when the test ends.
 func runStock(t testing.TB, s *site, peers []*site, folders map[string]string) (stop func()) {
 	t.Helper()
-	bin, err := exec.LookPath("syncthing")
-	if err != nil {
-		t.Skip("stock Syncthing is not installed (apt-get install syncthing)")
-	}
+	bin := testenv.Tool(t, "syncthing", "stock Syncthing; build/deps.sh test installs it")
 	home := filepath.Join(s.dir, "mesh") // cert.pem and key.pem are there already
 	var devices, folderDevices, cfg strings.Builder
 	for _, p := range append([]*site{s}, peers...) {

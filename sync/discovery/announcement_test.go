@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"dinh/internal/testenv"
 )
 
 func TestTXTRecords(t *testing.T) {
@@ -255,7 +257,7 @@ func TestInterfaces(t *testing.T) {
 		// Only lists interfaces; nothing is sent.
 		got, err := Interfaces(nil)
 		if errors.Is(err, ErrNoInterfaces) {
-			t.Skip("no multicast interface with IPv4 here")
+			testenv.Skip(t, "no multicast interface with IPv4 here")
 		}
 		if err != nil {
 			t.Fatalf("got error %v, want none", err)

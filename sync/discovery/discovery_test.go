@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"dinh/internal/testenv"
+
 	"go.uber.org/goleak"
 )
 
@@ -235,7 +237,7 @@ func openFDs(t *testing.T) int {
 	t.Helper()
 	fds, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
-		t.Skipf("cannot count file descriptors: %v", err)
+		testenv.Skip(t, "cannot count file descriptors: %v", err)
 	}
 	return len(fds)
 }

@@ -7,25 +7,32 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"dinh/internal/testenv"
 )
 
 // The netns tests run an advertiser and a browser in two network namespaces
 // joined by a veth pair, each in a child process started with
-// "ip netns exec NS <test binary> -test.run=^TestHelperProcess$". Nothing
+// "ip netns exec NS <test binary> -test.run=^$" and the role in DINH_DISCOVERY_HELPER. Nothing
 // leaves the namespaces the test creates.
 
 const helperEnv = "DINH_DISCOVERY_HELPER" // "advertise" or "browse"
 
-// TestHelperProcess is not a test: it is the child side of TestNetns.
-func TestHelperProcess(t *testing.T) {
-	mode := os.Getenv(helperEnv)
-	if mode == "" {
-		t.Skip("helper process for TestNetns")
+// TestMain runs the child side of TestNetns when the environment asks.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		helperProcess(mode)
 	}
+	os.Exit(m.Run())
+}
+
+// helperProcess advertises or browses, as the child side of TestNetns.
+func helperProcess(mode string) {
 	ifaces, err := Interfaces([]string{os.Getenv("DINH_IFACE")})
 	if err != nil {
 		fmt.Println("error", err)
@@ -68,7 +75,8 @@ func TestHelperProcess(t *testing.T) {
 		}
 		os.Exit(0)
 	}
-	t.Fatalf("unknown helper mode %q", mode)
+	fmt.Println("error unknown helper mode", mode)
+	os.Exit(2)
 }
 
 // netnsPair is two namespaces joined by veth: a (10.199.N.1) and b (10.199.N.2).
@@ -123,7 +131,7 @@ func helper(t *testing.T, ns, mode string, env ...string) *exec.Cmd {
 	if err != nil {
 		t.Fatalf("test binary: %v", err)
 	}
-	cmd := exec.Command("ip", "netns", "exec", ns, exe, "-test.run=^TestHelperProcess$")
+	cmd := exec.Command("ip", "netns", "exec", ns, exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=" + mode}, env...)...)
 	return cmd
 }
@@ -210,17 +218,10 @@ func browseIn(t *testing.T, p *netnsPair, instance string) (netip.AddrPort, time
 }
 
 func TestNetns(t *testing.T) {
-	if os.Getenv(helperEnv) != "" {
-		t.Skip("inside a helper process")
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create network namespaces")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("needs the ip command (iproute2)")
-	}
+	testenv.Root(t, "create network namespaces")
+	testenv.Tool(t, "ip", "iproute2; build/deps.sh test installs it")
 	if err := exec.Command("ip", "netns", "list").Run(); err != nil {
-		t.Skipf("ip netns unusable: %v", err)
+		testenv.Skip(t, "ip netns unusable: %v", err)
 	}
 
 	tests := []struct {
@@ -234,9 +235,7 @@ func TestNetns(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.loss {
-				if _, err := exec.LookPath("nft"); err != nil {
-					t.Skip("needs nft (apt-get install -y nftables) to drop packets")
-				}
+				testenv.Tool(t, "nft", "nftables, to drop packets; build/deps.sh test installs it")
 			}
 			p := newNetnsPair(t, i)
 			if tt.loss {
@@ -245,16 +244,8 @@ func TestNetns(t *testing.T) {
 				cmd := exec.Command("ip", "netns", "exec", p.nsA, "nft", "-f", "-")
 				cmd.Stdin = strings.NewReader(rules)
 				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Skipf("nft unusable in a namespace: %v: %s", err, out)
+					testenv.Skip(t, "nft unusable in a namespace: %v: %s", err, out)
 				}
-				t.Cleanup(func() {
-					out, _ := exec.Command("ip", "netns", "exec", p.nsA, "nft", "list", "chain", "inet", "dinhtest", "out").Output()
-					for _, l := range strings.Split(string(out), "\n") {
-						if strings.Contains(l, "counter") {
-							t.Logf("nft: %s", strings.TrimSpace(l))
-						}
-					}
-				})
 			}
 			instance := uniqueInstance("Phòng họp netns")
 			advertiseIn(t, p, instance, 47020)
@@ -268,6 +259,31 @@ func TestNetns(t *testing.T) {
 				took = append(took, d.Round(10*time.Microsecond).String())
 			}
 			t.Logf("found %s after %s", want, strings.Join(took, ", "))
+			if tt.loss {
+				// The loss must have happened for the case to mean anything.
+				dropped := droppedPackets(t, p.nsA)
+				if dropped == 0 {
+					t.Fatal("the nft rule dropped no mDNS packet, want some dropped")
+				}
+				t.Logf("nft dropped %d of the advertiser's mDNS packets", dropped)
+			}
 		})
 	}
+}
+
+var nftPackets = regexp.MustCompile(`counter packets (\d+) bytes`)
+
+// droppedPackets reads the drop rule's counter in the namespace ns.
+func droppedPackets(t *testing.T, ns string) int {
+	t.Helper()
+	out, err := exec.Command("ip", "netns", "exec", ns, "nft", "list", "chain", "inet", "dinhtest", "out").Output()
+	if err != nil {
+		t.Fatalf("nft list: %v", err)
+	}
+	m := nftPackets.FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no counter in the nft rule: %s", out)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
 }

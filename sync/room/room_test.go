@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"dinh/internal/testenv"
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/offline/blob"
@@ -25,7 +26,7 @@ func loopback(t testing.TB) []net.Interface {
 	t.Helper()
 	ifs, err := discovery.Interfaces([]string{"lo"})
 	if err != nil {
-		t.Skipf("no loopback interface: %v", err)
+		testenv.Skip(t, "no loopback interface: %v", err)
 	}
 	return ifs
 }
