@@ -25,7 +25,7 @@ test: deps-test
 	go test -race -count=1 $(PLAIN)
 	go test -count=1 $(FYNE)
 	go test -run='^$$' -fuzz='^FuzzParseJSON$$' -fuzztime=300000x $(FUZZ) ./meeting/
-	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=300000x $(FUZZ) ./meeting/
+	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=100000x $(FUZZ) ./meeting/
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=50000x $(FUZZ) ./meeting/pdfsig/
 	go test -run='^$$' -fuzz='^FuzzCMS$$' -fuzztime=50000x $(FUZZ) ./meeting/pdfsig/
 	go test -run='^$$' -fuzz='^FuzzOpen$$' -fuzztime=20000x $(FUZZ) ./offline/seal/

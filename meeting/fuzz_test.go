@@ -1,6 +1,9 @@
 package meeting
 
 import (
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
 	"testing"
 )
 
@@ -22,14 +25,32 @@ func FuzzParseJSON(f *testing.F) {
 	})
 }
 
+// FuzzOpen fuzzes the manifest that a host signs: each input is signed
+// inside the fuzz function, as a real host (or a rogue one with its own
+// key) would, so the decoder and the validator behind the signature see
+// every input, not only the seeds.
 func FuzzOpen(f *testing.F) {
 	man, raw, _ := buildSigned(f)
-	f.Add(raw)
-	f.Add(signRaw(f, man))
-	f.Add([]byte(`{"payload":"e30=","key":"","sig":""}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		got, _, err := Open(b, nil)
+	var pkg Package
+	if err := json.Unmarshal(raw, &pkg); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(pkg.Payload)
+	b, _ := json.Marshal(man)
+	f.Add(b)
+	f.Add([]byte(`{"format":1,"version":1,"meeting":{"id":"x","title":"t","agenda":[{"title":"a","documents":["../a.pdf"]}]},"documents":[]}`))
+	f.Add([]byte(`{}`))
+	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		signed, err := json.Marshal(Package{Payload: payload, Key: key.Public().(ed25519.PublicKey), Signature: ed25519.Sign(key, payload)})
 		if err != nil {
+			return // not valid JSON to embed: a host could not send it
+		}
+		got, _, err := Open(signed, nil)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("a signed package was refused with %v, want ErrInvalid", err)
+			}
 			return
 		}
 		if err := got.Validate(); err != nil {
@@ -38,6 +59,11 @@ func FuzzOpen(f *testing.F) {
 		for _, d := range got.Documents {
 			if err := ValidName(d.Name); err != nil {
 				t.Fatalf("accepted unsafe name %q", d.Name)
+			}
+		}
+		for _, name := range got.Meeting.DocumentNames() {
+			if err := ValidName(name); err != nil {
+				t.Fatalf("accepted unsafe agenda document %q", name)
 			}
 		}
 	})

@@ -254,6 +254,9 @@ func TestOpenRefusesHostileManifests(t *testing.T) {
 	}
 }
 
+// TestOpenRefusesMillionItems: a signed package whose agenda has a million
+// items, small enough to pass the package's size cap, is refused by the
+// limit on agenda items.
 func TestOpenRefusesMillionItems(t *testing.T) {
 	var b bytes.Buffer
 	b.WriteString(`{"format":1,"version":1,"meeting":{"id":"x","title":"t","agenda":[`)
@@ -261,13 +264,17 @@ func TestOpenRefusesMillionItems(t *testing.T) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(`{"title":"x"}`)
+		b.WriteString(`{}`)
 	}
 	b.WriteString(`]},"documents":[]}`)
 	var raw json.RawMessage = b.Bytes()
-	_, _, err := Open(signRaw(t, raw), nil)
-	if !errors.Is(err, ErrInvalid) {
-		t.Fatalf("got %v, want ErrInvalid", err)
+	signed := signRaw(t, raw)
+	if len(signed) > 2*MaxJSONSize {
+		t.Fatalf("the package is %d bytes, over the %d byte cap: the test would not reach the item limit", len(signed), 2*MaxJSONSize)
+	}
+	_, _, err := Open(signed, nil)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "1000000 agenda items") {
+		t.Fatalf("got %v, want ErrInvalid for 1000000 agenda items", err)
 	}
 }
 

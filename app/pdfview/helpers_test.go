@@ -112,9 +112,11 @@ func (f *fixture) shortcut(name fyne.KeyName, mod fyne.KeyModifier) {
 	f.q.Drain()
 }
 
-// countingSource records the renders asked of a Source.
+// countingSource records the renders asked of a Source. Renders of the
+// pages hold names wait until they are cancelled, as a slow page would.
 type countingSource struct {
 	Source
+	hold    func(page int) bool // nil holds none
 	mu      sync.Mutex
 	renders []renderCall
 }
@@ -128,7 +130,12 @@ type renderCall struct {
 func (s *countingSource) Render(ctx context.Context, i int, dpi float64) (*image.RGBA, error) {
 	s.mu.Lock()
 	s.renders = append(s.renders, renderCall{i, dpi, ctx})
+	hold := s.hold != nil && s.hold(i)
 	s.mu.Unlock()
+	if hold {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
 	return s.Source.Render(ctx, i, dpi)
 }
 

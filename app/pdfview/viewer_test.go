@@ -426,7 +426,8 @@ func TestLargeDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := &countingSource{Source: r}
+	// The pages around page 100 render until cancelled.
+	src := &countingSource{Source: r, hold: func(p int) bool { return p >= 98 && p <= 102 }}
 	v := newViewer(src, q.Post)
 	t.Cleanup(v.Close)
 	v.ShowThumbnails(false)
@@ -441,16 +442,36 @@ func TestLargeDocument(t *testing.T) {
 		t.Errorf("%d page views for one page in view", n)
 	}
 
-	// Jump far twice without letting renders finish: the first jump's
-	// renders are cancelled.
-	v.GoToPage(100)
-	v.GoToPage(200)
-	for _, c := range src.calls() {
-		if c.page >= 99 && c.page <= 101 && c.ctx.Err() == nil {
-			t.Errorf("render of page %d not cancelled after leaving it", c.page+1)
+	// Jump to page 100, whose render does not finish, and on to page 200:
+	// the render of page 100 is cancelled.
+	held := func() []renderCall {
+		var out []renderCall
+		for _, c := range src.calls() {
+			if src.hold(c.page) {
+				out = append(out, c)
+			}
 		}
+		return out
 	}
-	f.waitRendered(t, 200)
+	v.GoToPage(99)
+	q.WaitFor(t, "the render of page 100 to start", func() bool {
+		for _, c := range held() {
+			if c.page == 99 {
+				return true
+			}
+		}
+		return false
+	})
+	v.GoToPage(199)
+	q.WaitFor(t, "every render near page 100 to be cancelled", func() bool {
+		for _, c := range held() {
+			if c.ctx.Err() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	f.waitRendered(t, 199)
 
 	// Scroll through a stretch of pages as a wheel would.
 	for k := 0; k < 40; k++ {
@@ -458,7 +479,7 @@ func TestLargeDocument(t *testing.T) {
 		q.Drain()
 	}
 	f.waitRendered(t, v.Page())
-	if v.Page() <= 200 {
+	if v.Page() <= 199 {
 		t.Errorf("scrolling down stayed on page %d", v.Page()+1)
 	}
 	if n := len(v.views); n > 6 {

@@ -351,10 +351,38 @@ func TestSchema(t *testing.T) {
 			t.Errorf("%s: got additionalProperties %v, want false", typ.Name(), d.AdditionalProperties)
 		}
 	}
-	// The bundled sample must use the enumerations the schema lists.
-	for _, enum := range []string{`"commune"`, `"district"`, `"province"`, `"in-force"`, `"replaced"`, `"in-person"`, `"postal"`, `"online"`, `"whole"`, `"partial"`} {
-		if !strings.Contains(string(b), enum) {
-			t.Errorf("schema.json lacks %s", enum)
+	// Each enumeration in the schema is exactly the set of values the Go
+	// type's Valid accepts and its constants name.
+	enums := []struct {
+		def, prop string
+		consts    []string
+		valid     func(string) bool
+	}{
+		{"Procedure", "level", []string{string(LevelCommune), string(LevelDistrict), string(LevelProvince)}, func(v string) bool { return Level(v).Valid() }},
+		{"Procedure", "status", []string{string(StatusInForce), string(StatusReplaced)}, func(v string) bool { return Status(v).Valid() }},
+		{"Channel", "kind", []string{string(KindInPerson), string(KindPostal), string(KindOnline)}, func(v string) bool { return ChannelKind(v).Valid() }},
+		{"Channel", "online", []string{string(OnlineWhole), string(OnlinePartial)}, func(v string) bool { return OnlineMode(v).Valid() }},
+	}
+	for _, e := range enums {
+		var prop struct {
+			Enum []string `json:"enum"`
+		}
+		if err := json.Unmarshal(defs[e.def].Properties[e.prop], &prop); err != nil || len(prop.Enum) == 0 {
+			t.Errorf("%s.%s: no enum in the schema (%v)", e.def, e.prop, err)
+			continue
+		}
+		if got, want := slices.Sorted(slices.Values(prop.Enum)), slices.Sorted(slices.Values(e.consts)); !slices.Equal(got, want) {
+			t.Errorf("%s.%s: schema enum %v, Go constants %v", e.def, e.prop, got, want)
+		}
+		for _, v := range prop.Enum {
+			if !e.valid(v) {
+				t.Errorf("%s.%s: %q is in the schema but not Valid in Go", e.def, e.prop, v)
+			}
+		}
+		for _, v := range []string{"", "village", "In-Force", e.consts[0] + " "} {
+			if e.valid(v) {
+				t.Errorf("%s.%s: Go accepts %q, which the schema does not list", e.def, e.prop, v)
+			}
 		}
 	}
 }

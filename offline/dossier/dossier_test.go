@@ -379,6 +379,9 @@ func TestBadPhotos(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []error{photo.ErrTooLarge, photo.ErrNotImage, nil, photo.ErrTruncated}
+	if len(res) != len(paths) {
+		t.Fatalf("got %d results for %d files, want one each", len(res), len(paths))
+	}
 	for i, r := range res {
 		if want[i] == nil && r.Err != nil || want[i] != nil && !errors.Is(r.Err, want[i]) {
 			t.Errorf("%s: got %v, want %v", filepath.Base(paths[i]), r.Err, want[i])

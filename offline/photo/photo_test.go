@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -659,15 +660,30 @@ func TestResultIsBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := r.JPEG
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 || b[len(b)-2] != 0xFF || b[len(b)-1] != 0xD9 {
+		t.Fatal("result does not start with SOI and end with EOI")
+	}
+	seen := map[byte]bool{}
 	for i := 2; i+4 <= len(b); {
-		m := b[i+1]
-		if m >= 0xE0 && m <= 0xEF || m == 0xFE {
-			t.Errorf("result has an APP%d/COM segment", m-0xE0)
+		if b[i] != 0xFF {
+			t.Fatalf("no marker at offset %d", i)
 		}
+		m := b[i+1]
+		seen[m] = true
 		if m == 0xDA {
 			break
 		}
 		i += 2 + (int(b[i+2])<<8 | int(b[i+3]))
+	}
+	var markers []string
+	for m := range seen {
+		markers = append(markers, fmt.Sprintf("%02X", m))
+	}
+	slices.Sort(markers)
+	// DB is DQT, C0 SOF0 (baseline), C4 DHT, DA SOS: nothing else, and no
+	// other frame type such as progressive SOF2.
+	if got := strings.Join(markers, " "); got != "C0 C4 DA DB" {
+		t.Errorf("got segments %s before the scan, want exactly C0 C4 DA DB (SOF0, DHT, SOS, DQT)", got)
 	}
 	if _, err := jpeg.DecodeConfig(bytes.NewReader(b)); err != nil {
 		t.Error(err)

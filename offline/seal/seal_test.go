@@ -343,7 +343,8 @@ func TestSealRefuses(t *testing.T) {
 		name   string
 		header func(h *Header)
 		parts  []Part
-		want   error
+		want   error  // the error it wraps, for the refusals callers tell apart
+		msg    string // else what the error says, naming the check that refused
 	}{
 		{name: "dot dot", parts: []Part{small("../evil")}, want: ErrUnsafeName},
 		{name: "dot dot inside", parts: []Part{small("a/../../evil")}, want: ErrUnsafeName},
@@ -368,13 +369,13 @@ func TestSealRefuses(t *testing.T) {
 			{Name: "d", Size: MaxPartSize, Open: bytesPart("", nil).Open},
 		}, want: ErrTooLarge},
 		{name: "header too large", header: func(h *Header) { h.Summary["note"] = strings.Repeat("x", MaxHeaderSize) }, want: ErrTooLarge},
-		{name: "shorter than Size", parts: []Part{{Name: "a", Size: 10, Open: bytesPart("", []byte("12345")).Open}}},
-		{name: "longer than Size", parts: []Part{{Name: "a", Size: 2, Open: bytesPart("", []byte("12345")).Open}}},
-		{name: "negative Size", parts: []Part{{Name: "a", Size: -1, Open: bytesPart("", nil).Open}}},
-		{name: "no Open", parts: []Part{{Name: "a"}}},
-		{name: "other format", header: func(h *Header) { h.Format = "dinh-seal/2" }},
-		{name: "other device", header: func(h *Header) { h.Device = otherPub }},
-		{name: "no dossier ID", header: func(h *Header) { h.DossierID = "" }},
+		{name: "shorter than Size", parts: []Part{{Name: "a", Size: 10, Open: bytesPart("", []byte("12345")).Open}}, msg: "read 5 bytes, want Size 10"},
+		{name: "longer than Size", parts: []Part{{Name: "a", Size: 2, Open: bytesPart("", []byte("12345")).Open}}, msg: "read 3 bytes, want Size 2"},
+		{name: "negative Size", parts: []Part{{Name: "a", Size: -1, Open: bytesPart("", nil).Open}}, msg: "negative size"},
+		{name: "no Open", parts: []Part{{Name: "a"}}, msg: "has no Open"},
+		{name: "other format", header: func(h *Header) { h.Format = "dinh-seal/2" }, msg: `format "dinh-seal/2"`},
+		{name: "other device", header: func(h *Header) { h.Device = otherPub }, msg: "not the signing key"},
+		{name: "no dossier ID", header: func(h *Header) { h.DossierID = "" }, msg: "missing dossier ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -393,6 +394,12 @@ func TestSealRefuses(t *testing.T) {
 			}
 			if tt.want != nil && !errors.Is(err, tt.want) {
 				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+			if tt.msg != "" && !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("got %v, want an error saying %q", err, tt.msg)
+			}
+			if (tt.want == nil) == (tt.msg == "") {
+				t.Fatal("the row must name its error by want or by msg")
 			}
 		})
 	}

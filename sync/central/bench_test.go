@@ -147,6 +147,60 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 	b.ReportMetric(float64(n), "dossiers")
 }
 
+// BenchmarkEmbeddedChain moves the same files as BenchmarkStockSyncthingChain
+// through three of Đình's embedded Syncthing nodes in one process, device →
+// hub → central, until central has them all: transfer only, no ingest and
+// no receipts, so the two compare like with like.
+func BenchmarkEmbeddedChain(b *testing.B) {
+	n := benchCount()
+	for b.Loop() {
+		b.StopTimer()
+		base := b.TempDir()
+		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
+		_, key, _ := seal.GenerateCentralKey()
+		sealedFiles(b, filepath.Join(dev.dir, "commune", "dev"), n, key.Public())
+		b.StartTimer()
+		hub.start(b, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive, nil)
+		cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+		dev.start(b, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+		dev.node.Scan(communeID)
+		awaitFiles(b, filepath.Join(cen.dir, "commune", "dev"), n)
+		b.StopTimer()
+		for _, s := range []*site{dev, hub, cen} {
+			s.node.Close()
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n), "dossiers")
+}
+
+// BenchmarkStockSyncthingChain moves the files through three stock
+// Syncthing processes, device (send-only) → hub (send-receive) → central
+// (receive-only): the like-for-like peer of BenchmarkEmbeddedChain.
+func BenchmarkStockSyncthingChain(b *testing.B) {
+	n := benchCount()
+	for b.Loop() {
+		b.StopTimer()
+		base := b.TempDir()
+		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
+		_, key, _ := seal.GenerateCentralKey()
+		sealedFiles(b, filepath.Join(dev.dir, communeID, "dev"), n, key.Public())
+		b.StartTimer()
+		stops := []func(){
+			runStock(b, dev, []*site{hub}, map[string]string{communeID: "sendonly"}),
+			runStock(b, hub, []*site{dev, cen}, map[string]string{communeID: "sendreceive"}),
+			runStock(b, cen, []*site{hub}, map[string]string{communeID: "receiveonly"}),
+		}
+		awaitFiles(b, filepath.Join(cen.dir, communeID, "dev"), n)
+		b.StopTimer()
+		for _, stop := range stops {
+			stop()
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n), "dossiers")
+}
+
 // BenchmarkIngest measures central's ingest alone: 100 sealed dossiers
 // of 1 MB already in its commune folder are checked, decrypted,
 // extracted, recorded and receipted by one pass.
@@ -182,8 +236,10 @@ func BenchmarkIngest(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "dossiers/s")
 }
 
-// BenchmarkMemoryCentral20Devices reports the Go heap of a running
-// central node with 20 enrolled devices and one hub, idle after start.
+// BenchmarkMemoryCentral20Devices reports the Go heap that a central
+// server adds, idle after start: its store with 20 enrolled devices, its
+// Syncthing node with one hub, and the Central service running its passes.
+// Everything is started after the first reading.
 func BenchmarkMemoryCentral20Devices(b *testing.B) {
 	base := b.TempDir()
 	cen, hub := newSite(b, base, "central"), newSite(b, base, "hub")
@@ -192,12 +248,25 @@ func BenchmarkMemoryCentral20Devices(b *testing.B) {
 		id, _ := mesh.Identity(filepath.Join(b.TempDir(), "d"))
 		ids = append(ids, id)
 	}
-	openCentral(b, cen, ids...)
+	_, key, err := seal.GenerateCentralKey()
+	if err != nil {
+		b.Fatal(err)
+	}
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	st := openCentral(b, cen, ids...)
 	cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	defer cen.node.Close()
+	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Interval: time.Second})
+	if _, err := c.Pass(); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	defer func() { cancel(); <-done }()
 	for b.Loop() {
 	}
 	runtime.GC()

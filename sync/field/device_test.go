@@ -207,7 +207,9 @@ func TestDevice(t *testing.T) {
 	if err := hub.node.Scan(field.CatalogFolder); err != nil {
 		t.Fatal(err)
 	}
-	meshtest.WaitFor(t, "the hub's catalogue to be refused", func() bool { return d.Status().CatalogErr != nil }, d, hub.node)
+	meshtest.WaitFor(t, "the hub's catalogue to be refused as not central's", func() bool {
+		return errors.Is(d.Status().CatalogErr, field.ErrCatalogNotCentral)
+	}, d, hub.node)
 	keptNewer("the hub's catalogue")
 
 	// Central, restored from an old backup, publishes an older catalogue:
