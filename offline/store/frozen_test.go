@@ -16,8 +16,8 @@ import (
 // key is the same, and the buckets of later schemas work.
 func TestFrozenFiles(t *testing.T) {
 	type row struct {
-		since       uint32 // the schema whose code wrote it
-		bucket      []byte
+		since      uint32 // the schema whose code wrote it
+		bucket     []byte
 		key, value string
 	}
 	rows := []row{
