@@ -3,14 +3,14 @@ export GOFLAGS := -buildvcs=false -tags=noassets
 export LANG := en_US.UTF-8
 
 # Packages without Fyne: cheap to test under the race detector.
-PLAIN := ./meeting/... ./offline/... ./sync/... ./cmd/... ./assets/... ./internal/...
+PLAIN := ./meeting/... ./offline/... ./sync/... ./cmd/... ./assets/... ./internal/... ./build/...
 # Packages with Fyne widgets (tested with Fyne's headless test driver).
 FYNE := ./app/...
 # Fuzzing runs a fixed number of inputs (not a duration, which a slow CI
 # machine would turn into less coverage), without minimising finds.
 FUZZ := -fuzzminimizetime=0
 
-.PHONY: run test bench build deps-run deps-test deps-bench screenshot clean
+.PHONY: run test bench breaks mutation build deps-run deps-test deps-bench screenshot clean
 
 run: deps-run
 	go run . --demo
@@ -39,6 +39,16 @@ bench: deps-bench
 	go test -run='^$$' -bench=. -benchtime=1x -timeout=60m ./sync/sim/
 	go run ./bench/render -out bench/render.md
 	go run ./bench/serve -out bench/serve.md
+
+# Each promise in TESTING.md's table: its change to the code must make its
+# test fail (minutes; not part of make test, which checks the table is current).
+breaks: deps-test
+	go run ./build/breaks
+
+# Mutation testing of the packages that keep trust and data (about an hour
+# on two cores; not part of make test). Figures in TESTING.md.
+mutation:
+	build/mutation.sh
 
 screenshot: deps-screenshot
 	build/screenshot.sh docs/screenshot.png
