@@ -22,16 +22,23 @@ import (
 	"time"
 )
 
-// A Break is one promise, the test that guards it, and a change to the
-// code that removes the promise, which must make the test fail.
+// A Break is one promise, the test that guards it, and the changes to the
+// code that remove the promise, which must make the test fail. A promise
+// kept by several guards needs each of them removed.
 type Break struct {
-	Area    string `json:"area"`
-	Promise string `json:"promise"`
-	Test    string `json:"test"` // a -run pattern of whole test names
-	Pkg     string `json:"pkg"`
-	File    string `json:"file"`
-	Old     string `json:"old"` // must occur exactly once in File
-	New     string `json:"new"`
+	Area    string   `json:"area"`
+	Promise string   `json:"promise"`
+	Test    string   `json:"test"` // a -run pattern of whole test names
+	Pkg     string   `json:"pkg"`
+	Changes []Change `json:"changes"`
+	Note    string   `json:"note,omitempty"`
+}
+
+// A Change replaces Old, which must occur exactly once in File, with New.
+type Change struct {
+	File string `json:"file"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
 }
 
 const (
@@ -77,7 +84,7 @@ func mainErr(run string, tableOnly bool) error {
 	defer exec.Command("git", "worktree", "remove", "--force", tree).Run()
 	var failed []string
 	for _, b := range breaks {
-		if !re.MatchString(b.Test) && !re.MatchString(b.File) {
+		if !re.MatchString(b.Test) && !re.MatchString(b.Changes[0].File) {
 			continue
 		}
 		start := time.Now()
@@ -85,9 +92,9 @@ func mainErr(run string, tableOnly bool) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%-10s %-40s %s (%s)\n", verdict, b.Test, b.File, time.Since(start).Round(time.Second))
+		fmt.Printf("%-10s %-40s %s (%s)\n", verdict, b.Test, b.Changes[0].File, time.Since(start).Round(time.Second))
 		if verdict != "fails" {
-			failed = append(failed, b.Test+" in "+b.File+": "+verdict)
+			failed = append(failed, b.Test+" in "+b.Changes[0].File+": "+verdict)
 		}
 	}
 	if len(failed) > 0 {
@@ -107,28 +114,35 @@ func load(root string) ([]Break, error) {
 		return nil, fmt.Errorf("%s: %w", listFile, err)
 	}
 	for _, b := range breaks {
-		src, err := os.ReadFile(filepath.Join(root, b.File))
-		if err != nil {
-			return nil, err
+		if len(b.Changes) == 0 {
+			return nil, fmt.Errorf("%s: %s has no change", listFile, b.Test)
 		}
-		if n := strings.Count(string(src), b.Old); n != 1 {
-			return nil, fmt.Errorf("%s: the change for %s is found %d times in %s, want once: the guarded code moved; update %s", listFile, b.Test, n, b.File, listFile)
+		for _, c := range b.Changes {
+			src, err := os.ReadFile(filepath.Join(root, c.File))
+			if err != nil {
+				return nil, err
+			}
+			if n := strings.Count(string(src), c.Old); n != 1 {
+				return nil, fmt.Errorf("%s: a change for %s is found %d times in %s, want once: the guarded code moved; update %s", listFile, b.Test, n, c.File, listFile)
+			}
 		}
 	}
 	return breaks, nil
 }
 
-// check makes b's change in tree, runs its test and undoes the change. It
-// returns "fails" (the promise is kept), "passes" or "no build".
+// check makes b's changes in tree, runs its test and undoes the changes.
+// It returns "fails" (the promise is kept), "passes" or "no build".
 func check(tree string, b Break) (string, error) {
-	path := filepath.Join(tree, b.File)
-	orig, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	defer os.WriteFile(path, orig, 0o644)
-	if err := os.WriteFile(path, []byte(strings.Replace(string(orig), b.Old, b.New, 1)), 0o644); err != nil {
-		return "", err
+	for _, c := range b.Changes {
+		path := filepath.Join(tree, c.File)
+		orig, err := os.ReadFile(path)
+		if err != nil {
+			return "", err
+		}
+		defer os.WriteFile(path, orig, 0o644)
+		if err := os.WriteFile(path, []byte(strings.Replace(string(orig), c.Old, c.New, 1)), 0o644); err != nil {
+			return "", err
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -157,8 +171,15 @@ func table(breaks []Break) string {
 			area = b.Area
 			fmt.Fprintf(&sb, "\n### %s\n\n| promise | test | broken by (the test is seen to fail) |\n|---|---|---|\n", area)
 		}
-		fmt.Fprintf(&sb, "| %s | `%s` (`%s`) | in `%s`, `%s` → `%s` |\n", cell(b.Promise), strings.ReplaceAll(b.Test, "|", "`, `"), b.Pkg,
-			b.File, cell(oneLine(b.Old)), cell(oneLine(b.New)))
+		var changes []string
+		for _, c := range b.Changes {
+			changes = append(changes, fmt.Sprintf("in `%s`, `%s` → `%s`", c.File, cell(oneLine(c.Old)), cell(oneLine(c.New))))
+		}
+		broken := strings.Join(changes, "; and ")
+		if b.Note != "" {
+			broken += " (" + cell(b.Note) + ")"
+		}
+		fmt.Fprintf(&sb, "| %s | `%s` (`%s`) | %s |\n", cell(b.Promise), strings.ReplaceAll(b.Test, "|", "`, `"), b.Pkg, broken)
 	}
 	return sb.String()
 }
