@@ -147,6 +147,50 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 	}
 }
 
+// TestForeignFolderIsQuarantined: a device that writes a dossier into
+// another device's folder cannot pass it off as that device's: central
+// quarantines it with the reason and gives it no receipt.
+func TestForeignFolderIsQuarantined(t *testing.T) {
+	base := t.TempDir()
+	victim, rogue, cen := newSite(t, base, "victim"), newSite(t, base, "rogue"), newSite(t, base, "central")
+	_, key, _ := seal.GenerateCentralKey()
+	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
+	st := openCentral(t, cen, victim.id, rogue.id)
+	cen.start(t, []*site{victim, rogue}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	defer cen.node.Close()
+	rogue.start(t, []*site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	defer rogue.node.Close()
+
+	b := dossiertest.Sealed(t, "FOREIGN", []byte("hồ sơ giả"), key.Public(), devKey)
+	dir := filepath.Join(rogue.dir, "commune", victim.id)
+	os.MkdirAll(dir, 0o700)
+	if err := os.WriteFile(filepath.Join(dir, "FOREIGN"+dossier.SealedExt), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := rogue.node.Scan(communeID); err != nil {
+		t.Fatal(err)
+	}
+	rel := victim.id + "/FOREIGN" + dossier.SealedExt
+	meshtest.WaitFor(t, "central to index the rogue's file", func() bool {
+		_, err := os.Stat(filepath.Join(cen.dir, "commune", rel))
+		ok, _ := cen.node.WrittenBy(communeID, rel, rogue.id)
+		return err == nil && ok
+	}, cen.node)
+	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Log: slog.New(slog.DiscardHandler)})
+	rep, err := c.Pass()
+	if err != nil || rep.Quarantined != 1 || rep.Ingested != 0 {
+		t.Fatalf("pass: %+v, %v; want the file quarantined", rep, err)
+	}
+	why, err := os.ReadFile(filepath.Join(cen.dir, "quarantine", victim.id+"-FOREIGN"+dossier.SealedExt+".why.txt"))
+	if err != nil || !strings.Contains(string(why), "not written by the device") {
+		t.Errorf("quarantine reason: %q, %v", why, err)
+	}
+	if ids, _ := st.IngestedIDs(); len(ids) != 0 {
+		t.Errorf("ingested %v", ids)
+	}
+}
+
 // TestCentralKilledDuringIngest kills central's process with SIGKILL at
 // each step between extracting a dossier and recording it, then starts
 // central again from its folders: a new pass ingests the dossier once and
