@@ -64,14 +64,18 @@ func TestHostKeyIsStable(t *testing.T) {
 
 func TestPendingThenComplete(t *testing.T) {
 	s := openTest(t)
-	s.SetPending("m", []byte("v2"))
+	if err := s.SetPending("m", []byte("v2")); err != nil {
+		t.Fatal(err)
+	}
 	if ids, _ := s.Meetings(); len(ids) != 1 || ids[0] != "m" {
 		t.Fatalf("got %v, want [m]", ids)
 	}
 	if _, ok, _ := s.Package("m"); ok {
 		t.Fatal("pending package must not count as complete")
 	}
-	s.Complete("m", []byte("v2"))
+	if err := s.Complete("m", []byte("v2")); err != nil {
+		t.Fatal(err)
+	}
 	if v, ok, _ := s.Package("m"); !ok || string(v) != "v2" {
 		t.Fatalf("got %q, want v2", v)
 	}
