@@ -2,7 +2,8 @@
 # mutation.sh runs mutation testing (gremlins v0.6.0) over the packages
 # that keep trust and data, one package at a time, on a clean worktree of
 # HEAD, and prints each package's test efficacy and mutant coverage. The
-# JSON reports and logs go to build/mutation/. It is not part of make test:
+# JSON reports, coverage profiles and logs go to build/mutation/, and
+# build/mutreport prints the summary for TESTING.md. It is not part of make test:
 # on two cores it takes hours.
 #
 #   make mutation                      # every package below
@@ -30,11 +31,14 @@ for p in $pkgs; do
 	*) extra="" ;;
 	esac
 	echo "== $p ${extra}"
+	# The package's own coverage, for mutreport (see build/mutreport).
+	(cd "$tree" && GOFLAGS="-buildvcs=false -tags=noassets $extra" go test -count=1 \
+		-coverprofile="$out/$name.cov" "$p" >/dev/null 2>&1) || echo "tests of $p fail: the figures mean nothing"
 	# -E / leaves out the files of subpackages, which have runs of their own.
 	(cd "$tree" && GOFLAGS="-buildvcs=false -tags=noassets $extra" "$gremlins" unleash --tags noassets \
 		--workers 1 --timeout-coefficient 10 \
 		--invert-logical --invert-loopctrl --remove-self-assignments \
 		-E / -o "$out/$name.json" "$p" >"$out/$name.log" 2>&1) || true
 	grep -E '^(Killed|Timed out|Test efficacy|Mutator coverage)' "$out/$name.log" || tail -5 "$out/$name.log"
-	grep -E '^ *(LIVED|NOT COVERED)' "$out/$name.log" || true
 done
+(cd "$repo" && go run ./build/mutreport "$out")
