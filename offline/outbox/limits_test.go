@@ -199,3 +199,23 @@ func TestMarkSealedAgain(t *testing.T) {
 		t.Errorf("got sealed file %s, want %s", got.SealedPath, e.SealedPath)
 	}
 }
+
+// TestResetReportsAFileItCannotRemove: Reset clears the entries, then
+// reports a receipted dossier's sealed file it could not delete; a file
+// already gone is no error.
+func TestResetReportsAFileItCannotRemove(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, "A", outbox.Receipted)
+	f.add(t, "B", outbox.Receipted)
+	a := filepath.Join(f.dir, f.entry(t, "A").SealedPath)
+	os.Remove(a)
+	os.MkdirAll(filepath.Join(a, "inside"), 0o700)
+	os.Remove(filepath.Join(f.dir, f.entry(t, "B").SealedPath))
+	err := f.ob.Reset()
+	if err == nil || !strings.Contains(err.Error(), "A.seal") || strings.Contains(err.Error(), "B.seal") {
+		t.Fatalf("got %v, want an error naming A's file only", err)
+	}
+	if list, _ := f.ob.List(); len(list) != 0 {
+		t.Errorf("got %d entries after the reset, want none", len(list))
+	}
+}

@@ -494,6 +494,8 @@ func TestCorruptEntry(t *testing.T) {
 		{"another dossier", `{"id":"D9","state":"draft"}`},
 		{"unknown state", `{"id":"BAD","state":"lost"}`},
 		{"sealed file outside", `{"id":"BAD","state":"queued","sealed_path":"../x","sealed_sha256":"` + strings.Repeat("a", 64) + `"}`},
+		{"malformed sum", `{"id":"BAD","state":"queued","sealed_path":"x","sealed_sha256":"xyz"}`},
+		{"upper-case sum", `{"id":"BAD","state":"queued","sealed_path":"x","sealed_sha256":"` + strings.Repeat("A", 64) + `"}`},
 		{"receipted without receipt", `{"id":"BAD","state":"receipted","sealed_path":"x","sealed_sha256":"` + strings.Repeat("a", 64) + `"}`},
 	}
 	for _, tt := range tests {
