@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -120,5 +121,50 @@ func TestCiphertextEdges(t *testing.T) {
 		if _, err := f.v.Decrypt(ct[:n], []byte("aad")); !errors.Is(err, ErrDecrypt) {
 			t.Errorf("%d bytes: got %v, want ErrDecrypt", n, err)
 		}
+	}
+}
+
+// TestKDFLimits pins the Argon2id parameters a header may ask for at their
+// edges: a hostile header cannot make unlocking take hours or all memory.
+func TestKDFLimits(t *testing.T) {
+	tests := []struct {
+		p  KDFParams
+		ok bool
+	}{
+		{KDFParams{Time: 1, MemoryKiB: 8, Threads: 1}, true},
+		{KDFParams{Time: maxKDFTime, MemoryKiB: maxKDFMemory, Threads: maxKDFThreads}, true},
+		{KDFParams{Time: 0, MemoryKiB: 64, Threads: 1}, false},
+		{KDFParams{Time: maxKDFTime + 1, MemoryKiB: 64, Threads: 1}, false},
+		{KDFParams{Time: 1, MemoryKiB: 64, Threads: 0}, false},
+		{KDFParams{Time: 1, MemoryKiB: 64 * 8, Threads: maxKDFThreads + 1}, false},
+		{KDFParams{Time: 1, MemoryKiB: 8*4 - 1, Threads: 4}, false},
+		{KDFParams{Time: 1, MemoryKiB: 8 * 4, Threads: 4}, true},
+		{KDFParams{Time: 1, MemoryKiB: maxKDFMemory + 1, Threads: 1}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.p.validate(); (err == nil) != tt.ok {
+			t.Errorf("%+v: got %v, want ok %v", tt.p, err, tt.ok)
+		}
+	}
+}
+
+// TestFailureCountedWhenTheDiskRefuses: a wrong passphrase is counted
+// even when the header cannot be written (the folder is gone), and the
+// write failure is reported beside it.
+func TestFailureCountedWhenTheDiskRefuses(t *testing.T) {
+	f := newFixture(t)
+	f.v.Lock()
+	if err := os.RemoveAll(f.dir); err != nil {
+		t.Fatal(err)
+	}
+	err := f.v.Unlock([]byte("sai"))
+	if !errors.Is(err, ErrWrongPassphrase) || !strings.Contains(err.Error(), "write header") {
+		t.Fatalf("got %v, want ErrWrongPassphrase and the write failure", err)
+	}
+	for range freeAttempts - 1 {
+		f.v.Unlock([]byte("sai"))
+	}
+	if err := f.v.Unlock(pass); !errors.Is(err, ErrBackoff) {
+		t.Errorf("after %d wrong passphrases the disk refused: got %v, want ErrBackoff", freeAttempts, err)
 	}
 }
