@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -485,21 +486,27 @@ func TestExtractAllStaysInsideThroughSymlink(t *testing.T) {
 func TestHostileIndex(t *testing.T) {
 	f := newFixture(t)
 	f.parts = f.parts[:2]
+	files := stream.EncryptedSize(f.parts[0].Size) + stream.EncryptedSize(f.parts[1].Size)
 	tests := []struct {
-		name string
-		edit func([]PartInfo) []PartInfo
+		name   string
+		edit   func([]PartInfo) []PartInfo
+		reason string // what the refusal says: which check refused
 	}{
-		{"size changed", func(p []PartInfo) []PartInfo { p[1].Size--; return p }},
-		{"sizes swapped", func(p []PartInfo) []PartInfo { p[0].Size, p[1].Size = p[1].Size, p[0].Size; return p }},
-		{"huge size", func(p []PartInfo) []PartInfo { p[1].Size = 1 << 62; return p }},
-		{"negative size", func(p []PartInfo) []PartInfo { p[0].Size = -1; return p }},
-		{"part dropped", func(p []PartInfo) []PartInfo { return p[:1] }},
+		{"size changed", func(p []PartInfo) []PartInfo { p[1].Size--; return p },
+			fmt.Sprintf("parts take %d bytes, the file has %d", files-1, files)},
+		{"sizes swapped", func(p []PartInfo) []PartInfo { p[0].Size, p[1].Size = p[1].Size, p[0].Size; return p }, "authentication failed"},
+		{"huge size", func(p []PartInfo) []PartInfo { p[1].Size = 1 << 62; return p }, "part 1 size 4611686018427387904 out of range"},
+		{"size just over the limit", func(p []PartInfo) []PartInfo { p[1].Size = MaxPartSize + 1; return p }, "part 1 size 1073741825 out of range"},
+		{"size at the limit", func(p []PartInfo) []PartInfo { p[1].Size = MaxPartSize; return p }, "parts take"},
+		{"negative size", func(p []PartInfo) []PartInfo { p[0].Size = -1; return p }, "part 0 size -1 out of range"},
+		{"part dropped", func(p []PartInfo) []PartInfo { return p[:1] },
+			fmt.Sprintf("parts take %d bytes, the file has %d", stream.EncryptedSize(f.parts[0].Size), files)},
 		{"too many parts", func(p []PartInfo) []PartInfo {
 			for len(p) <= MaxParts {
 				p = append(p, PartInfo{Name: "x", Size: 0})
 			}
 			return p
-		}},
+		}, "1001 parts, at most 1000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -507,8 +514,9 @@ func TestHostileIndex(t *testing.T) {
 			if err := seal(&buf, f.header, f.parts, f.centralPub, f.dev, nil, sealHooks{editIndex: tt.edit}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := open(buf.Bytes(), f.centralPriv); !errors.Is(err, ErrTampered) {
-				t.Fatalf("got %v, want ErrTampered", err)
+			_, err := open(buf.Bytes(), f.centralPriv)
+			if !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), tt.reason) {
+				t.Fatalf("got %v, want ErrTampered saying %q", err, tt.reason)
 			}
 		})
 	}
@@ -526,6 +534,20 @@ type zeros struct{}
 
 func (zeros) ReadAt(p []byte, off int64) (int, error) { clear(p); return len(p), nil }
 
+// prefixed is a file of size bytes: prefix, then zeros, costing no memory.
+type prefixed struct{ prefix []byte }
+
+func (p prefixed) ReadAt(b []byte, off int64) (int, error) {
+	clear(b)
+	if off < int64(len(p.prefix)) {
+		copy(b, p.prefix[off:])
+	}
+	return len(b), nil
+}
+
+// TestHostileLengths: every length a file announces is checked against
+// its limit and against the file's size before anything that size is
+// read or allocated; the error says which length was refused.
 func TestHostileLengths(t *testing.T) {
 	f := newFixture(t)
 	f.parts = f.parts[:1]
@@ -537,18 +559,36 @@ func TestHostileLengths(t *testing.T) {
 		binary.BigEndian.PutUint32(c[at:], v)
 		return resign(c, f.dev)
 	}
+	size := int64(len(sealed))
+	// The index may reach the signature, and no further.
+	indexRoom := uint32(len(sealed) - sigSize - indexAt - 4)
+	headerAt := func(n uint32) []byte {
+		b := append([]byte(magic), 0, 0, 0, 0)
+		binary.BigEndian.PutUint32(b[len(magic):], n)
+		return b
+	}
 	tests := []struct {
-		name string
-		r    io.ReaderAt
-		size int64
+		name   string
+		r      io.ReaderAt
+		size   int64
+		reason string
 	}{
-		{"header length 4 GiB", bytes.NewReader(setLen(len(magic), 0xffffffff)), int64(len(sealed))},
-		{"header length just over the limit", bytes.NewReader(setLen(len(magic), MaxHeaderSize+1)), int64(len(sealed))},
-		{"index length 4 GiB", bytes.NewReader(setLen(indexAt, 0xffffffff)), int64(len(sealed))},
-		{"index length past the end", bytes.NewReader(setLen(indexAt, uint32(len(sealed)))), int64(len(sealed))},
-		{"size 1 TiB", zeros{}, 1 << 40},
-		{"size 4 GiB of zeros", zeros{}, MaxFileSize},
-		{"negative size", zeros{}, -1},
+		{"header length 4 GiB", bytes.NewReader(setLen(len(magic), 0xffffffff)), size, "header length 4294967295 out of range"},
+		{"header length just over the limit", prefixed{headerAt(MaxHeaderSize + 1)}, 1 << 20, "header length 65537 out of range"},
+		{"header length at the limit", prefixed{headerAt(MaxHeaderSize)}, 1 << 20, "header:"},
+		{"header length past the file", prefixed{headerAt(1000)}, minSize + 1000 - 2 - 1, "header length 1000 out of range"},
+		{"header length that fits the file", prefixed{headerAt(1000)}, minSize + 1000 - 2, "header:"},
+		{"index length 4 GiB", bytes.NewReader(setLen(indexAt, 0xffffffff)), size, "index length 4294967295 out of range"},
+		{"index length past the end", bytes.NewReader(setLen(indexAt, indexRoom+1)), size, fmt.Sprintf("index length %d out of range", indexRoom+1)},
+		{"index length up to the end", bytes.NewReader(setLen(indexAt, indexRoom)), size, "index does not decrypt"},
+		{"index shorter than a nonce and a tag", bytes.NewReader(setLen(indexAt, nonceSize+15)), size, fmt.Sprintf("index length %d out of range", nonceSize+15)},
+		{"index of a nonce and a tag", bytes.NewReader(setLen(indexAt, nonceSize+16)), size, "index does not decrypt"},
+		{"size 1 TiB", zeros{}, 1 << 40, "1099511627776 bytes, at most 4294967296"},
+		{"size just over the limit", zeros{}, MaxFileSize + 1, "4294967297 bytes, at most 4294967296"},
+		{"size 4 GiB of zeros", zeros{}, MaxFileSize, "bad magic"},
+		{"negative size", zeros{}, -1, "-1 bytes is too short"},
+		{"just too short", zeros{}, minSize - 1, "is too short"},
+		{"the smallest size", zeros{}, minSize, "bad magic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -556,14 +596,79 @@ func TestHostileLengths(t *testing.T) {
 			runtime.ReadMemStats(&before)
 			_, err := Open(tt.r, tt.size, f.centralPriv)
 			runtime.ReadMemStats(&after)
-			if !errors.Is(err, ErrTampered) {
-				t.Fatalf("got %v, want ErrTampered", err)
+			if !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), tt.reason) {
+				t.Fatalf("got %v, want ErrTampered saying %q", err, tt.reason)
 			}
 			if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
 				t.Fatalf("got %d bytes allocated, want under 1 MiB", got)
 			}
 		})
 	}
+}
+
+// failingReader fails every read as a dying disk would.
+type failingReader struct{}
+
+func (failingReader) ReadAt([]byte, int64) (int, error) { return 0, errors.New("input/output error") }
+
+// failingWriter takes n bytes, then fails as a full disk would.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errors.New("no space left on device")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestDiskErrorsAreNotTampering: a read or write that fails is reported as
+// such, never as a changed dossier, which central would quarantine.
+func TestDiskErrorsAreNotTampering(t *testing.T) {
+	f := newFixture(t)
+	sealed := f.seal(t)
+	if _, err := Open(failingReader{}, int64(len(sealed)), f.centralPriv); err == nil || errors.Is(err, ErrTampered) {
+		t.Errorf("a failing disk: got %v, want a read error that is not ErrTampered", err)
+	}
+	o, err := open(sealed, f.centralPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range o.Parts() {
+		if p.Size == 0 {
+			continue
+		}
+		err := o.Extract(p.Name, &failingWriter{n: 10})
+		if err == nil || errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), "no space left") {
+			t.Errorf("part %s to a full disk: got %v, want the write error, not ErrTampered", p.Name, err)
+		}
+	}
+}
+
+// TestExtractAllLeavesNoTemporaryFile: when a part fails its check half
+// way (the file changed after it was opened), ExtractAll stops and leaves
+// no temporary file behind.
+func TestExtractAllLeavesNoTemporaryFile(t *testing.T) {
+	f := newFixture(t)
+	file := f.seal(t)
+	o, err := open(file, f.centralPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(o.parts, func(p PartInfo) bool { return p.Name == "attachments/01.jpg" })
+	file[o.offsets[i]+100] ^= 1 // the opened file changes on the disk
+	dir := t.TempDir()
+	if err := o.ExtractAll(dir); !errors.Is(err, ErrTampered) {
+		t.Fatalf("got %v, want ErrTampered", err)
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), ".dinh-extract-") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return nil
+	})
 }
 
 func TestKeyString(t *testing.T) {
