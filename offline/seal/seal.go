@@ -157,10 +157,12 @@ func signedMessage(sum []byte) []byte {
 	return append([]byte(labelSignature+"\x00"), sum...)
 }
 
-// sealHooks let tests write files Seal refuses to write.
+// sealHooks let tests write files Seal refuses to write, and see the size
+// Seal computes before writing.
 type sealHooks struct {
 	skipChecks bool
 	editIndex  func([]PartInfo) []PartInfo
+	sized      func(int64)
 }
 
 // Seal writes the dossier made of h and parts to w, readable only with the
@@ -256,6 +258,9 @@ func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device 
 	size := int64(len(prelude)+len(hdr)+4+len(encIdx)) + sigSize
 	for _, p := range parts {
 		size += stream.EncryptedSize(max(p.Size, 0))
+	}
+	if hooks.sized != nil {
+		hooks.sized(size)
 	}
 	if size > MaxFileSize {
 		return fmt.Errorf("%w: sealed file would be %d bytes, at most %d", ErrTooLarge, size, int64(MaxFileSize))

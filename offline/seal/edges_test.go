@@ -1,0 +1,94 @@
+package seal
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// zeroPart is a part of n zero bytes, read without holding them.
+func zeroPart(name string, n int64) Part {
+	return Part{Name: name, Size: n, Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(io.LimitReader(zeroReader{}, n)), nil
+	}}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestSealedSizeIsExact: the size Seal checks against MaxFileSize before
+// writing is the size it then writes, whatever the parts.
+func TestSealedSizeIsExact(t *testing.T) {
+	f := newFixture(t)
+	for _, parts := range [][]Part{
+		f.parts,
+		{bytesPart("a", nil)},
+		{bytesPart("a", []byte("x")), zeroPart("b", 64<<10), zeroPart("c", 64<<10+1)},
+	} {
+		var buf bytes.Buffer
+		var announced int64
+		if err := seal(&buf, f.header, parts, f.centralPub, f.dev, nil, sealHooks{sized: func(n int64) { announced = n }}); err != nil {
+			t.Fatal(err)
+		}
+		if announced != int64(buf.Len()) {
+			t.Errorf("%d parts: Seal checked %d bytes and wrote %d", len(parts), announced, buf.Len())
+		}
+	}
+}
+
+// TestSealLimitsAtTheirEdges: what is exactly at a limit is sealed, and
+// one more is refused.
+func TestSealLimitsAtTheirEdges(t *testing.T) {
+	f := newFixture(t)
+	small := func(name string) Part { return bytesPart(name, []byte("x")) }
+
+	// MaxParts parts are sealed; one more is refused.
+	parts := make([]Part, MaxParts)
+	for i := range parts {
+		parts[i] = small(fmt.Sprintf("p/%04d", i))
+	}
+	if err := Seal(io.Discard, f.header, parts, f.centralPub, f.dev, nil); err != nil {
+		t.Errorf("%d parts: %v", MaxParts, err)
+	}
+
+	// A part of MaxPartSize is sealed (1 GiB of zeros, streamed).
+	if testing.Short() {
+		t.Log("the 1 GiB part is left out under -short")
+	} else if err := Seal(io.Discard, f.header, []Part{zeroPart("big", MaxPartSize)}, f.centralPub, f.dev, nil); err != nil {
+		t.Errorf("a part of %d bytes: %v", MaxPartSize, err)
+	}
+
+	// A header of exactly MaxHeaderSize bytes is sealed; one more byte is
+	// refused. The header's length is read from the file's prelude.
+	headerLen := func(note string) (int, error) {
+		h := f.header
+		h.Summary = map[string]string{"note": note}
+		var buf bytes.Buffer
+		err := Seal(&buf, h, []Part{small("a")}, f.centralPub, f.dev, nil)
+		if err != nil {
+			return 0, err
+		}
+		return int(binary.BigEndian.Uint32(buf.Bytes()[len(magic):])), nil
+	}
+	n, err := headerLen("x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := strings.Repeat("x", 1+MaxHeaderSize-n)
+	if got, err := headerLen(note); err != nil || got != MaxHeaderSize {
+		t.Errorf("a header of %d bytes: got %d, %v", MaxHeaderSize, got, err)
+	}
+	if _, err := headerLen(note + "x"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a header of %d bytes: got %v, want ErrTooLarge", MaxHeaderSize+1, err)
+	}
+
+	// A space is a printable character in a part name.
+	if err := Seal(io.Discard, f.header, []Part{small("giấy tờ.pdf")}, f.centralPub, f.dev, nil); err != nil {
+		t.Errorf("a name with a space: %v", err)
+	}
+}
