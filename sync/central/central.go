@@ -96,6 +96,8 @@ var (
 	ErrStatus    = errors.New("central: unknown status")
 	ErrDiskFull  = errors.New("central: the disk is full; ingest is paused")
 	ErrNotDevice = errors.New("central: not a device ID")
+	// ErrNotEnrolled means the device is not on the allow-list.
+	ErrNotEnrolled = errors.New("central: the device is not enrolled")
 )
 
 // New returns central over cfg.

@@ -17,13 +17,26 @@ type Device struct {
 // IDParser checks a device ID; sync/mesh.ParseID is one.
 type IDParser func(string) (string, error)
 
-// Enroll adds a device to the allow-list.
+// Enroll adds a device to the allow-list. A device enrolled again keeps
+// its first enrolment date, and its name unless a new one is given.
 func Enroll(st Store, parse IDParser, id, name string, now time.Time) (Device, error) {
 	canon, err := parse(id)
 	if err != nil {
 		return Device{}, fmt.Errorf("%w: %w", ErrNotDevice, err)
 	}
 	d := Device{ID: canon, Name: name, Added: now.UTC()}
+	known, err := Devices(st)
+	if err != nil {
+		return Device{}, err
+	}
+	for _, k := range known {
+		if k.ID == canon {
+			d.Added = k.Added
+			if name == "" {
+				d.Name = k.Name
+			}
+		}
+	}
 	raw, _ := json.Marshal(d)
 	if err := st.PutDevice(canon, raw); err != nil {
 		return Device{}, fmt.Errorf("central: %w", diskErr(err))
@@ -32,13 +45,23 @@ func Enroll(st Store, parse IDParser, id, name string, now time.Time) (Device, e
 }
 
 // Remove takes a device off the allow-list; its dossiers already received
-// stay.
+// stay. A device that is not enrolled is ErrNotEnrolled.
 func Remove(st Store, parse IDParser, id string) error {
 	canon, err := parse(id)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrNotDevice, err)
 	}
-	return st.DeleteDevice(canon)
+	all, err := st.Devices()
+	if err != nil {
+		return fmt.Errorf("central: %w", err)
+	}
+	if _, ok := all[canon]; !ok {
+		return fmt.Errorf("%w: %s", ErrNotEnrolled, canon)
+	}
+	if err := st.DeleteDevice(canon); err != nil {
+		return fmt.Errorf("central: %w", diskErr(err))
+	}
+	return nil
 }
 
 // Devices lists the enrolled devices by ID.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 	"time"
 )
 
@@ -69,9 +70,20 @@ func NewCode() string {
 	return sb.String()
 }
 
-// NormalizeCode reads a code as a person typed it: any case, spaces.
+// NormalizeCode reads a code as a person typed it: any case, with spaces
+// or dashes anywhere or none ("dh 7k3m 9qxa", "DH7K3M9QXA"). A code of the
+// right length comes back in its printed form, "DH-7K3M-9QXA".
 func NormalizeCode(s string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	bare := strings.Map(func(r rune) rune {
+		if r == '-' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToUpper(r)
+	}, s)
+	if len(bare) == 10 && strings.HasPrefix(bare, "DH") {
+		return bare[:2] + "-" + bare[2:6] + "-" + bare[6:]
+	}
+	return bare
 }
 
 // Parse reads and checks a receipt file.

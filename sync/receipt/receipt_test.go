@@ -23,6 +23,26 @@ func TestCode(t *testing.T) {
 	}
 }
 
+// TestNormalizeCode: however a villager or a clerk types a code, it reads
+// back as printed on the receipt.
+func TestNormalizeCode(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"DH-7K3M-9QXA", "DH-7K3M-9QXA"},
+		{"dh-7k3m-9qxa", "DH-7K3M-9QXA"},
+		{"dh 7k3m 9qxa", "DH-7K3M-9QXA"},
+		{"DH7K3M9QXA", "DH-7K3M-9QXA"},
+		{" d h-7k3m9 qxa\t", "DH-7K3M-9QXA"},
+		{"DH-7K3M-9QX", "DH7K3M9QX"},   // too short: left as typed, found nowhere
+		{"XY-7K3M-9QXA", "XY7K3M9QXA"}, // not ours
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := NormalizeCode(tt.in); got != tt.want {
+			t.Errorf("NormalizeCode(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestParse(t *testing.T) {
 	good := Receipt{DossierID: "D1", Code: "DH-2345-6789", Received: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC),
 		History: []Update{{Status: Received, At: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}}}
