@@ -42,26 +42,28 @@ func jsonError(b []byte, dec *json.Decoder, err error) error {
 		syn *json.SyntaxError
 		typ *json.UnmarshalTypeError
 	)
+	// The decoder's offsets are of the byte after the fault; an editor
+	// shows the fault itself.
 	off := dec.InputOffset()
 	switch {
 	case errors.As(err, &syn):
-		off = syn.Offset
+		off = syn.Offset - 1
 	case errors.As(err, &typ):
-		off = typ.Offset
-		line, col := position(b, off)
+		line, col := position(b, typ.Offset-1)
 		return fmt.Errorf("%w: line %d, column %d: field %q must be %s, not %s",
 			ErrInvalid, line, col, typ.Field, typ.Type, typ.Value)
 	case errors.Is(err, io.EOF):
 		return invalid("meeting.json is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := position(b, int64(len(b)))
+		return invalid("meeting.json ends too early, at line %d, column %d: a closing brace, bracket or quote is missing", line, col)
 	}
 	line, col := position(b, off)
 	return fmt.Errorf("%w: line %d, column %d: %v", ErrInvalid, line, col, err)
 }
 
 func position(b []byte, off int64) (line, col int) {
-	if off > int64(len(b)) {
-		off = int64(len(b))
-	}
+	off = min(max(off, 0), int64(len(b)))
 	line, col = 1, 1
 	for _, c := range b[:off] {
 		if c == '\n' {
