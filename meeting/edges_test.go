@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -181,5 +182,57 @@ func TestNewIDKeepsEveryLetterAndDigit(t *testing.T) {
 	long := NewID(strings.Repeat("ab ", 40), start)
 	if id := strings.TrimSuffix(long, "-20261203"); len(id) > 60 || strings.HasSuffix(id, "-") {
 		t.Errorf("a long title: got %q, want at most 60 characters before the date, no trailing dash", long)
+	}
+}
+
+// TestSameContent: a republished folder whose meeting, documents and trust
+// files are unchanged keeps its version; any difference in them counts.
+func TestSameContent(t *testing.T) {
+	base, _, _ := buildSigned(t)
+	base.Trust = []TrustFile{{Name: "root.pem", Data: []byte("root")}}
+	clone := func(f func(m *Manifest)) *Manifest {
+		c := *base
+		c.Meeting.Agenda = append([]Item(nil), base.Meeting.Agenda...)
+		c.Documents = append([]Document(nil), base.Documents...)
+		c.Trust = append([]TrustFile(nil), base.Trust...)
+		f(&c)
+		return &c
+	}
+	tests := []struct {
+		name string
+		b    *Manifest
+		same bool
+	}{
+		{"itself", clone(func(m *Manifest) {}), true},
+		{"another version and time", clone(func(m *Manifest) { m.Version++; m.Published = m.Published.Add(time.Hour) }), true},
+		{"nil", nil, false},
+		{"title", clone(func(m *Manifest) { m.Meeting.Title += "!" }), false},
+		{"a document's hash", clone(func(m *Manifest) { m.Documents[0].SHA256 = strings.Repeat("b", 64) }), false},
+		{"a document fewer", clone(func(m *Manifest) { m.Documents = m.Documents[1:] }), false},
+		{"a trust file more", clone(func(m *Manifest) { m.Trust = append(m.Trust, TrustFile{Name: "b.pem", Data: []byte("b")}) }), false},
+		{"a trust file renamed", clone(func(m *Manifest) { m.Trust[0].Name = "other.pem" }), false},
+		{"a trust file's bytes", clone(func(m *Manifest) { m.Trust[0].Data = []byte("other") }), false},
+	}
+	for _, tt := range tests {
+		if got := SameContent(base, tt.b); got != tt.same {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.same)
+		}
+	}
+	if SameContent(nil, base) {
+		t.Error("nil first: got same")
+	}
+}
+
+// TestParseFingerprint: only a whole fingerprint is read back.
+func TestParseFingerprint(t *testing.T) {
+	_, _, key := buildSigned(t)
+	fp := FingerprintOf(key.Public().(ed25519.PublicKey))
+	if got, err := ParseFingerprint(fp.String()); err != nil || got != fp {
+		t.Errorf("round trip: got %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "AAAA", fp.String()[:len(fp.String())-4], "not base32 at all!"} {
+		if _, err := ParseFingerprint(bad); err == nil {
+			t.Errorf("%q: got a fingerprint, want an error", bad)
+		}
 	}
 }
