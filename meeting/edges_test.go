@@ -236,3 +236,128 @@ func TestParseFingerprint(t *testing.T) {
 		}
 	}
 }
+
+// manifestOf builds a valid manifest listing n documents of size bytes
+// each, spread over agenda items of at most MaxDocsPerItem.
+func manifestOf(n int, size int64) *Manifest {
+	m := sampleMeeting()
+	m.Agenda = nil
+	man := &Manifest{Format: Format, Version: 1, Meeting: *m}
+	for i := range n {
+		if i%MaxDocsPerItem == 0 {
+			man.Meeting.Agenda = append(man.Meeting.Agenda, Item{Title: fmt.Sprintf("Nội dung %d", i/MaxDocsPerItem+1)})
+		}
+		name := fmt.Sprintf("tai-lieu-%04d.pdf", i)
+		it := &man.Meeting.Agenda[len(man.Meeting.Agenda)-1]
+		it.Documents = append(it.Documents, name)
+		man.Documents = append(man.Documents, Document{Name: name, SHA256: strings.Repeat("a", 64), Size: size})
+	}
+	return man
+}
+
+// TestManifestLimitsAtTheirEdges: what is exactly at a limit is valid and
+// one more is refused, naming the limit.
+func TestManifestLimitsAtTheirEdges(t *testing.T) {
+	trust := func(n, size int) func(*Manifest) {
+		return func(m *Manifest) {
+			m.Trust = nil
+			for i := range n {
+				m.Trust = append(m.Trust, TrustFile{Name: fmt.Sprintf("ca-%02d.pem", i), Data: make([]byte, size/n)})
+			}
+		}
+	}
+	tests := []struct {
+		name string
+		man  *Manifest
+		edit func(*Manifest)
+		want string // "" valid
+	}{
+		{"documents at the limit", manifestOf(MaxDocuments, 1), nil, ""},
+		{"a document over the limit", manifestOf(MaxDocuments+1, 1), nil, "2001 documents"},
+		{"a document of the largest size", manifestOf(1, MaxDocSize), nil, ""},
+		{"a document a byte over", manifestOf(1, MaxDocSize+1), nil, "absurd size"},
+		{"a negative size", manifestOf(1, -1), nil, "absurd size"},
+		{"documents totalling the limit", manifestOf(MaxTotalSize/MaxDocSize, MaxDocSize), nil, ""},
+		{"documents over the total", manifestOf(MaxTotalSize/MaxDocSize+1, 1), func(m *Manifest) {
+			for i := range m.Documents[1:] {
+				m.Documents[i+1].Size = MaxDocSize
+			}
+		}, "documents total"},
+		{"trust files at the limit", manifestOf(1, 1), trust(MaxTrustFiles, MaxTrustFiles), ""},
+		{"a trust file over the limit", manifestOf(1, 1), trust(MaxTrustFiles+1, MaxTrustFiles+1), "65 trust files"},
+		{"trust bytes at the limit", manifestOf(1, 1), trust(2, MaxTrustSize), ""},
+		{"trust bytes over the limit", manifestOf(1, 1), func(m *Manifest) {
+			trust(2, MaxTrustSize)(m)
+			m.Trust[1].Data = append(m.Trust[1].Data, 0)
+		}, "trust files total"},
+		{"a verdict of 32 bytes", manifestOf(1, 1), func(m *Manifest) { m.Documents[0].Verdict = strings.Repeat("v", 32) }, ""},
+		{"a verdict of 33 bytes", manifestOf(1, 1), func(m *Manifest) { m.Documents[0].Verdict = strings.Repeat("v", 33) }, "malformed verdict"},
+		{"an upper-case hash", manifestOf(1, 1), func(m *Manifest) { m.Documents[0].SHA256 = strings.Repeat("A", 64) }, "malformed hash"},
+		{"a short hash", manifestOf(1, 1), func(m *Manifest) { m.Documents[0].SHA256 = strings.Repeat("a", 62) }, "malformed hash"},
+		{"version 0", manifestOf(1, 1), func(m *Manifest) { m.Version = 0 }, "manifest version 0"},
+		{"a document listed twice", manifestOf(2, 1), func(m *Manifest) { m.Documents[1].Name = m.Documents[0].Name }, "listed twice"},
+		{"a document the agenda does not name", manifestOf(2, 1), func(m *Manifest) {
+			m.Meeting.Agenda[0].Documents = m.Meeting.Agenda[0].Documents[:1]
+		}, "does not name"},
+		{"a document the manifest does not list", manifestOf(2, 1), func(m *Manifest) { m.Documents = m.Documents[:1] }, "does not list"},
+	}
+	for _, tt := range tests {
+		if tt.edit != nil {
+			tt.edit(tt.man)
+		}
+		err := tt.man.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestNamesAtTheirEdges: meeting IDs, file names and texts at the edges
+// of what they may hold.
+func TestNamesAtTheirEdges(t *testing.T) {
+	ids := []struct {
+		id string
+		ok bool
+	}{
+		{strings.Repeat("a", maxIDLen), true},
+		{strings.Repeat("a", maxIDLen+1), false},
+		{"azAZ09-_.x", true},
+		{".hidden", false},
+		{"a..b", false},
+	}
+	for _, c := range "`{@[/:" {
+		ids = append(ids, struct {
+			id string
+			ok bool
+		}{"a" + string(c), false})
+	}
+	for _, tt := range ids {
+		if err := ValidID(tt.id); (err == nil) != tt.ok {
+			t.Errorf("ValidID(%q): got %v, want ok %v", tt.id, err, tt.ok)
+		}
+	}
+	names := []struct {
+		name string
+		ok   bool
+	}{
+		{strings.Repeat("a", MaxNameLen-4) + ".pdf", true},
+		{strings.Repeat("a", MaxNameLen-3) + ".pdf", false},
+		{"tờ trình số 1.pdf", true},
+		{"a\x1fb.pdf", false},
+		{"a\x7fb.pdf", false},
+	}
+	for _, tt := range names {
+		if err := ValidFileName(tt.name); (err == nil) != tt.ok {
+			t.Errorf("ValidFileName(%q): got %v, want ok %v", tt.name, err, tt.ok)
+		}
+	}
+	if err := validText("title", strings.Repeat("ệ", MaxTextLen), true); err != nil {
+		t.Errorf("a title of %d characters: %v", MaxTextLen, err)
+	}
+	if err := validText("title", strings.Repeat("ệ", MaxTextLen+1), true); err == nil {
+		t.Errorf("a title of %d characters: got no error", MaxTextLen+1)
+	}
+}
