@@ -361,3 +361,66 @@ func TestNamesAtTheirEdges(t *testing.T) {
 		t.Errorf("a title of %d characters: got no error", MaxTextLen+1)
 	}
 }
+
+// TestMeetingLimitsAtTheirEdges: the meeting's own limits, and errors
+// that name the participant or item a secretariat must fix.
+func TestMeetingLimitsAtTheirEdges(t *testing.T) {
+	items := func(n int) []Item {
+		out := make([]Item, n)
+		for i := range out {
+			out[i] = Item{Title: fmt.Sprintf("Nội dung %d", i+1)}
+		}
+		return out
+	}
+	docs := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("d%03d.pdf", i)
+		}
+		return out
+	}
+	people := func(n int) []Participant {
+		out := make([]Participant, n)
+		for i := range out {
+			out[i] = Participant{Name: fmt.Sprintf("Đại biểu %d", i+1)}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		edit func(m *Meeting)
+		want string // "" valid
+	}{
+		{"items at the limit", func(m *Meeting) { m.Agenda = items(MaxItems) }, ""},
+		{"an item over the limit", func(m *Meeting) { m.Agenda = items(MaxItems + 1) }, "501 agenda items"},
+		{"participants at the limit", func(m *Meeting) { m.Participants = people(MaxParticipants) }, ""},
+		{"a participant over the limit", func(m *Meeting) { m.Participants = people(MaxParticipants + 1) }, "5001 participants"},
+		{"documents of an item at the limit", func(m *Meeting) { m.Agenda[1].Documents = docs(MaxDocsPerItem) }, ""},
+		{"a document over an item's limit", func(m *Meeting) { m.Agenda[1].Documents = docs(MaxDocsPerItem + 1) }, "item 2 has 201 documents"},
+		{"no minutes", func(m *Meeting) { m.Agenda[1].Minutes = 0 }, ""},
+		{"a whole day", func(m *Meeting) { m.Agenda[1].Minutes = MaxMinutes }, ""},
+		{"a minute more than a day", func(m *Meeting) { m.Agenda[1].Minutes = MaxMinutes + 1 }, "item 2: 1441 minutes"},
+		{"negative minutes", func(m *Meeting) { m.Agenda[1].Minutes = -1 }, "item 2: -1 minutes"},
+		{"an item without a title", func(m *Meeting) { m.Agenda[1].Title = " " }, "item 2 title is empty"},
+		{"a presenter too long", func(m *Meeting) { m.Agenda[1].Presenter = strings.Repeat("x", MaxTextLen+1) }, "item 2 presenter"},
+		{"an unsafe document", func(m *Meeting) { m.Agenda[1].Documents = []string{"../x.pdf"} }, "item 2:"},
+		{"a participant without a name", func(m *Meeting) { m.Participants[1].Name = "" }, "participant 2 name is empty"},
+		{"a role too long", func(m *Meeting) { m.Participants[1].Role = strings.Repeat("x", MaxTextLen+1) }, "participant 2 role"},
+		{"a seat too long", func(m *Meeting) { m.Participants[1].Seat = strings.Repeat("x", MaxTextLen+1) }, "participant 2 seat"},
+		{"a shared seat", func(m *Meeting) {
+			m.Participants = append(m.Participants, Participant{Name: "Lê Văn C", Seat: m.Participants[0].Seat})
+		}, "participants 1 and 3 share seat"},
+		{"a place too long", func(m *Meeting) { m.Place = strings.Repeat("x", MaxTextLen+1) }, "place"},
+	}
+	for _, tt := range tests {
+		m := sampleMeeting()
+		tt.edit(m)
+		err := m.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
