@@ -93,10 +93,12 @@ func (c *Client) get(ctx context.Context, path string, hdr http.Header) (*http.R
 	return resp, nil
 }
 
+// unwrapURL strips the URL and handshake wrappers from a key mismatch, and
+// keeps the mismatch's own text, which names both fingerprints.
 func unwrapURL(err error) error {
 	for {
 		u := errors.Unwrap(err)
-		if u == nil || !errors.Is(u, ErrHostChanged) {
+		if u == nil || u == ErrHostChanged || !errors.Is(u, ErrHostChanged) {
 			return err
 		}
 		err = u

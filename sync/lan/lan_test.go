@@ -325,6 +325,10 @@ func TestRogueHostIsRefusedAndCacheKept(t *testing.T) {
 	if !errors.Is(err, ErrHostChanged) {
 		t.Fatalf("got %v, want ErrHostChanged", err)
 	}
+	// The delegate is told about the key, not about URLs and handshakes.
+	if msg := err.Error(); !strings.Contains(msg, ErrHostChanged.Error()+": pinned ") || strings.Contains(msg, "https://") {
+		t.Errorf("got %q, want the key mismatch with both fingerprints, and no URL", err)
+	}
 	after, _, _ := d.st.Package(h.m.ID)
 	if !bytes.Equal(before, after) {
 		t.Fatal("the cached package was overwritten by a rogue host")
@@ -509,5 +513,36 @@ func TestRelayedPackageIsRefused(t *testing.T) {
 	}
 	if _, ok, _ := d.st.Package(h.m.ID); ok {
 		t.Fatal("a relayed package was cached")
+	}
+}
+
+// TestSilentHostIsGivenUp: a laptop that accepts the connection but never
+// answers the TLS handshake is given up after the handshake timeout, not
+// waited for until the delegate gives up.
+func TestSilentHostIsGivenUp(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			accepted <- c // held open, silent
+		}
+	}()
+	c := NewClient(ln.Addr().String(), nil)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, _, _, err = c.Package(ctx)
+	if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "handshake timeout") {
+		t.Errorf("got %v (context %v), want a handshake timeout before the minute is up", err, ctx.Err())
+	}
+	select {
+	case conn := <-accepted:
+		conn.Close()
+	default:
 	}
 }
