@@ -492,6 +492,26 @@ func TestProgressReportsBytesDocsAndTime(t *testing.T) {
 	if last.Bytes != last.TotalBytes || last.Docs != 2 || last.TotalDocs != 2 || calls < 2 {
 		t.Fatalf("final progress %+v after %d calls", last, calls)
 	}
+
+	// A document more: the two already held count from the first report.
+	extra := make([]byte, 300<<10)
+	rand.Read(extra)
+	os.WriteFile(filepath.Join(h.dir, "bo-sung.pdf"), extra, 0o644)
+	h.m.Agenda = append(h.m.Agenda, meeting.Item{Title: "Bổ sung", Documents: []string{"bo-sung.pdf"}})
+	h.publish(t)
+	_, man, _, _ = c.Package(context.Background())
+	var first *Progress
+	err = c.Fetch(context.Background(), man, d.blobs, func(p Progress) {
+		if first == nil {
+			first = &p
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first == nil || first.Docs != 2 || first.Bytes != 2<<20 || first.TotalDocs != 3 || first.TotalBytes != 2<<20+300<<10 {
+		t.Errorf("first report of the update: got %+v, want the 2 documents held counted", first)
+	}
 }
 
 // TestRelayedPackageIsRefused: a laptop that copies the real host's signed
@@ -544,5 +564,28 @@ func TestSilentHostIsGivenUp(t *testing.T) {
 	case conn := <-accepted:
 		conn.Close()
 	default:
+	}
+}
+
+// TestPackageSizeLimit: a package of exactly the size limit is read whole
+// (padded with leading spaces, which JSON allows), one byte more refused.
+func TestPackageSizeLimit(t *testing.T) {
+	h := startHost(t, 10<<10)
+	raw, _, _ := h.st.Published(h.m.ID)
+	limit := 2 * meeting.MaxJSONSize
+	var body []byte
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/package", func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
+	addr, _ := serveTLS(t, h.key, mux)
+	c := NewClient(addr, nil)
+	defer c.Close()
+
+	body = append(bytes.Repeat([]byte(" "), limit-len(raw)), raw...)
+	if _, man, _, err := c.Package(context.Background()); err != nil || man.Meeting.ID != h.m.ID {
+		t.Errorf("a package of exactly %d bytes: %v", limit, err)
+	}
+	body = append([]byte(" "), body...)
+	if _, _, _, err := c.Package(context.Background()); !errors.Is(err, meeting.ErrInvalid) || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("a package of %d bytes: got %v, want it refused by the size limit", limit+1, err)
 	}
 }
