@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -363,6 +364,8 @@ func TestHashMismatch(t *testing.T) {
 		wantOK    bool
 	}{
 		{"once, then right", 1, true},
+		{"twice, then right", 2, true},
+		{"three times: given up", 3, false},
 		{"always wrong", 1000, false},
 	}
 	for _, tt := range tests {
@@ -587,5 +590,85 @@ func TestPackageSizeLimit(t *testing.T) {
 	body = append([]byte(" "), body...)
 	if _, _, _, err := c.Package(context.Background()); !errors.Is(err, meeting.ErrInvalid) || !strings.Contains(err.Error(), "at most") {
 		t.Errorf("a package of %d bytes: got %v, want it refused by the size limit", limit+1, err)
+	}
+}
+
+// pacedWriter sends a response in small pieces, as a weak Wi-Fi link would:
+// each piece waits for the previous one's delay, measured, not slept.
+type pacedWriter struct {
+	http.ResponseWriter
+	per time.Duration
+}
+
+func (w pacedWriter) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		k := min(len(b), 16<<10)
+		m, err := w.ResponseWriter.Write(b[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		w.ResponseWriter.(http.Flusher).Flush()
+		b = b[k:]
+		deadline := time.Now().Add(w.per)
+		for time.Now().Before(deadline) {
+			runtime.Gosched()
+		}
+	}
+	return n, nil
+}
+
+// TestProgressEstimatesTimeLeft: on a slow link the delegate sees how long
+// is left, reports come at most every 100 ms between documents, and the
+// last report says nothing is left.
+func TestProgressEstimatesTimeLeft(t *testing.T) {
+	h := startHost(t, 512<<10)
+	h.cnt.wrap(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(pacedWriter{w, 30 * time.Millisecond}, r)
+		})
+	})
+	d := startSide(t)
+	c := NewClient(h.addr, nil)
+	defer c.Close()
+	_, man, _, err := c.Package(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports []Progress
+	var at []time.Time
+	start := time.Now()
+	err = c.Fetch(context.Background(), man, d.blobs, func(p Progress) {
+		reports = append(reports, p)
+		at = append(at, time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	estimated := false
+	for i, p := range reports[:len(reports)-1] {
+		if p.Remaining > 0 {
+			estimated = true
+			// The rest of the download took about what was estimated: within
+			// a factor of four either way on a link this steady.
+			if rest := took - at[i].Sub(start); p.Remaining > 4*rest+time.Second || 4*p.Remaining+time.Second < rest {
+				t.Errorf("at %v: %v estimated, %v left in fact", at[i].Sub(start), p.Remaining, rest)
+			}
+		}
+	}
+	if !estimated {
+		t.Errorf("no report of %d over %v estimated the time left", len(reports), took)
+	}
+	// Between the first report and the last two (forced by the document's
+	// end and by the end of the download), reports come at most every 100 ms.
+	for i := 2; i < len(at)-2; i++ {
+		if gap := at[i].Sub(at[i-1]); gap < 100*time.Millisecond {
+			t.Errorf("reports %d and %d only %v apart", i-1, i, gap)
+		}
+	}
+	if last := reports[len(reports)-1]; last.Remaining != 0 || last.Current != "" || last.Bytes != last.TotalBytes {
+		t.Errorf("last report %+v, want everything done and nothing left", last)
 	}
 }
