@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -89,6 +90,9 @@ func TestDelegateKilledMidDownload(t *testing.T) {
 	part := filepath.Join(dir, "blobs", "partial", doc.SHA256+".part")
 	fi, err := os.Stat(part)
 	stop()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("the helper ended with %v, want killed by SIGKILL", cmd.ProcessState)
+	}
 	if err != nil || fi.Size() <= 1<<20 {
 		t.Fatalf("the partial file after 1 MiB reported: %v, %v", fi, err)
 	}

@@ -408,10 +408,11 @@ func TestHashMismatch(t *testing.T) {
 
 func startSide(t testing.TB) side { return newSide(t, t.TempDir()) }
 
-// TestHostKilledMidDownload cuts the connection halfway through a document,
-// brings the host back on the same port and checks the download resumes
-// from where it stopped.
-func TestHostKilledMidDownload(t *testing.T) {
+// TestHostCutMidDownload: the host's connection breaks half way through a
+// document's body, as when its laptop is switched off; the half document
+// never becomes visible, the host comes back on the same port, and the
+// download resumes from where it stopped.
+func TestHostCutMidDownload(t *testing.T) {
 	h := startHost(t, 4<<20)
 	h.stop()
 	ln, err := net.Listen("tcp", h.addr)
