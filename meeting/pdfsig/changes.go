@@ -175,6 +175,9 @@ func classifyObject(o, prev pdfObject, existed bool, old, all map[int64]pdfObjec
 		if !sameAcroForm(pd.m["AcroForm"], d.m["AcroForm"]) {
 			return ChangeContent, "the form dictionary was changed"
 		}
+		if otherFieldAdded(formFields(old, pd.m["AcroForm"]), formFields(all, d.m["AcroForm"]), all) {
+			return ChangeContent, "a form field that is not a signature was added"
+		}
 		if equalObj(pd.m["DSS"], d.m["DSS"]) && equalObj(pd.m["AcroForm"], d.m["AcroForm"]) {
 			return ChangeNone, ""
 		}
@@ -184,6 +187,9 @@ func classifyObject(o, prev pdfObject, existed bool, old, all map[int64]pdfObjec
 		return ChangeSignature, ""
 	case isDict && prevDict && isAcroForm(pd) && isAcroForm(d):
 		if sameAcroForm(pd, d) {
+			if otherFieldAdded(formFields(old, pd), formFields(all, d), all) {
+				return ChangeContent, "a form field that is not a signature was added"
+			}
 			return ChangeSignature, ""
 		}
 		if equalObj(pd, d, "Fields", "SigFlags", "DR", "DA", "NeedAppearances") {
@@ -203,6 +209,10 @@ func classifyObject(o, prev pdfObject, existed bool, old, all map[int64]pdfObjec
 			return annotsChange(prev.val, o.val, old, all), ""
 		}
 		if referencedAs(all, o.num, "Fields") {
+			before, _ := prev.val.(array)
+			if otherFieldAdded(before, o.val.(array), all) {
+				return ChangeContent, "a form field that is not a signature was added"
+			}
 			return ChangeSignature, ""
 		}
 	}
@@ -315,6 +325,45 @@ func isAnnot(v any) bool {
 func isAcroForm(d *dict) bool {
 	_, ok := d.m["Fields"]
 	return ok && d.name("Type") == ""
+}
+
+// formFields returns the /Fields array of a form dictionary (inline or a
+// reference) in state.
+func formFields(state map[int64]pdfObject, form any) array {
+	f, _ := resolve(state, form)
+	d, ok := f.(*dict)
+	if !ok {
+		return nil
+	}
+	v, _ := resolve(state, d.m["Fields"])
+	a, _ := v.(array)
+	return a
+}
+
+// otherFieldAdded is true when after lists a field that before does not
+// and that is not a signature field: signing adds signature fields, and
+// nothing else may be added to a signed form.
+func otherFieldAdded(before, after array, all map[int64]pdfObject) bool {
+	had := map[int64]bool{}
+	for _, x := range before {
+		if r, ok := x.(ref); ok {
+			had[r.num] = true
+		}
+	}
+	for _, x := range after {
+		r, ok := x.(ref)
+		if !ok {
+			return true // a field written inline is no signature field
+		}
+		if had[r.num] {
+			continue
+		}
+		v, _ := resolve(all, r)
+		if d, ok := v.(*dict); !ok || d.name("FT") != "Sig" {
+			return true
+		}
+	}
+	return false
 }
 
 // sameAcroForm is true when two form dictionaries (inline or references)
