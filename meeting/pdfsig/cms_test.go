@@ -32,6 +32,23 @@ func TestHostileCMS(t *testing.T) {
 	}
 }
 
+// TestBERDepthLimit: nesting of exactly the limit reaches the decoder
+// (which refuses it for what it is), one level more is refused unread.
+func TestBERDepthLimit(t *testing.T) {
+	nested := func(n int) []byte {
+		return append(bytes.Repeat([]byte{0x30, 0x80}, n), bytes.Repeat([]byte{0, 0}, n)...)
+	}
+	if d := berDepth(nested(maxBERDepth)); d != maxBERDepth {
+		t.Errorf("got depth %d for %d levels", d, maxBERDepth)
+	}
+	if _, err := parseCMS(nested(maxBERDepth)); err == nil || strings.Contains(err.Error(), "nested") {
+		t.Errorf("%d levels: got %v, want the decoder's own refusal", maxBERDepth, err)
+	}
+	if _, err := parseCMS(nested(maxBERDepth + 1)); err == nil || !strings.Contains(err.Error(), "nested 65 levels deep") {
+		t.Errorf("%d levels: got %v, want the nesting refused", maxBERDepth+1, err)
+	}
+}
+
 // TestBERDepth checks the nesting walk on what real signers write.
 func TestBERDepth(t *testing.T) {
 	files, _ := filepath.Glob("testdata/cms/*.p7s")
