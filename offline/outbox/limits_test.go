@@ -87,7 +87,7 @@ func TestHistoryNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := f.entry(t, "D1")
-	if last := e.History[len(e.History)-1]; last.State != outbox.Receipted || !strings.Contains(last.Note, "delivery was not confirmed") {
+	if last := e.History[len(e.History)-1]; last.State != outbox.Receipted || !strings.Contains(last.Note, "delivery was not confirmed") || !strings.Contains(last.Note, "receipt DH-1") {
 		t.Errorf("got last step %+v, want a receipt noting the unconfirmed delivery", last)
 	}
 	os.Remove(filepath.Join(f.dir, e.SealedPath))
@@ -96,7 +96,7 @@ func TestHistoryNotes(t *testing.T) {
 		t.Fatalf("purge: %v, %v", purged, err)
 	}
 	e = f.entry(t, "D1")
-	if last := e.History[len(e.History)-1]; last.State != outbox.Purged || !strings.Contains(last.Note, "already gone") {
+	if last := e.History[len(e.History)-1]; last.State != outbox.Purged || !strings.Contains(last.Note, "already gone") || !strings.Contains(last.Note, "retention of") {
 		t.Errorf("got last step %+v, want a purge noting the file was already gone", last)
 	}
 }
@@ -171,6 +171,14 @@ func TestSetProgress(t *testing.T) {
 	}
 	if got := f.entry(t, "R").Progress; len(got) != 1 || got[0].Status != "processing" || !got[0].At.Equal(at) {
 		t.Errorf("got progress %+v, want the one update", got)
+	}
+	// The same status at another time is news: the time is kept.
+	later := at.Add(time.Hour)
+	if err := f.ob.SetProgress("R", []outbox.Progress{{Status: "processing", At: later}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.entry(t, "R").Progress; len(got) != 1 || !got[0].At.Equal(later) {
+		t.Errorf("same status later: got %+v, want the later time", got)
 	}
 	if err := f.ob.SetProgress("R", []outbox.Progress{{Status: strings.Repeat("s", 32), At: at}}); err != nil {
 		t.Errorf("status of 32: %v", err)
