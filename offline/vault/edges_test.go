@@ -117,7 +117,7 @@ func TestCiphertextEdges(t *testing.T) {
 	if plain, err := f.v.Decrypt(ct, []byte("aad")); err != nil || len(plain) != 0 {
 		t.Errorf("empty value: got %q, %v", plain, err)
 	}
-	for _, n := range []int{0, 5, len(ct) - 1} {
+	for _, n := range []int{0, 5, 10, nonceSize - 1, nonceSize, len(ct) - 1} {
 		if _, err := f.v.Decrypt(ct[:n], []byte("aad")); !errors.Is(err, ErrDecrypt) {
 			t.Errorf("%d bytes: got %v, want ErrDecrypt", n, err)
 		}
