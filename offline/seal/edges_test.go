@@ -52,8 +52,12 @@ func TestSealLimitsAtTheirEdges(t *testing.T) {
 	for i := range parts {
 		parts[i] = small(fmt.Sprintf("p/%04d", i))
 	}
-	if err := Seal(io.Discard, f.header, parts, f.centralPub, f.dev, nil); err != nil {
+	var many bytes.Buffer
+	if err := Seal(&many, f.header, parts, f.centralPub, f.dev, nil); err != nil {
 		t.Errorf("%d parts: %v", MaxParts, err)
+	}
+	if o, err := open(many.Bytes(), f.centralPriv); err != nil || len(o.Parts()) != MaxParts {
+		t.Errorf("opening %d parts: %v", MaxParts, err)
 	}
 
 	// A part of MaxPartSize is sealed (1 GiB of zeros, streamed).
@@ -90,5 +94,28 @@ func TestSealLimitsAtTheirEdges(t *testing.T) {
 	// A space is a printable character in a part name.
 	if err := Seal(io.Discard, f.header, []Part{small("giấy tờ.pdf")}, f.centralPub, f.dev, nil); err != nil {
 		t.Errorf("a name with a space: %v", err)
+	}
+}
+
+// TestIndexLengthAtTheLimit: an index length of exactly the limit, in a
+// file large enough to hold it, passes the length check and is refused
+// only because it does not decrypt.
+func TestIndexLengthAtTheLimit(t *testing.T) {
+	f := newFixture(t)
+	sealed := f.seal(t) // with the 5 MiB scan: room for a 1 MiB index
+	hlen := binary.BigEndian.Uint32(sealed[len(magic):])
+	indexAt := len(magic) + 4 + int(hlen)
+	for _, tt := range []struct {
+		n    uint32
+		want string
+	}{
+		{maxIndexSize, "index does not decrypt"},
+		{maxIndexSize + 1, "index length 1048577 out of range"},
+	} {
+		c := bytes.Clone(sealed)
+		binary.BigEndian.PutUint32(c[indexAt:], tt.n)
+		if _, err := open(resign(c, f.dev), f.centralPriv); !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("index length %d: got %v, want %q", tt.n, err, tt.want)
+		}
 	}
 }
