@@ -424,3 +424,49 @@ func TestMeetingLimitsAtTheirEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestChangesEmptyCounts: changes of different kinds add up; none cancels
+// another out.
+func TestChangesEmptyCounts(t *testing.T) {
+	one := []string{"x"}
+	for _, c := range []Changes{
+		{Added: one, Removed: one},
+		{Removed: one, Replaced: one},
+		{Replaced: one, ItemsAdded: one},
+		{ItemsAdded: one, ItemsGone: one},
+		{Added: one, ItemsGone: one},
+	} {
+		if c.Empty() {
+			t.Errorf("%+v: got empty", c)
+		}
+	}
+}
+
+// TestPackageSizeCap: a package of exactly the cap opens (padded with
+// leading spaces, which JSON allows); one byte more is refused by the cap.
+func TestPackageSizeCap(t *testing.T) {
+	_, raw, _ := buildSigned(t)
+	exact := append(bytes.Repeat([]byte(" "), 2*MaxJSONSize-len(raw)), raw...)
+	if _, _, err := Open(exact, nil); err != nil {
+		t.Errorf("a package of exactly %d bytes: %v", 2*MaxJSONSize, err)
+	}
+	if _, _, err := Open(append([]byte(" "), exact...), nil); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "at most 16777216 allowed") {
+		t.Errorf("a package of %d bytes: got %v, want the cap's error", 2*MaxJSONSize+1, err)
+	}
+}
+
+// TestManifestLookups: a document is found by name, and the total size is
+// the sum of the documents'.
+func TestManifestLookups(t *testing.T) {
+	man := manifestOf(3, 1000)
+	man.Documents[1].Size = 2500
+	if d, ok := man.Document("tai-lieu-0001.pdf"); !ok || d.Size != 2500 {
+		t.Errorf("Document: got %+v, %v", d, ok)
+	}
+	if _, ok := man.Document("khong-co.pdf"); ok {
+		t.Error("Document found a name the manifest does not list")
+	}
+	if got := man.TotalSize(); got != 4500 {
+		t.Errorf("TotalSize: got %d, want 4500", got)
+	}
+}
