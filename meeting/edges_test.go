@@ -164,12 +164,7 @@ func TestFolderSizeLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := LoadFolder(folder(tt.sizes...))
-		switch {
-		case tt.want == "" && err != nil:
-			t.Errorf("%s: %v", tt.name, err)
-		case tt.want != "" && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want)):
-			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
-		}
+		checkInvalid(t, tt.name, err, tt.want)
 	}
 }
 
@@ -306,12 +301,7 @@ func TestManifestLimitsAtTheirEdges(t *testing.T) {
 			tt.edit(tt.man)
 		}
 		err := tt.man.Validate()
-		switch {
-		case tt.want == "" && err != nil:
-			t.Errorf("%s: %v", tt.name, err)
-		case tt.want != "" && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want)):
-			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
-		}
+		checkInvalid(t, tt.name, err, tt.want)
 	}
 }
 
@@ -416,12 +406,7 @@ func TestMeetingLimitsAtTheirEdges(t *testing.T) {
 		m := sampleMeeting()
 		tt.edit(m)
 		err := m.Validate()
-		switch {
-		case tt.want == "" && err != nil:
-			t.Errorf("%s: %v", tt.name, err)
-		case tt.want != "" && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want)):
-			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
-		}
+		checkInvalid(t, tt.name, err, tt.want)
 	}
 }
 
@@ -468,5 +453,17 @@ func TestManifestLookups(t *testing.T) {
 	}
 	if got := man.TotalSize(); got != 4500 {
 		t.Errorf("TotalSize: got %d, want 4500", got)
+	}
+}
+
+// checkInvalid wants err nil when want is empty, and otherwise an
+// ErrInvalid that says want.
+func checkInvalid(t *testing.T, name string, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("%s: %v", name, err)
+	case want != "" && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want)):
+		t.Errorf("%s: got %v, want %q", name, err, want)
 	}
 }

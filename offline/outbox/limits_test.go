@@ -107,10 +107,7 @@ func TestPurgeGoesOnAfterAFailure(t *testing.T) {
 	f := newFixture(t)
 	f.add(t, "A", outbox.Receipted)
 	f.add(t, "B", outbox.Receipted)
-	// A folder where A's sealed file was cannot be removed with its content.
-	a := filepath.Join(f.dir, f.entry(t, "A").SealedPath)
-	os.Remove(a)
-	os.MkdirAll(filepath.Join(a, "inside"), 0o700)
+	f.unremovable(t, "A")
 	f.clock.Advance(retention + time.Minute)
 	purged, err := f.ob.Purge(context.Background())
 	if err == nil || len(purged) != 1 || purged[0] != "B" {
@@ -215,9 +212,7 @@ func TestResetReportsAFileItCannotRemove(t *testing.T) {
 	f := newFixture(t)
 	f.add(t, "A", outbox.Receipted)
 	f.add(t, "B", outbox.Receipted)
-	a := filepath.Join(f.dir, f.entry(t, "A").SealedPath)
-	os.Remove(a)
-	os.MkdirAll(filepath.Join(a, "inside"), 0o700)
+	f.unremovable(t, "A")
 	os.Remove(filepath.Join(f.dir, f.entry(t, "B").SealedPath))
 	err := f.ob.Reset()
 	if err == nil || !strings.Contains(err.Error(), "A.seal") || strings.Contains(err.Error(), "B.seal") {
@@ -225,5 +220,18 @@ func TestResetReportsAFileItCannotRemove(t *testing.T) {
 	}
 	if list, _ := f.ob.List(); len(list) != 0 {
 		t.Errorf("got %d entries after the reset, want none", len(list))
+	}
+}
+
+// unremovable puts a folder with content where id's sealed file was: it
+// cannot be removed as a file, whatever the user's rights.
+func (f *fixture) unremovable(t *testing.T, id string) {
+	t.Helper()
+	p := filepath.Join(f.dir, f.entry(t, id).SealedPath)
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(p, "inside"), 0o700); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -105,10 +105,7 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 		sealedFiles(b, filepath.Join(dev.dir, "commune", dev.id), n, key.Public())
 		st := openCentral(b, cen, dev.id)
 		b.StartTimer()
-		hub.start(b, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive, nil)
-		cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-		dev.start(b, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
-		dev.node.Scan(communeID)
+		startChain(b, dev, hub, cen)
 		c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
 			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Interval: 500 * time.Millisecond})
 		ctx, cancel := context.WithCancel(context.Background())
@@ -147,6 +144,15 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 	b.ReportMetric(float64(n), "dossiers")
 }
 
+// startChain starts the embedded nodes of a device, its hub and central,
+// and has the device scan what it holds.
+func startChain(b *testing.B, dev, hub, cen *site) {
+	hub.start(b, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive, nil)
+	cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	dev.start(b, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	dev.node.Scan(communeID)
+}
+
 // BenchmarkEmbeddedChain moves the same files as BenchmarkStockSyncthingChain
 // through three of Đình's embedded Syncthing nodes in one process, device →
 // hub → central, until central has them all: transfer only, no ingest and
@@ -160,10 +166,7 @@ func BenchmarkEmbeddedChain(b *testing.B) {
 		_, key, _ := seal.GenerateCentralKey()
 		sealedFiles(b, filepath.Join(dev.dir, "commune", "dev"), n, key.Public())
 		b.StartTimer()
-		hub.start(b, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive, nil)
-		cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-		dev.start(b, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
-		dev.node.Scan(communeID)
+		startChain(b, dev, hub, cen)
 		awaitFiles(b, filepath.Join(cen.dir, "commune", "dev"), n)
 		b.StopTimer()
 		for _, s := range []*site{dev, hub, cen} {
