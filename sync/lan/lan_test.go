@@ -719,3 +719,38 @@ func TestCompletePartialIsCommitted(t *testing.T) {
 		t.Errorf("fetched %d bytes of a document held whole", n)
 	}
 }
+
+// TestRestartFetchesOnlyWhatIsMissing: a delegate restarted with the whole
+// meeting fetches nothing; one whose cached document was lost (a cleaned
+// disk) fetches that document again, though the version is the same.
+func TestRestartFetchesOnlyWhatIsMissing(t *testing.T) {
+	h := startHost(t, 200<<10)
+	addr := func() string { return h.addr }
+	dir := t.TempDir()
+	d := startDelegateIn(t, dir, addr, h.m.ID)
+	d.waitUpdate(t)
+	d.stop()
+	d.st.Close()
+	served := h.cnt.bytes.Load()
+
+	d = startDelegateIn(t, dir, addr, h.m.ID)
+	d.waitState(t, UpToDate)
+	d.stop()
+	d.st.Close()
+	if n := h.cnt.bytes.Load() - served; n != 0 {
+		t.Fatalf("a restart with everything held fetched %d bytes", n)
+	}
+
+	doc := h.host.Manifest().Documents[0]
+	if err := os.Remove(d.blobs.Path(doc.SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	d = startDelegateIn(t, dir, addr, h.m.ID)
+	d.waitUpdate(t)
+	if !d.blobs.Has(doc.SHA256, doc.Size) {
+		t.Fatal("the lost document was not fetched again")
+	}
+	if n := h.cnt.bytes.Load() - served; n != doc.Size {
+		t.Errorf("fetched %d bytes, want the lost document's %d", n, doc.Size)
+	}
+}
