@@ -754,3 +754,67 @@ func TestRestartFetchesOnlyWhatIsMissing(t *testing.T) {
 		t.Errorf("fetched %d bytes, want the lost document's %d", n, doc.Size)
 	}
 }
+
+// TestHostRefusesAPackageWithoutItsDocuments: the host publishes only a
+// package whose every document it holds, whole.
+func TestHostRefusesAPackageWithoutItsDocuments(t *testing.T) {
+	h := startHost(t, 10<<10, 20<<10)
+	raw, _, _ := h.st.Published(h.m.ID)
+	man := h.host.Manifest()
+	other := NewHost(h.key, h.blobs, nil)
+	// One document cut short, then one gone.
+	p := h.blobs.Path(man.Documents[0].SHA256)
+	if err := os.Truncate(p, 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Publish(raw); err == nil || !strings.Contains(err.Error(), "is not in the store") {
+		t.Errorf("a document cut short: got %v", err)
+	}
+	os.Remove(p)
+	if err := other.Publish(raw); err == nil || !strings.Contains(err.Error(), "is not in the store") {
+		t.Errorf("a document gone: got %v", err)
+	}
+	if other.Manifest() != nil {
+		t.Error("a refused package is being served")
+	}
+}
+
+// TestEventsStream: the host's event stream starts at version 0 before
+// anything is published, stays open, and announces each new version on
+// the same connection; the host counts the delegate that watches.
+func TestEventsStream(t *testing.T) {
+	f := &hostFixture{side: newSide(t, t.TempDir())}
+	f.key, _ = f.st.HostKey()
+	f.dir, f.m = folder(t, 10<<10)
+	f.host = NewHost(f.key, f.blobs, nil)
+	f.addr, f.stop = serveTLS(t, f.key, f.host.Handler())
+	c := NewClient(f.addr, nil)
+	defer c.Close()
+	versions := make(chan int64, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Watch(ctx, func(v int64) { versions <- v }) }()
+	next := func() int64 {
+		select {
+		case v := <-versions:
+			return v
+		case err := <-done:
+			t.Fatalf("the stream ended: %v", err)
+		case <-time.After(20 * time.Second):
+			t.Fatal("no event")
+		}
+		return 0
+	}
+	if v := next(); v != 0 {
+		t.Errorf("before publishing: got version %d, want 0", v)
+	}
+	f.publish(t)
+	if v := next(); v != 1 {
+		t.Errorf("after publishing: got version %d, want 1", v)
+	}
+	if n := f.host.Delegates(); n != 1 {
+		t.Errorf("the host counts %d delegates, want 1", n)
+	}
+	cancel()
+	<-done
+}
