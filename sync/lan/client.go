@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"dinh/meeting"
@@ -285,6 +286,7 @@ func (c *Client) Watch(ctx context.Context, onVersion func(int64)) error {
 		return fmt.Errorf("watch: host answered %s", resp.Status)
 	}
 	alive := make(chan struct{}, 1)
+	var silent atomic.Bool
 	go func() {
 		t := time.NewTimer(3 * heartbeat)
 		defer t.Stop()
@@ -295,6 +297,7 @@ func (c *Client) Watch(ctx context.Context, onVersion func(int64)) error {
 			case <-alive:
 				t.Reset(3 * heartbeat)
 			case <-t.C:
+				silent.Store(true)
 				cancel()
 				return
 			}
@@ -319,6 +322,9 @@ func (c *Client) Watch(ctx context.Context, onVersion func(int64)) error {
 		case line == "":
 			event = ""
 		}
+	}
+	if silent.Load() {
+		return fmt.Errorf("watch: the host was silent for %v", 3*heartbeat)
 	}
 	if ctx.Err() != nil && ctx.Err() != context.Canceled {
 		return ctx.Err()

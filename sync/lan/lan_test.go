@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -817,4 +819,51 @@ func TestEventsStream(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestWatchReadsOnlyWhatItShould: the delegate's watch takes a package
+// version only from a package event, ignores what it cannot read, stops on
+// an error answer, and gives up a stream silent for three heartbeats.
+func TestWatchReadsOnlyWhatItShould(t *testing.T) {
+	saved := heartbeat
+	heartbeat = 100 * time.Millisecond
+	defer func() { heartbeat = saved }()
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, ed25519.SeedSize))
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    []int64
+		err     string
+	}{
+		{"events of other kinds and garbage", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "event: other\ndata: 7\n\nevent: package\ndata: x\n\ndata: 8\n\nevent: package\ndata: 3\n\n")
+		}, []int64{3}, "closed the event stream"},
+		{"an error answer", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "no", http.StatusServiceUnavailable)
+		}, nil, "host answered 503"},
+		{"a silent stream", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "event: package\ndata: 4\n\n")
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}, []int64{4}, "the host was silent for 300ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr, _ := serveTLS(t, key, tt.handler)
+			c := NewClient(addr, nil)
+			defer c.Close()
+			var got []int64
+			start := time.Now()
+			err := c.Watch(context.Background(), func(v int64) { got = append(got, v) })
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("got %v, want %q", err, tt.err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got versions %v, want %v", got, tt.want)
+			}
+			if took := time.Since(start); tt.name == "a silent stream" && took < 3*heartbeat {
+				t.Errorf("gave up a silent stream after %v, before three heartbeats", took)
+			}
+		})
+	}
 }

@@ -12,8 +12,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 )
 
 // Format names this version of the file.
