@@ -245,3 +245,37 @@ func TestPublishCatalog(t *testing.T) {
 		t.Error("published without a catalogue folder")
 	}
 }
+
+// TestPassSkipsWhatIsNotADossier: files and folders in the commune folder
+// that are not an enrolled device's sealed dossiers are left alone, and
+// an unknown device is warned about once.
+func TestPassSkipsWhatIsNotADossier(t *testing.T) {
+	f := newAdmin(t)
+	dev := deviceID(t)
+	f.admin(t, AdminRequest{Op: "enroll", Device: dev})
+	commune := filepath.Join(f.dir, "commune")
+	for _, p := range []string{
+		"README.txt",                       // a file beside the device folders
+		".stfolder/x.dseal",                // Syncthing's marker folder
+		dev + "/ghi-chu.txt",               // not a sealed dossier
+		dev + "/.syncthing.HS-1.dseal.tmp", // a transfer under way
+		dev + "/.hidden.dseal",             // hidden
+		dev + "/HS-2.dseal/inside",         // a folder with a dossier's name
+		"UNKNOWN-DEVICE/HS-3.dseal",        // not enrolled
+	} {
+		os.MkdirAll(filepath.Dir(filepath.Join(commune, p)), 0o700)
+		os.WriteFile(filepath.Join(commune, p), []byte("x"), 0o600)
+	}
+	var log bytes.Buffer
+	c := New(Config{Store: f.st, CommuneDir: commune, ReceiptsDir: filepath.Join(f.dir, "receipts"), DataDir: f.dir,
+		Log: slog.New(slog.NewTextHandler(&log, nil))})
+	for range 2 {
+		rep, err := c.Pass()
+		if err != nil || rep != (Report{}) {
+			t.Fatalf("got %+v, %v; want nothing ingested, waiting or quarantined", rep, err)
+		}
+	}
+	if n := strings.Count(log.String(), "not enrolled"); n != 1 || !strings.Contains(log.String(), "UNKNOWN-DEVICE") {
+		t.Errorf("got %d warnings, want one about UNKNOWN-DEVICE:\n%s", n, log.String())
+	}
+}
