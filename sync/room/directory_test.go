@@ -1,13 +1,16 @@
 package room
 
 import (
+	"context"
 	"errors"
+	"net"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"dinh/meeting"
+	"dinh/offline/blob"
 	"dinh/offline/store"
 	"dinh/sync/discovery"
 )
@@ -69,4 +72,50 @@ func TestListingShort(t *testing.T) {
 	if got := (Listing{Fingerprint: fp.String()}).Short(); got != fp.Short() {
 		t.Errorf("got %q, want %q", got, fp.Short())
 	}
+}
+
+// TestAllLoopback: the host binds to loopback only when every interface
+// it announces on is a loopback one.
+func TestAllLoopback(t *testing.T) {
+	lo := net.Interface{Name: "lo", Flags: net.FlagUp | net.FlagLoopback}
+	eth := net.Interface{Name: "eth0", Flags: net.FlagUp | net.FlagMulticast}
+	tests := []struct {
+		ifaces []net.Interface
+		want   bool
+	}{
+		{nil, false},
+		{[]net.Interface{lo}, true},
+		{[]net.Interface{lo, eth}, false},
+		{[]net.Interface{eth}, false},
+	}
+	for _, tt := range tests {
+		if got := allLoopback(tt.ifaces); got != tt.want {
+			t.Errorf("%v: got %v, want %v", tt.ifaces, got, tt.want)
+		}
+	}
+}
+
+// TestHostListensOnLoopbackOnly: a host announcing on loopback alone
+// listens on 127.0.0.1, never on every address of the machine.
+func TestHostListensOnLoopbackOnly(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	bl, err := blob.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := StartHost(ctx, HostConfig{Store: st, Blobs: bl, Ifaces: loopback(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ip := h.ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+		t.Errorf("listening on %v, want loopback only", ip)
+	}
+	cancel()
+	h.Wait()
 }
