@@ -31,6 +31,9 @@ type Client struct {
 	addr string
 	pin  *meeting.Fingerprint
 	http *http.Client
+	// heartbeat is the host's keep-alive period: Watch gives up a stream
+	// silent for three of them.
+	heartbeat time.Duration
 
 	mu   sync.Mutex
 	seen *meeting.Fingerprint // key presented in the last handshake
@@ -40,7 +43,7 @@ type Client struct {
 // any host key is accepted and reported, for the first join; with a pin, a
 // handshake with any other key fails.
 func NewClient(addr string, pin *meeting.Fingerprint) *Client {
-	c := &Client{addr: addr, pin: pin}
+	c := &Client{addr: addr, pin: pin, heartbeat: heartbeat}
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 15 * time.Second}).DialContext,
 		TLSHandshakeTimeout: 5 * time.Second,
@@ -287,15 +290,16 @@ func (c *Client) Watch(ctx context.Context, onVersion func(int64)) error {
 	}
 	alive := make(chan struct{}, 1)
 	var silent atomic.Bool
+	patience := 3 * c.heartbeat
 	go func() {
-		t := time.NewTimer(3 * heartbeat)
+		t := time.NewTimer(patience)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-alive:
-				t.Reset(3 * heartbeat)
+				t.Reset(patience)
 			case <-t.C:
 				silent.Store(true)
 				cancel()
@@ -324,7 +328,7 @@ func (c *Client) Watch(ctx context.Context, onVersion func(int64)) error {
 		}
 	}
 	if silent.Load() {
-		return fmt.Errorf("watch: the host was silent for %v", 3*heartbeat)
+		return fmt.Errorf("watch: the host was silent for %v", patience)
 	}
 	if ctx.Err() != nil && ctx.Err() != context.Canceled {
 		return ctx.Err()

@@ -825,9 +825,7 @@ func TestEventsStream(t *testing.T) {
 // version only from a package event, ignores what it cannot read, stops on
 // an error answer, and gives up a stream silent for three heartbeats.
 func TestWatchReadsOnlyWhatItShould(t *testing.T) {
-	saved := heartbeat
-	heartbeat = 100 * time.Millisecond
-	defer func() { heartbeat = saved }()
+	const beat = 100 * time.Millisecond
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, ed25519.SeedSize))
 	tests := []struct {
 		name    string
@@ -851,6 +849,7 @@ func TestWatchReadsOnlyWhatItShould(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			addr, _ := serveTLS(t, key, tt.handler)
 			c := NewClient(addr, nil)
+			c.heartbeat = beat
 			defer c.Close()
 			var got []int64
 			start := time.Now()
@@ -861,7 +860,7 @@ func TestWatchReadsOnlyWhatItShould(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("got versions %v, want %v", got, tt.want)
 			}
-			if took := time.Since(start); tt.name == "a silent stream" && took < 3*heartbeat {
+			if took := time.Since(start); tt.name == "a silent stream" && took < 3*beat {
 				t.Errorf("gave up a silent stream after %v, before three heartbeats", took)
 			}
 		})
