@@ -742,6 +742,12 @@ func TestRestartFetchesOnlyWhatIsMissing(t *testing.T) {
 	if n := h.cnt.bytes.Load() - served; n != 0 {
 		t.Fatalf("a restart with everything held fetched %d bytes", n)
 	}
+	// Nothing changed, so the delegate is not told of an update.
+	select {
+	case c := <-d.updates:
+		t.Errorf("a restart with everything held announced an update: %+v", c)
+	default:
+	}
 
 	doc := h.host.Manifest().Documents[0]
 	if err := os.Remove(d.blobs.Path(doc.SHA256)); err != nil {
