@@ -43,6 +43,7 @@ func TestLoadBundle(t *testing.T) {
 	write("README.txt", []byte("Thư mục chứng thư gốc"))
 	write("huge.pem", append(selfSigned(t, "C"), make([]byte, meeting.MaxTrustSize)...))
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	os.Mkdir(filepath.Join(dir, "0-folder-first"), 0o755) // a folder before the files is passed over
 
 	files, skipped, err := LoadBundle(dir)
 	if err != nil {
