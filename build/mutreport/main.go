@@ -213,4 +213,3 @@ func readProfile(path string) ([]block, error) {
 	}
 	return out, sc.Err()
 }
-

@@ -25,16 +25,16 @@ func Enroll(st Store, parse IDParser, id, name string, now time.Time) (Device, e
 		return Device{}, fmt.Errorf("%w: %w", ErrNotDevice, err)
 	}
 	d := Device{ID: canon, Name: name, Added: now.UTC()}
-	known, err := Devices(st)
+	all, err := st.Devices()
 	if err != nil {
-		return Device{}, err
+		return Device{}, fmt.Errorf("central: %w", err)
 	}
-	for _, k := range known {
-		if k.ID == canon {
-			d.Added = k.Added
-			if name == "" {
-				d.Name = k.Name
-			}
+	if raw, ok := all[canon]; ok {
+		var k Device
+		json.Unmarshal(raw, &k)
+		d.Added = k.Added
+		if name == "" {
+			d.Name = k.Name
 		}
 	}
 	raw, _ := json.Marshal(d)
