@@ -481,7 +481,7 @@ func (d *delegateScreen) refreshProgress() {
 	d.bar.Show()
 	d.barText.Show()
 	d.bar.SetValue(float64(p.Bytes) / float64(p.TotalBytes))
-	text := i18n.T("progress.text", humanBytes(p.Bytes), humanBytes(p.TotalBytes), min(p.Docs+1, p.TotalDocs), p.TotalDocs)
+	text := i18n.T("progress.text", i18n.Bytes(p.Bytes), i18n.Bytes(p.TotalBytes), min(p.Docs+1, p.TotalDocs), p.TotalDocs)
 	if p.Remaining > 0 {
 		text += " · " + i18n.T("progress.remaining", humanDuration(p.Remaining))
 	}

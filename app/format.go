@@ -1,32 +1,12 @@
 package app
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"dinh/internal/i18n"
 	"dinh/meeting"
 )
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strings.Replace(fmt.Sprintf("%.1f GB", float64(n)/(1<<30)), ".", decimal(), 1)
-	case n >= 1<<20:
-		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", decimal(), 1)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
-
-func decimal() string {
-	if i18n.Language() == "vi" {
-		return ","
-	}
-	return "."
-}
 
 func humanDuration(d time.Duration) string {
 	d = d.Round(time.Second)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/color"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	qrcode "github.com/skip2/go-qrcode"
 
 	"dinh/internal/i18n"
 	"dinh/meeting"
@@ -342,15 +340,14 @@ func (h *hostScreen) fillPublished() {
 	code.Alignment = fyne.TextAlignCenter
 	h.published.Add(intro)
 	h.published.Add(code)
-	if qr, err := qrcode.New("dinh:fp:"+fp.String(), qrcode.Medium); err == nil {
-		qr.BackgroundColor = color.White
-		img := canvas.NewImageFromImage(qr.Image(256))
+	if qr, err := qrImage("dinh:fp:" + fp.String()); err == nil {
+		img := canvas.NewImageFromImage(qr)
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScalePixels
 		img.SetMinSize(fyne.NewSize(220, 220))
 		h.published.Add(container.NewCenter(img))
 	}
-	info := widget.NewLabel(i18n.T("host.published_info", h.man.Meeting.Title, h.man.Version, len(h.man.Documents), humanBytes(h.man.TotalSize())))
+	info := widget.NewLabel(i18n.T("host.published_info", h.man.Meeting.Title, h.man.Version, len(h.man.Documents), i18n.Bytes(h.man.TotalSize())))
 	info.Wrapping = fyne.TextWrapWord
 	h.published.Add(info)
 	h.published.Refresh()

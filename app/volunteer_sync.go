@@ -22,6 +22,7 @@ import (
 	"dinh/offline/outbox"
 	"dinh/sync/demoprovince"
 	"dinh/sync/field"
+	"dinh/sync/province"
 )
 
 // syncer is the volunteer tab's view of the device's sync; the app runs
@@ -238,7 +239,7 @@ func (v *volunteerScreen) refreshSync() {
 		}
 		if total := v.queuedBytes(); st.HubConnected && (st.SendFiles > 0 || waiting > 0) && total > 0 {
 			left := min(st.SendBytes, total)
-			box.Add(wrapped(i18n.T("vol.sync.sending", waiting, humanBytes(left))))
+			box.Add(wrapped(i18n.T("vol.sync.sending", waiting, i18n.Bytes(left))))
 			v.sync.bar.Max = float64(total)
 			v.sync.bar.SetValue(float64(total - left))
 			box.Add(v.sync.bar)
@@ -362,7 +363,7 @@ func settingsErrorText(err error) string {
 		err error
 		key string
 	}{
-		{field.ErrBadCommune, "vol.sync.bad_commune"},
+		{province.ErrBadCommune, "vol.sync.bad_commune"},
 		{field.ErrBadAddress, "vol.sync.bad_address"},
 		{field.ErrBadHubID, "vol.sync.bad_hub"},
 		{field.ErrBadCentralID, "vol.sync.bad_central"},

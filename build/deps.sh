@@ -8,7 +8,7 @@ case "$1" in
   run)        want="$build" ;;
   # The signed-PDF corpus (meeting/pdfsig/testdata/thirdparty) is made by
   # openssl, NSS, poppler, mutool, PDFBox and BouncyCastle, and node-forge.
-  test)       want="$build iproute2 nftables poppler-utils syncthing imagemagick $corpus" ;;
+  test)       want="$build iproute2 nftables poppler-utils syncthing imagemagick zbar-tools $corpus" ;;
   bench)      want="$build mupdf-tools nginx" ;;
   screenshot) want="$build xvfb xauth imagemagick" ;;
   *) echo "usage: $0 run|test|bench|screenshot" >&2; exit 2 ;;

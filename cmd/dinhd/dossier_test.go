@@ -325,7 +325,7 @@ func testDossierSession(t *testing.T, tm team) {
 	}
 
 	code, out, errOut = runDossier(t, "", "seal", id, "--data", data, "--passphrase-file", tm.pass) // 1 derivation
-	sealed := filepath.Join(data, "outbox", id+dossier.SealedExt)
+	sealed := filepath.Join(data, "outbox", id+seal.Ext)
 	if want := id + "  Đã niêm phong  " + sealed + "\n"; code != 0 || out != want {
 		t.Fatalf("seal: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
 	}
@@ -404,7 +404,7 @@ func testDossierSession(t *testing.T, tm team) {
 
 	list := listJSON(t, data)
 	if len(list) != 1 || list[0].ID != id || list[0].State != outbox.Sealed || list[0].Initials != "NTAT" ||
-		list[0].SealedPath != id+dossier.SealedExt {
+		list[0].SealedPath != id+seal.Ext {
 		t.Errorf("list --json after sealing: %+v", list)
 	}
 

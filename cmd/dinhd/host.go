@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"dinh/internal/i18n"
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/meeting/pdfsig"
@@ -76,7 +77,7 @@ func hostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return nil
 		}
 		fmt.Fprintf(stdout, "Published «%s», version %d: %d agenda items, %d documents, %s.\n",
-			man.Meeting.Title, man.Version, len(man.Meeting.Agenda), len(man.Documents), humanBytes(man.TotalSize()))
+			man.Meeting.Title, man.Version, len(man.Meeting.Agenda), len(man.Documents), i18n.BytesIn("en", man.TotalSize()))
 		if before != nil {
 			fmt.Fprintf(stdout, "  Changes: %s\n", describe(meeting.Diff(before, man)))
 		}
@@ -152,18 +153,6 @@ func names(ifaces []net.Interface) string {
 		out = append(out, i.Name)
 	}
 	return strings.Join(out, ", ")
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 func describe(c meeting.Changes) string {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"dinh/internal/i18n"
 	"dinh/meeting"
 	"dinh/meeting/pdfsig"
 	"dinh/offline/blob"
@@ -132,7 +133,7 @@ func joinCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			if pct/10 != lastPct/10 || p.Docs == p.TotalDocs {
 				lastPct = pct
-				fmt.Fprintf(stdout, "  %3d%%  %s of %s, document %d of %d%s\n", pct, humanBytes(p.Bytes), humanBytes(p.TotalBytes),
+				fmt.Fprintf(stdout, "  %3d%%  %s of %s, document %d of %d%s\n", pct, i18n.BytesIn("en", p.Bytes), i18n.BytesIn("en", p.TotalBytes),
 					min(p.Docs+1, p.TotalDocs), p.TotalDocs, eta(p.Remaining))
 			}
 		},

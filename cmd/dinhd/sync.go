@@ -25,6 +25,7 @@ import (
 	"dinh/sync/central"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
+	"dinh/sync/province"
 )
 
 const syncUsage = `Usage:
@@ -59,11 +60,11 @@ Every address is explicit: no discovery servers, relays or NAT traversal.
 `
 
 var (
-	communeFolder  = field.CommuneFolder
-	receiptsFolder = field.ReceiptsFolder
+	communeFolder  = province.CommuneFolder
+	receiptsFolder = province.ReceiptsFolder
 )
 
-const catalogFolder = field.CatalogFolder
+const catalogFolder = province.CatalogFolder
 
 // peerFlag parses ID=ADDR (or an ID alone, for a peer that dials in).
 func parsePeer(s string) (mesh.Peer, error) {
@@ -101,7 +102,13 @@ func hubCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		ps = append(ps, peer)
 		ids = append(ids, peer.ID)
 	}
-	folders := field.HubFolders(*data, communes, ids)
+	for i, c := range communes {
+		var err error
+		if communes[i], err = province.ParseCommune(c); err != nil {
+			return usageError{fmt.Errorf("--commune %q: %w", c, err)}
+		}
+	}
+	folders := province.HubFolders(*data, communes, ids)
 	n, err := mesh.Start(ctx, mesh.Config{Dir: filepath.Join(*data, "mesh"), Listen: *listen, Peers: ps, Folders: folders, Log: logger(stderr)})
 	if err != nil {
 		return err
@@ -190,21 +197,25 @@ func centralRun(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	var hs []field.Hub
+	var hs []province.Hub
 	var ps []mesh.Peer
 	for _, h := range hubs {
 		parts := strings.SplitN(h, ",", 3)
 		if len(parts) != 3 {
 			return usageError{fmt.Errorf("--hub %q: want CODE,ID,tcp://HOST:PORT", h)}
 		}
+		code, err := province.ParseCommune(parts[0])
+		if err != nil {
+			return usageError{fmt.Errorf("--hub %q: %w", h, err)}
+		}
 		id, err := mesh.ParseID(parts[1])
 		if err != nil {
 			return usageError{err}
 		}
-		hs = append(hs, field.Hub{Commune: parts[0], ID: id})
+		hs = append(hs, province.Hub{Commune: code, ID: id})
 		ps = append(ps, mesh.Peer{ID: id, Addr: parts[2]})
 	}
-	folders := field.CentralFolders(*data, hs)
+	folders := province.CentralFolders(*data, hs)
 	st, err := store.Open(filepath.Join(*data, "store"))
 	if err != nil {
 		return err

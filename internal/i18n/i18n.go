@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dustin/go-humanize"
+
 	"dinh/assets"
 )
 
@@ -136,4 +138,17 @@ func Missing() []string {
 		}
 	}
 	return out
+}
+
+// Bytes writes a size as people read it, in the current language: SI units
+// with one decimal below ten ("1,5 MB" in Vietnamese, "1.5 MB" in English).
+func Bytes(n int64) string { return BytesIn(Language(), n) }
+
+// BytesIn writes a size in lang, as Bytes does.
+func BytesIn(lang string, n int64) string {
+	s := humanize.Bytes(uint64(max(n, 0)))
+	if lang == "vi" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

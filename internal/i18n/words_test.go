@@ -42,3 +42,24 @@ func TestSignatureWords(t *testing.T) {
 		t.Errorf("keys missing in one language: %v", m)
 	}
 }
+
+func TestBytes(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{"vi", 0, "0 B"},
+		{"vi", 999, "999 B"},
+		{"vi", 1500, "1,5 kB"},
+		{"en", 1500, "1.5 kB"},
+		{"vi", 10_000_000, "10 MB"},
+		{"vi", 83_400_000, "83 MB"},
+		{"en", 2_500_000_000, "2.5 GB"},
+		{"vi", -1, "0 B"},
+	} {
+		if got := BytesIn(tt.lang, tt.n); got != tt.want {
+			t.Errorf("BytesIn(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}

@@ -7,7 +7,7 @@ import (
 	"math/rand"
 	"time"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 
 	"dinh/assets"
 )

@@ -313,7 +313,7 @@ func plainText(chars []char) string {
 // and "d" matches "đ". A match that continues on the next line gives one
 // rectangle per line. An empty query finds nothing.
 func (d *Document) Search(i int, query string) ([]Rect, error) {
-	q := fold(query)
+	q := foldQuery(query)
 	if len(q) == 0 {
 		return nil, nil
 	}

@@ -280,7 +280,7 @@ func (r *Renderer) work(w *worker) {
 // most MaxHits. The text of each page is extracted once and kept for later
 // searches. If ctx is done, Search returns the hits so far and ctx.Err().
 func (r *Renderer) Search(ctx context.Context, query string) ([]Hit, error) {
-	q := fold(query)
+	q := foldQuery(query)
 	if len(q) == 0 {
 		return nil, nil
 	}

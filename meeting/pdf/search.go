@@ -1,84 +1,13 @@
 package pdf
 
-import (
-	"sync"
-	"unicode"
+import "dinh/internal/fold"
 
-	"golang.org/x/text/unicode/norm"
-)
-
-// foldTableSize covers Latin, Latin Extended and Vietnamese (U+1EA0–U+1EF9);
-// other runes are folded on the fly.
-const foldTableSize = 0x2000
-
-var (
-	foldOnce  sync.Once
-	foldTable [][]rune
-)
-
-// foldRune maps r to the runes it is compared as: lower case, without
-// diacritics, "đ" as "d", compatibility forms (ligatures, full-width)
-// decomposed. Combining marks fold to nothing, so decomposed text matches
-// precomposed text. Any space folds to ' '.
-func foldRune(r rune) []rune {
-	if r < 0x80 {
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
-		}
-		if r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' {
-			r = ' '
-		}
-		return asciiRunes[r : r+1]
-	}
-	if r < foldTableSize {
-		foldOnce.Do(buildFoldTable)
-		return foldTable[r]
-	}
-	return computeFold(r)
-}
-
-var asciiRunes = func() []rune {
-	rs := make([]rune, 0x80)
-	for i := range rs {
-		rs[i] = rune(i)
-	}
-	return rs
-}()
-
-func buildFoldTable() {
-	foldTable = make([][]rune, foldTableSize)
-	for r := rune(0); r < foldTableSize; r++ {
-		foldTable[r] = computeFold(r)
-	}
-}
-
-func computeFold(r rune) []rune {
-	switch r {
-	case 'đ', 'Đ', 'ð', 'Ð':
-		return []rune{'d'}
-	}
-	if unicode.IsSpace(r) {
-		return []rune{' '}
-	}
-	var out []rune
-	for _, d := range norm.NFKD.String(string(r)) {
-		if unicode.Is(unicode.Mn, d) {
-			continue
-		}
-		if d == 'đ' || d == 'Đ' {
-			d = 'd'
-		}
-		out = append(out, unicode.ToLower(d))
-	}
-	return out
-}
-
-// fold folds a query: every rune through foldRune, runs of spaces collapsed,
+// foldQuery folds a query: every rune through foldRune, runs of spaces collapsed,
 // no leading or trailing space.
-func fold(s string) []rune {
+func foldQuery(s string) []rune {
 	out := make([]rune, 0, len(s))
 	for _, r := range s {
-		for _, f := range foldRune(r) {
+		for _, f := range fold.Rune(r) {
 			if f == ' ' && (len(out) == 0 || out[len(out)-1] == ' ') {
 				continue
 			}
@@ -113,7 +42,7 @@ func foldChars(chars []char) foldedPage {
 		if k > 0 && c.line != chars[k-1].line {
 			space(-1)
 		}
-		for _, f := range foldRune(c.r) {
+		for _, f := range fold.Rune(c.r) {
 			if f == ' ' {
 				space(int32(k))
 				continue

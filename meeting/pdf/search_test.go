@@ -17,8 +17,8 @@ func TestFold(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := string(fold(tt.in)); got != tt.want {
-			t.Errorf("fold(%q): got %q, want %q", tt.in, got, tt.want)
+		if got := string(foldQuery(tt.in)); got != tt.want {
+			t.Errorf("foldQuery(%q): got %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -47,7 +47,7 @@ func TestSearchChars(t *testing.T) {
 		{"ngân sáchx", nil},
 	}
 	for _, tt := range tests {
-		got := searchChars(chars, fold(tt.query))
+		got := searchChars(chars, foldQuery(tt.query))
 		if len(got) != len(tt.want) {
 			t.Errorf("%q: got %v, want %v", tt.query, got, tt.want)
 			continue

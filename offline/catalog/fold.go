@@ -4,61 +4,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"dinh/internal/fold"
 )
-
-// foldTable maps every lower-case Vietnamese letter carrying a mark to its
-// base letter, and đ to d.
-var foldTable = func() map[rune]byte {
-	groups := map[byte]string{
-		'a': "àáảãạăằắẳẵặâầấẩẫậ",
-		'e': "èéẻẽẹêềếểễệ",
-		'i': "ìíỉĩị",
-		'o': "òóỏõọôồốổỗộơờớởỡợ",
-		'u': "ùúủũụưừứửữự",
-		'y': "ỳýỷỹỵ",
-		'd': "đð", // ð (eth) is sometimes typed for đ
-	}
-	m := map[rune]byte{}
-	for base, letters := range groups {
-		for _, r := range letters {
-			m[r] = base
-		}
-	}
-	return m
-}()
-
-// isMark reports whether r is a combining mark, as in text typed or saved
-// in decomposed form (NFD), where "ế" is e followed by two marks.
-func isMark(r rune) bool {
-	return r >= 0x300 && r <= 0x36f || r > utf8.RuneSelf && unicode.Is(unicode.Mn, r)
-}
-
-// Fold returns s in lower case with Vietnamese tone and vowel marks removed
-// and đ written d, so that "Đăng ký" and "dang ky" compare equal. Text in
-// precomposed (NFC) or decomposed (NFD) form folds the same: combining
-// marks are dropped.
-func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			b.WriteByte(byte(r))
-		case isMark(r):
-		default:
-			r = unicode.ToLower(r)
-			if c, ok := foldTable[r]; ok {
-				b.WriteByte(c)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return b.String()
-}
 
 // folded is a folded text that remembers where each of its bytes came from
 // in the original, so that a match found in the folded text can be
@@ -76,7 +24,7 @@ func foldMapped(s string) folded {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		next := i + n
-		if r >= utf8.RuneSelf && isMark(r) {
+		if r >= utf8.RuneSelf && fold.IsMark(r) {
 			for j := max(last, 0); last >= 0 && j < len(f.end); j++ {
 				f.end[j] = int32(next) // the mark belongs to the letter before it
 			}
@@ -84,19 +32,8 @@ func foldMapped(s string) folded {
 			continue
 		}
 		last = b.Len()
-		switch {
-		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			b.WriteByte(byte(r))
-		default:
-			r = unicode.ToLower(r)
-			if c, ok := foldTable[r]; ok {
-				b.WriteByte(c)
-			} else {
-				b.WriteRune(r)
-			}
+		for _, f := range fold.Rune(r) {
+			b.WriteRune(f)
 		}
 		for b.Len() > len(f.start) {
 			f.start = append(f.start, int32(i))

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"dinh/internal/fold"
 )
 
 // Hit is a procedure found by Search.
@@ -197,7 +199,7 @@ func (ix *Index) parse(s string) *query {
 	if !strings.ContainsAny(s, " \t\r\n") && strings.ContainsAny(s, "0123456789") {
 		q.code = strings.ToLower(s)
 	}
-	f := Fold(s)
+	f := fold.String(s)
 	ws := words(f)
 	if len(ws) > maxQueryWords {
 		ws = ws[:maxQueryWords]

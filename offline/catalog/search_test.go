@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"dinh/internal/fold"
 )
 
 func TestFold(t *testing.T) {
@@ -23,8 +25,8 @@ func TestFold(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := Fold(tt.in); got != tt.want {
-			t.Errorf("Fold(%q): got %q, want %q", tt.in, got, tt.want)
+		if got := fold.String(tt.in); got != tt.want {
+			t.Errorf("fold.String(%q): got %q, want %q", tt.in, got, tt.want)
 		}
 		if got := foldMapped(tt.in).text; got != tt.want {
 			t.Errorf("foldMapped(%q): got %q, want %q", tt.in, got, tt.want)

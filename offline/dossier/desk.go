@@ -96,9 +96,6 @@ type Desk struct {
 	mu  sync.Mutex // serialises changes to records, files and the outbox
 }
 
-// SealedExt is the extension of a sealed dossier in the outbox folder.
-const SealedExt = ".dseal"
-
 // NewDesk opens the desk and finishes or undoes what a crash interrupted
 // (see the package comment). It needs no passphrase.
 func NewDesk(cfg Config) (*Desk, error) {
@@ -146,7 +143,7 @@ func (k *Desk) recover() error {
 	}
 	for _, n := range names {
 		name := n.Name()
-		id, sealed := strings.CutSuffix(name, SealedExt)
+		id, sealed := strings.CutSuffix(name, seal.Ext)
 		switch {
 		case strings.Contains(name, ".tmp-"):
 		case sealed && state[id] == outbox.Draft:

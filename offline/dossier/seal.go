@@ -54,7 +54,7 @@ func (k *Desk) Seal(ctx context.Context, id string, progress func(done, total in
 	if err := k.cfg.Outbox.SetInitials(id, Initials(d.Villager.FullName)); err != nil {
 		return outbox.Entry{}, fmt.Errorf("dossier: %w", diskErr(err))
 	}
-	name := id + SealedExt
+	name := id + seal.Ext
 	sum, err := k.writeSealed(ctx, d, name, progress)
 	if err != nil {
 		return outbox.Entry{}, err

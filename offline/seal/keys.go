@@ -7,6 +7,10 @@ import (
 	"dinh/offline/internal/keywrap"
 )
 
+// Ext is the extension of a sealed dossier's file, in a device's outbox
+// and in every folder it travels through.
+const Ext = ".dseal"
+
 // CentralPublicKey is the province central server's X25519 key, which
 // every device seals for. It is not secret.
 type CentralPublicKey [32]byte

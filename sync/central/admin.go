@@ -11,7 +11,7 @@ import (
 
 	"dinh/internal/atomicfile"
 	"dinh/offline/catalog"
-	"dinh/sync/field"
+	"dinh/sync/province"
 )
 
 // AdminRequest is what dinhd sends to a running central over its admin
@@ -73,9 +73,6 @@ func (c *Central) AdminHandler(parse IDParser) http.Handler {
 	})
 }
 
-// CatalogName is the catalogue's file name in the catalogue folder.
-const CatalogName = field.CatalogName
-
 // PublishCatalog checks a catalogue file and puts it in the catalogue
 // folder that central sends to every device.
 func (c *Central) PublishCatalog(file string) error {
@@ -92,7 +89,7 @@ func (c *Central) PublishCatalog(file string) error {
 	if err := os.MkdirAll(c.cfg.CatalogDir, 0o700); err != nil {
 		return fmt.Errorf("central: %w", diskErr(err))
 	}
-	if err := atomicfile.WriteBytes(filepath.Join(c.cfg.CatalogDir, CatalogName), b); err != nil {
+	if err := atomicfile.WriteBytes(filepath.Join(c.cfg.CatalogDir, province.CatalogName), b); err != nil {
 		return fmt.Errorf("central: %w", diskErr(err))
 	}
 	c.cfg.Log.Info("central: catalogue published", "file", file, "at", time.Now().Format(time.RFC3339))

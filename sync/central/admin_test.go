@@ -17,6 +17,7 @@ import (
 	"dinh/assets"
 	"dinh/offline/store"
 	"dinh/sync/mesh"
+	"dinh/sync/province"
 	"dinh/sync/receipt"
 )
 
@@ -228,7 +229,7 @@ func TestPublishCatalog(t *testing.T) {
 	if rep := f.admin(t, AdminRequest{Op: "catalog", File: good}); rep.Error != "" {
 		t.Fatal(rep.Error)
 	}
-	published := filepath.Join(f.dir, "catalog", CatalogName)
+	published := filepath.Join(f.dir, "catalog", province.CatalogName)
 	if b, _ := os.ReadFile(published); !bytes.Equal(b, assets.SampleCatalog()) {
 		t.Fatal("the published catalogue differs from the file")
 	}

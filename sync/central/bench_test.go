@@ -15,7 +15,6 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
-	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -40,7 +39,7 @@ func sealedFiles(b *testing.B, dir string, n int, key seal.CentralPublicKey) {
 	for i := range n {
 		rand.Read(content[:64])
 		id := fmt.Sprintf("BENCH%05d", i)
-		if err := os.WriteFile(filepath.Join(dir, id+dossier.SealedExt), dossiertest.Sealed(b, id, content, key, devKey), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, id+seal.Ext), dossiertest.Sealed(b, id, content, key, devKey), 0o600); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -30,7 +30,6 @@ import (
 	"time"
 
 	"dinh/internal/atomicfile"
-	"dinh/offline/dossier"
 	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/sync/receipt"
@@ -178,7 +177,7 @@ func (c *Central) Pass() (Report, error) {
 			return rep, fmt.Errorf("central: %w", err)
 		}
 		for _, n := range names {
-			id, ok := strings.CutSuffix(n.Name(), dossier.SealedExt)
+			id, ok := strings.CutSuffix(n.Name(), seal.Ext)
 			if !ok || n.IsDir() || strings.HasPrefix(n.Name(), ".") {
 				continue
 			}

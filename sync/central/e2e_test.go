@@ -238,7 +238,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// The same dossier delivered again gives no second receipt.
 	before, _ := st.IngestedIDs()
-	again := filepath.Join(cen.dir, "commune", dev1.id, ids[dev1]+dossier.SealedExt)
+	again := filepath.Join(cen.dir, "commune", dev1.id, ids[dev1]+seal.Ext)
 	rep, err := c.Pass()
 	if err != nil || rep.Ingested != 0 {
 		t.Errorf("a pass over what was ingested: %+v, %v", rep, err)

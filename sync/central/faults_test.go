@@ -83,19 +83,19 @@ func (p *pair) send(t testing.TB, id string, size int, change func([]byte)) {
 	}
 	dir := filepath.Join(p.dev.dir, "commune", p.dev.id)
 	os.MkdirAll(dir, 0o700)
-	if err := os.WriteFile(filepath.Join(dir, id+dossier.SealedExt), b, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, id+seal.Ext), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.dev.node.Scan(communeID); err != nil {
 		t.Fatal(err)
 	}
-	dst := filepath.Join(p.cen.dir, "commune", p.dev.id, id+dossier.SealedExt)
+	dst := filepath.Join(p.cen.dir, "commune", p.dev.id, id+seal.Ext)
 	meshtest.WaitFor(t, "central to have "+id, func() bool {
 		got, err := os.ReadFile(dst)
 		if err != nil || !bytes.Equal(got, b) {
 			return false
 		}
-		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/"+id+dossier.SealedExt, p.dev.id)
+		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/"+id+seal.Ext, p.dev.id)
 		return ok
 	}, p.cen.node)
 }
@@ -164,13 +164,13 @@ func TestForeignFolderIsQuarantined(t *testing.T) {
 	b := dossiertest.Sealed(t, "FOREIGN", []byte("hồ sơ giả"), key.Public(), devKey)
 	dir := filepath.Join(rogue.dir, "commune", victim.id)
 	os.MkdirAll(dir, 0o700)
-	if err := os.WriteFile(filepath.Join(dir, "FOREIGN"+dossier.SealedExt), b, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "FOREIGN"+seal.Ext), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := rogue.node.Scan(communeID); err != nil {
 		t.Fatal(err)
 	}
-	rel := victim.id + "/FOREIGN" + dossier.SealedExt
+	rel := victim.id + "/FOREIGN" + seal.Ext
 	meshtest.WaitFor(t, "central to index the rogue's file", func() bool {
 		_, err := os.Stat(filepath.Join(cen.dir, "commune", rel))
 		ok, _ := cen.node.WrittenBy(communeID, rel, rogue.id)
@@ -182,7 +182,7 @@ func TestForeignFolderIsQuarantined(t *testing.T) {
 	if err != nil || rep.Quarantined != 1 || rep.Ingested != 0 {
 		t.Fatalf("pass: %+v, %v; want the file quarantined", rep, err)
 	}
-	why, err := os.ReadFile(filepath.Join(cen.dir, "quarantine", victim.id+"-FOREIGN"+dossier.SealedExt+".why.txt"))
+	why, err := os.ReadFile(filepath.Join(cen.dir, "quarantine", victim.id+"-FOREIGN"+seal.Ext+".why.txt"))
 	if err != nil || !strings.Contains(string(why), "not written by the device") {
 		t.Errorf("quarantine reason: %q, %v", why, err)
 	}

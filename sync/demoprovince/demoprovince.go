@@ -21,11 +21,12 @@ import (
 	"dinh/sync/central"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
+	"dinh/sync/province"
 	"dinh/sync/receipt"
 )
 
 // Commune is the demo commune's code.
-const Commune = "demo"
+const Commune = "99999"
 
 // Province is the running hub and central server.
 type Province struct {
@@ -80,16 +81,16 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 			p.Close()
 		}
 	}()
-	commune, receipts := field.CommuneFolder(Commune), field.ReceiptsFolder(Commune)
+	commune, receipts := province.CommuneFolder(Commune), province.ReceiptsFolder(Commune)
 	p.hub, err = mesh.Start(ctx, mesh.Config{Dir: filepath.Join(hubDir, "mesh"), Listen: addrs[0], Log: cfg.Log,
-		Folders: field.HubFolders(hubDir, []string{Commune}, []string{cfg.Device, cenID}),
+		Folders: province.HubFolders(hubDir, []string{Commune}, []string{cfg.Device, cenID}),
 		Peers:   []mesh.Peer{{ID: cfg.Device, Name: "device"}, {ID: cenID, Name: "central", Addr: addrs[1]}}})
 	if err != nil {
 		return p, fmt.Errorf("demo hub: %w", err)
 	}
 	p.cen, err = mesh.Start(ctx, mesh.Config{Dir: filepath.Join(cenDir, "mesh"), Listen: addrs[1], Log: cfg.Log,
 		Peers:   []mesh.Peer{{ID: hubID, Name: "hub", Addr: addrs[0]}},
-		Folders: field.CentralFolders(cenDir, []field.Hub{{Commune: Commune, ID: hubID}})})
+		Folders: province.CentralFolders(cenDir, []province.Hub{{Commune: Commune, ID: hubID}})})
 	if err != nil {
 		return p, fmt.Errorf("demo central: %w", err)
 	}
@@ -102,7 +103,7 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 	c := central.New(central.Config{Store: p.st, Key: cfg.Key, Node: p.cen,
 		CommuneID: commune, CommuneDir: filepath.Join(cenDir, commune),
 		ReceiptsID: receipts, ReceiptsDir: filepath.Join(cenDir, receipts),
-		CatalogID: field.CatalogFolder, CatalogDir: filepath.Join(cenDir, field.CatalogFolder),
+		CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(cenDir, province.CatalogFolder),
 		DataDir: cenDir, Log: cfg.Log, Interval: 2 * time.Second})
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel

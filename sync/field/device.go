@@ -18,10 +18,8 @@ import (
 	"dinh/offline/catalog"
 	"dinh/offline/outbox"
 	"dinh/sync/mesh"
+	"dinh/sync/province"
 )
-
-// CatalogName is the catalogue's file name in the catalogue folder.
-const CatalogName = "catalog.json"
 
 // SettingsName is the device's sync settings file in its data folder.
 const SettingsName = "sync.json"
@@ -43,7 +41,6 @@ type Settings struct {
 // Settings errors name the field at fault, for the form that shows them.
 var (
 	ErrNoSettings   = errors.New("field: this device has no sync settings yet")
-	ErrBadCommune   = errors.New("field: the commune code is letters, digits and dashes")
 	ErrBadAddress   = errors.New("field: an address looks like tcp://192.168.1.10:22000")
 	ErrBadHubID     = errors.New("field: the hub's device ID is not valid")
 	ErrBadCentralID = errors.New("field: the central server's device ID is not valid")
@@ -56,11 +53,10 @@ var (
 
 // Check validates the settings and returns them in canonical form.
 func (s Settings) Check() (Settings, error) {
-	s.Commune = strings.TrimSpace(s.Commune)
-	if s.Commune == "" || len(s.Commune) > 32 || strings.Trim(s.Commune, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
-		return s, ErrBadCommune
-	}
 	var err error
+	if s.Commune, err = province.ParseCommune(s.Commune); err != nil {
+		return s, err
+	}
 	for _, a := range []*string{&s.Listen, &s.HubAddr} {
 		*a = strings.TrimSpace(*a)
 		if !validAddr(*a) {
@@ -200,9 +196,9 @@ func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
 		Dir: filepath.Join(cfg.Dir, "mesh"), Listen: s.Listen, Log: cfg.Log,
 		Peers: []mesh.Peer{{ID: s.Hub, Name: "hub", Addr: s.HubAddr}},
 		Folders: []mesh.Folder{
-			{ID: CommuneFolder(s.Commune), Path: cdir, Type: mesh.SendOnly, Peers: hub},
-			{ID: ReceiptsFolder(s.Commune), Path: rdir, Type: mesh.ReceiveOnly, Peers: hub},
-			{ID: CatalogFolder, Path: filepath.Join(base, "catalog"), Type: mesh.ReceiveOnly, Peers: hub},
+			{ID: province.CommuneFolder(s.Commune), Path: cdir, Type: mesh.SendOnly, Peers: hub},
+			{ID: province.ReceiptsFolder(s.Commune), Path: rdir, Type: mesh.ReceiveOnly, Peers: hub},
+			{ID: province.CatalogFolder, Path: filepath.Join(base, "catalog"), Type: mesh.ReceiveOnly, Peers: hub},
 		}})
 	if err != nil {
 		return nil, err
@@ -211,7 +207,7 @@ func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
 	if b, err := os.ReadFile(filepath.Join(cfg.Dir, adoptedCatalog)); err == nil {
 		d.catSum = sha256.Sum256(b)
 	}
-	d.fcfg = Config{Node: n, CommuneID: CommuneFolder(s.Commune), CommuneDir: cdir, ReceiptsID: ReceiptsFolder(s.Commune), ReceiptsDir: rdir,
+	d.fcfg = Config{Node: n, CommuneID: province.CommuneFolder(s.Commune), CommuneDir: cdir, ReceiptsID: province.ReceiptsFolder(s.Commune), ReceiptsDir: rdir,
 		Hub: s.Hub, Central: s.Central, Outbox: cfg.Outbox, OutboxDir: filepath.Join(cfg.Dir, "outbox"), Log: cfg.Log}
 	runCtx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
@@ -312,7 +308,7 @@ func (d *Device) notifyLocked() {
 // catalogue away). Anything else is reported and the catalogue in use
 // stays.
 func (d *Device) adoptCatalog() {
-	src := filepath.Join(d.cfg.Dir, "sync", "catalog", CatalogName)
+	src := filepath.Join(d.cfg.Dir, "sync", "catalog", province.CatalogName)
 	// Passes run every few seconds: the file is read only when Syncthing
 	// has put a new one in place (it renames a new file over the old).
 	fi, err := os.Stat(src)
@@ -332,7 +328,7 @@ func (d *Device) adoptCatalog() {
 		return
 	}
 	var refuse error
-	if by, err := d.node.WrittenBy(CatalogFolder, CatalogName, d.cfg.Settings.Central); err != nil || !by {
+	if by, err := d.node.WrittenBy(province.CatalogFolder, province.CatalogName, d.cfg.Settings.Central); err != nil || !by {
 		refuse = ErrCatalogNotCentral
 	}
 	var c *catalog.Catalog

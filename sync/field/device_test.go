@@ -23,6 +23,7 @@ import (
 	"dinh/sync/field"
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
+	"dinh/sync/province"
 )
 
 func TestSettings(t *testing.T) {
@@ -38,8 +39,8 @@ func TestSettings(t *testing.T) {
 		{"spaces and lower case are fine", func(s *field.Settings) {
 			s.Commune, s.Hub = " 25252 ", strings.ToLower(strings.ReplaceAll(s.Hub, "-", ""))
 		}, nil},
-		{"no commune", func(s *field.Settings) { s.Commune = "" }, field.ErrBadCommune},
-		{"a path as commune", func(s *field.Settings) { s.Commune = "../../x" }, field.ErrBadCommune},
+		{"no commune", func(s *field.Settings) { s.Commune = "" }, province.ErrBadCommune},
+		{"a path as commune", func(s *field.Settings) { s.Commune = "../../x" }, province.ErrBadCommune},
 		{"listen without scheme", func(s *field.Settings) { s.Listen = "0.0.0.0:22000" }, field.ErrBadAddress},
 		{"hub address without port", func(s *field.Settings) { s.HubAddr = "tcp://192.168.1.10" }, field.ErrBadAddress},
 		{"hub address with a word for port", func(s *field.Settings) { s.HubAddr = "tcp://hub:port" }, field.ErrBadAddress},
@@ -64,7 +65,7 @@ func TestSettings(t *testing.T) {
 	if _, err := field.LoadSettings(dir); !errors.Is(err, field.ErrNoSettings) {
 		t.Errorf("no settings yet: %v", err)
 	}
-	if _, err := field.SaveSettings(dir, field.Settings{Commune: "../x"}); !errors.Is(err, field.ErrBadCommune) {
+	if _, err := field.SaveSettings(dir, field.Settings{Commune: "../x"}); !errors.Is(err, province.ErrBadCommune) {
 		t.Errorf("bad settings saved: %v", err)
 	}
 	if _, err := field.SaveSettings(dir, good); err != nil {
@@ -139,14 +140,14 @@ func TestDevice(t *testing.T) {
 	if _, err := central.Enroll(st, mesh.ParseID, dev.id, "thôn Đông", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	hub.start(t, []*site{dev, cen}, field.HubFolders(hub.dir, []string{"test"}, []string{dev.id, cen.id}))
+	hub.start(t, []*site{dev, cen}, province.HubFolders(hub.dir, []string{"25252"}, []string{dev.id, cen.id}))
 	defer hub.node.Close()
-	cen.start(t, []*site{hub}, field.CentralFolders(cen.dir, []field.Hub{{Commune: "test", ID: hub.id}}))
+	cen.start(t, []*site{hub}, province.CentralFolders(cen.dir, []province.Hub{{Commune: "25252", ID: hub.id}}))
 	defer cen.node.Close()
 	c := central.New(central.Config{Store: st, Key: cpriv, Node: cen.node,
-		CommuneID: field.CommuneFolder("test"), CommuneDir: filepath.Join(cen.dir, field.CommuneFolder("test")),
-		ReceiptsID: field.ReceiptsFolder("test"), ReceiptsDir: filepath.Join(cen.dir, field.ReceiptsFolder("test")),
-		CatalogID: field.CatalogFolder, CatalogDir: filepath.Join(cen.dir, field.CatalogFolder), DataDir: cen.dir, Interval: time.Second})
+		CommuneID: province.CommuneFolder("25252"), CommuneDir: filepath.Join(cen.dir, province.CommuneFolder("25252")),
+		ReceiptsID: province.ReceiptsFolder("25252"), ReceiptsDir: filepath.Join(cen.dir, province.ReceiptsFolder("25252")),
+		CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(cen.dir, province.CatalogFolder), DataDir: cen.dir, Interval: time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -156,7 +157,7 @@ func TestDevice(t *testing.T) {
 	var mu sync.Mutex
 	var got []*catalog.Catalog
 	d, err := field.StartDevice(context.Background(), field.DeviceConfig{Dir: devDir, Outbox: w.Outbox, Interval: time.Second,
-		Settings:  field.Settings{Commune: "test", Listen: dev.addr, Hub: hub.id, HubAddr: hub.addr, Central: cen.id},
+		Settings:  field.Settings{Commune: "25252", Listen: dev.addr, Hub: hub.id, HubAddr: hub.addr, Central: cen.id},
 		OnCatalog: func(c *catalog.Catalog) { mu.Lock(); got = append(got, c); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
@@ -203,8 +204,8 @@ func TestDevice(t *testing.T) {
 	}
 	// The hub writes a catalogue of its own: refused, central's stays.
 	rogue := withUpdated(sample, "2027-02-01")
-	os.WriteFile(filepath.Join(hub.dir, field.CatalogFolder, field.CatalogName), []byte(rogue), 0o600)
-	if err := hub.node.Scan(field.CatalogFolder); err != nil {
+	os.WriteFile(filepath.Join(hub.dir, province.CatalogFolder, province.CatalogName), []byte(rogue), 0o600)
+	if err := hub.node.Scan(province.CatalogFolder); err != nil {
 		t.Fatal(err)
 	}
 	meshtest.WaitFor(t, "the hub's catalogue to be refused as not central's", func() bool {

@@ -24,8 +24,8 @@ import (
 	"time"
 
 	"dinh/internal/atomicfile"
-	"dinh/offline/dossier"
 	"dinh/offline/outbox"
+	"dinh/offline/seal"
 	"dinh/sync/receipt"
 )
 
@@ -108,7 +108,7 @@ func Pass(cfg Config) (Report, error) {
 		hubHas = ok
 	}
 	for _, e := range entries {
-		name := filepath.Join(mine, e.ID+dossier.SealedExt)
+		name := filepath.Join(mine, e.ID+seal.Ext)
 		switch e.State {
 		case outbox.Sealed, outbox.Queued:
 			placed, err := place(filepath.Join(cfg.OutboxDir, e.SealedPath), name)

@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
@@ -190,7 +189,7 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 		for k := range sc.perDevice {
 			id := fmt.Sprintf("SIM%03d%05d", i, k)
 			sealed := dossiertest.Sealed(b, id, content, cpub, devKey)
-			name := id + dossier.SealedExt
+			name := id + seal.Ext
 			if err := os.WriteFile(filepath.Join(d.dir, "outbox", name), sealed, 0o600); err != nil {
 				b.Fatal(err)
 			}

@@ -1,10 +1,34 @@
-package field
+// Package province names what a province's devices, commune hubs and
+// central server share: the folders of their Syncthing mesh, the files in
+// them and the commune codes that name them. Device (sync/field), hub and
+// central (sync/central) import it; it imports nothing of theirs, so the
+// province server links neither the device's nor the desk's code.
+package province
 
 import (
+	"errors"
 	"path/filepath"
+	"strings"
 
 	"dinh/sync/mesh"
 )
+
+// CatalogName is the catalogue's file name in the catalogue folder.
+const CatalogName = "catalog.json"
+
+// ErrBadCommune is a commune code that is not five digits.
+var ErrBadCommune = errors.New("province: a commune code is five digits")
+
+// ParseCommune checks a commune code, the five digits of Vietnam's list of
+// administrative units (like 25252), and returns it trimmed. Every name
+// that becomes a folder starts here, so "../x" never reaches the disk.
+func ParseCommune(code string) (string, error) {
+	code = strings.TrimSpace(code)
+	if len(code) != 5 || strings.Trim(code, "0123456789") != "" {
+		return code, ErrBadCommune
+	}
+	return code, nil
+}
 
 // Folder IDs. A commune's dossiers and its receipts each have a folder;
 // the catalogue has one for the whole province.

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"image"
+	"image/color"
+
+	qrcode "github.com/yeqown/go-qrcode/v2"
+)
+
+// qrImage draws text as a QR code with medium error correction, one pixel
+// per module and the four-module quiet zone the standard asks for, black on
+// white, for canvas.ImageScalePixels to enlarge without blurring.
+func qrImage(text string) (image.Image, error) {
+	qr, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium))
+	if err != nil {
+		return nil, err
+	}
+	var w matrixImage
+	if err := qr.Save(&w); err != nil {
+		return nil, err
+	}
+	return w.img, nil
+}
+
+// matrixImage is a qrcode.Writer that keeps the matrix as an image.
+type matrixImage struct{ img *image.Gray }
+
+const quietZone = 4
+
+func (m *matrixImage) Write(mat qrcode.Matrix) error {
+	w, h := mat.Width()+2*quietZone, mat.Height()+2*quietZone
+	m.img = image.NewGray(image.Rect(0, 0, w, h))
+	for i := range m.img.Pix {
+		m.img.Pix[i] = 0xff
+	}
+	mat.Iterate(qrcode.IterDirection_ROW, func(x, y int, v qrcode.QRValue) {
+		if v.IsSet() {
+			m.img.SetGray(x+quietZone, y+quietZone, color.Gray{})
+		}
+	})
+	return nil
+}
+
+func (m *matrixImage) Close() error { return nil }
