@@ -91,6 +91,20 @@ func (f Fingerprint) Matches(s string) bool {
 	return strings.HasPrefix(f.String(), n)
 }
 
+// ErrBadPin is a fingerprint typed to pin a host that cannot be one: fewer
+// than 16 characters, or characters a fingerprint never has.
+var ErrBadPin = errors.New("a fingerprint is at least 16 letters A–Z and digits 2–7, as the room's screen shows it (like K7QD-3MXA-PL2Z-5B6C)")
+
+// CheckPin checks the form of a fingerprint a person typed, before it is
+// compared with any host's.
+func CheckPin(s string) error {
+	n := normalizeFP(s)
+	if len(n) < 16 || len(n) > 52 || strings.Trim(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" {
+		return fmt.Errorf("%q: %w", s, ErrBadPin)
+	}
+	return nil
+}
+
 func normalizeFP(s string) string {
 	s = strings.ToUpper(s)
 	return strings.Map(func(r rune) rune {

@@ -115,8 +115,11 @@ func validText(field, s string, required bool) error {
 // ValidID reports whether id is usable as a meeting ID: 1–100 bytes of
 // letters, digits, '-', '_' and '.', not starting with a dot.
 func ValidID(id string) error {
-	if id == "" || len(id) > maxIDLen || strings.HasPrefix(id, ".") {
+	if id == "" || len(id) > maxIDLen {
 		return invalid("meeting id %q must be 1–%d characters", id, maxIDLen)
+	}
+	if strings.HasPrefix(id, ".") {
+		return invalid("meeting id %q must not start with '.'", id)
 	}
 	for _, r := range id {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,87 +11,31 @@ import (
 	"dinh/offline/catalog"
 )
 
-const catalogUsage = `Usage:
-  dinhd catalog search QUERY... [--file CATALOG.json] [--limit N] [--json] [--lang vi|en]
-  dinhd catalog validate FILE.json [--lang vi|en]
-
-search   finds administrative procedures by code, name or sector, ignoring
-         case and diacritics and forgiving one typo per word; without --file
-         it searches the bundled sample catalogue. It exits 1 when nothing
-         is found.
-validate checks a catalogue file and prints where the first problem is
-         (line, column and field); it exits 0 only when the file is valid.
-`
-
-// errNoHits makes `dinhd catalog search` exit 1 after printing its own
-// message: run exits 1 without a message on errNotAllValid.
-type errNoHits struct{}
-
-func (errNoHits) Error() string { return "no procedure found" }
-func (errNoHits) Unwrap() error { return errNotAllValid{} }
-
-func catalogCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return dispatch(ctx, args, stdout, stderr, catalogUsage, []subcommand{
-		{"search", noContext(catalogSearch)},
-		{"validate", noContext(catalogValidate)},
-	})
+type catalogSearchCmd struct {
+	Query []string `sep:"none" arg:"" help:"${h_catalog_query}" placeholder:"WORDS"`
+	File  string   `help:"${h_catalog_file}" placeholder:"CATALOG.json"`
+	Limit int      `help:"${h_catalog_limit}" default:"10"`
+	JSON  bool     `name:"json" help:"${h_json}"`
 }
 
-// catalogMessages holds the few sentences the catalog commands print.
-var catalogMessages = map[string]map[string]string{
-	"vi": {
-		"none":   "Không tìm thấy thủ tục nào.",
-		"sample": "Lưu ý: đây là dữ liệu mẫu, cần đối chiếu với dichvucong.gov.vn trước khi hướng dẫn người dân.",
-		"ok":     "OK: %d thủ tục\n",
-	},
-	"en": {
-		"none":   "No procedure found.",
-		"sample": "Note: this is sample data; check it against dichvucong.gov.vn before guiding anyone.",
-		"ok":     "OK: %d procedures\n",
-	},
-}
-
-func langFlag(fs *flag.FlagSet) *string {
-	return fs.String("lang", "vi", "language of the output: vi or en")
-}
-
-func checkLang(lang string) error {
-	if _, ok := catalogMessages[lang]; !ok {
-		return usageError{fmt.Errorf("--lang must be vi or en, not %q", lang)}
+func (c *catalogSearchCmd) Run(e *env) error {
+	stdout, stderr := e.stdout, e.stderr
+	var err error
+	if c.Limit < 1 {
+		return usageError{errors.New(e.T("catalog.limit"))}
 	}
-	return nil
-}
-
-func catalogSearch(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("catalog search", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	file := fs.String("file", "", "catalogue file (default: the bundled sample)")
-	limit := fs.Int("limit", 10, "print at most N procedures")
-	asJSON := fs.Bool("json", false, "print the procedures found as JSON")
-	lang := langFlag(fs)
-	words, err := parseInterspersed(fs, args)
-	if err != nil {
-		return usageError{err}
-	}
-	if err := checkLang(*lang); err != nil {
-		return err
-	}
-	if *limit < 1 {
-		return usageError{errors.New("--limit must be at least 1")}
-	}
-	query := strings.TrimSpace(strings.Join(words, " "))
+	query := strings.TrimSpace(strings.Join(c.Query, " "))
 	if query == "" {
-		return usageError{errors.New("give the words to search for")}
+		return usageError{errors.New(e.T("catalog.noWords"))}
 	}
-	c := catalog.Sample()
-	if *file != "" {
-		if c, err = catalog.Load(*file); err != nil {
+	cat := catalog.Sample()
+	if c.File != "" {
+		if cat, err = catalog.Load(c.File); err != nil {
 			return err
 		}
 	}
-	msg := catalogMessages[*lang]
-	hits := catalog.NewIndex(c).Search(query, *limit)
-	if *asJSON {
+	hits := catalog.NewIndex(cat).Search(query, c.Limit)
+	if c.JSON {
 		type hit struct {
 			Code   string  `json:"code"`
 			Name   string  `json:"name"`
@@ -112,16 +54,16 @@ func catalogSearch(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	} else {
-		if c.Sample {
-			fmt.Fprintln(stderr, msg["sample"])
+		if cat.Sample {
+			fmt.Fprintln(stderr, e.T("catalog.sample"))
 		}
 		if len(hits) == 0 {
-			fmt.Fprintln(stdout, msg["none"])
+			fmt.Fprintln(stdout, e.T("catalog.none"))
 		}
-		printHits(stdout, hits, *lang)
+		printHits(stdout, hits, e.lang)
 	}
 	if len(hits) == 0 {
-		return errNoHits{}
+		return exitError{code: exitFail}
 	}
 	return nil
 }
@@ -165,45 +107,15 @@ func bracket(h catalog.Hit, field, text string) string {
 	return text
 }
 
-func catalogValidate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("catalog validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	lang := langFlag(fs)
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return usageError{err}
-	}
-	if err := checkLang(*lang); err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		return usageError{errors.New("give one catalogue file")}
-	}
-	c, err := catalog.Load(files[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, catalogMessages[*lang]["ok"], len(c.Procedures))
-	return nil
+type catalogValidateCmd struct {
+	File string `arg:"" help:"${h_catalog_validate_file}" placeholder:"FILE.json"`
 }
 
-// parseInterspersed parses args with fs, allowing flags after positional
-// arguments ("search khai sinh --limit 3"), and returns the positional
-// ones. Everything after "--" is positional.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+func (c *catalogValidateCmd) Run(e *env) error {
+	cat, err := catalog.Load(c.File)
+	if err != nil {
+		return err
 	}
+	fmt.Fprintln(e.stdout, e.T("catalog.ok", len(cat.Procedures)))
+	return nil
 }

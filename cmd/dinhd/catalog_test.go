@@ -139,16 +139,16 @@ func TestCatalogUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "give a subcommand"},
-		{[]string{"fly"}, "unknown subcommand"},
-		{[]string{"search"}, "give the words"},
-		{[]string{"search", "   "}, "give the words"},
-		{[]string{"search", "khai", "--limit", "0"}, "--limit must be at least 1"},
-		{[]string{"search", "khai", "--limit", "many"}, "invalid value"},
-		{[]string{"search", "khai", "--bogus"}, "not defined"},
-		{[]string{"search", "--lang", "fr", "khai"}, "--lang must be vi or en"},
-		{[]string{"validate"}, "give one catalogue file"},
-		{[]string{"validate", "a.json", "b.json"}, "give one catalogue file"},
+		{nil, "expected one of"},
+		{[]string{"fly"}, "unexpected argument fly"},
+		{[]string{"search"}, "expected \"<query> ...\""},
+		{[]string{"search", "   "}, "hãy nhập từ cần tìm"},
+		{[]string{"search", "khai", "--limit", "0"}, "--limit phải từ 1 trở lên"},
+		{[]string{"search", "khai", "--limit", "many"}, "--limit: expected a valid 64 bit int"},
+		{[]string{"search", "khai", "--bogus"}, "unknown flag --bogus"},
+		{[]string{"search", "--lang", "fr", "khai"}, "--lang must be one of \"vi\",\"en\""},
+		{[]string{"validate"}, "expected \"<file>\""},
+		{[]string{"validate", "a.json", "b.json"}, "unexpected argument b.json"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCatalog(tt.args...)

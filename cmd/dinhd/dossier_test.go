@@ -429,7 +429,7 @@ func testDossierIncomplete(t *testing.T, tm team) {
 
 	code, out, errOut = runDossier(t, "", "seal", id, "--data", data, "--passphrase-file", tm.pass)
 	want := "Hồ sơ " + id + " chưa đủ để niêm phong:\n- " + missing[0] + "\n- " + missing[1] +
-		"\ndinhd dossier: chưa niêm phong: hồ sơ còn thiếu 2 mục\n"
+		"\ndinhd dossier seal: chưa niêm phong: hồ sơ còn thiếu 2 mục\n"
 	if code != 1 || out != "" || errOut != want {
 		t.Errorf("seal: exit %d, stdout %q, stderr %q; want 1 and %q", code, out, errOut, want)
 	}
@@ -462,16 +462,16 @@ func testDossierPassphrase(t *testing.T, tm team) {
 		{"standard input without the flag", testPassphrase + "\n", newArgs(), 0, nil},
 		{"standard input with -", testPassphrase, newArgs("--passphrase-file", "-"), 0, nil},
 		{"wrong passphrase", "", newArgs("--passphrase-file", wrong), 1, // the drafts above stay as they are
-			[]string{"dinhd dossier: sai mật khẩu; không có gì bị thay đổi\n"}},
+			[]string{"dinhd dossier new: sai mật khẩu; không có gì bị thay đổi\n"}},
 		{"empty standard input with -", "", newArgs("--passphrase-file", "-"), 2,
 			[]string{"chưa có mật khẩu: hãy nhập ở đầu vào chuẩn (stdin) hoặc dùng --passphrase-file TỆP"}},
 		{"blank line on standard input", "\n", []string{"seal", "AAAA", "--data", data}, 2, []string{"chưa có mật khẩu"}},
 		{"no passphrase file", "", newArgs("--passphrase-file", filepath.Join(dir, "none.txt")), 1,
 			[]string{"không đọc được tệp mật khẩu", filepath.Join(dir, "none.txt")}},
 		{"--passphrase", "", newArgs("--passphrase", secret), 2,
-			[]string{"flag provided but not defined: -passphrase", "không bao giờ được nhận qua tham số dòng lệnh"}},
+			[]string{"unknown flag --passphrase,", "không bao giờ được nhận qua tham số dòng lệnh"}},
 		{"--passphrase=", "", []string{"seal", "AAAA", "--data", data, "--passphrase=" + secret}, 2,
-			[]string{"flag provided but not defined: -passphrase", "không bao giờ được nhận qua tham số dòng lệnh"}},
+			[]string{"unknown flag --passphrase,", "không bao giờ được nhận qua tham số dòng lệnh"}},
 	}
 	drafts := 0
 	for _, tt := range tests {
@@ -567,7 +567,7 @@ func testDossierBadInput(t *testing.T, tm team) {
 			[]string{"không tìm thấy tệp " + filepath.Join(dir, "khong-co.jpg")}, false, nil},
 		{"text file attached", newArgs("--attach", photo, "--attach", text, "--consent", "--consent-form", photo), 1, // 1 derivation
 			[]string{"không đính kèm được " + text + ": không phải ảnh JPEG, PNG, GIF, BMP hay TIFF",
-				"dinhd dossier: chưa lưu hồ sơ vì 1 tệp không đính kèm được"}, true,
+				"dinhd dossier new: chưa lưu hồ sơ vì 1 tệp không đính kèm được"}, true,
 			func(t *testing.T) {
 				if list := listJSON(t, data); len(list) != 0 {
 					t.Errorf("a draft was kept: %+v", list)
@@ -580,7 +580,7 @@ func testDossierBadInput(t *testing.T, tm team) {
 			[]string{`"../../x" không phải mã hồ sơ`}, false, nil},
 		{"unknown dossier", []string{"seal", "AAAAAAAAAAAAAAAAAAAAAAAAAA", "--data", data, "--passphrase-file", tm.pass}, 1, // 1 derivation
 			[]string{"không có bản nháp AAAAAAAAAAAAAAAAAAAAAAAAAA; xem danh sách bằng «dinhd dossier list»"}, true, nil},
-		{"two dossier IDs", []string{"seal", "AAAA", "BBBB", "--data", data}, 2, []string{"hãy đưa đúng một mã hồ sơ"}, false, nil},
+		{"two dossier IDs", []string{"seal", "AAAA", "BBBB", "--data", data}, 2, []string{"unexpected argument BBBB"}, false, nil},
 		{"init twice", initArgs(filepath.Join(tm.keys, "central.pub"), data), 1,
 			[]string{"thư mục " + data + " đã được thiết lập rồi"}, false,
 			func(t *testing.T) { // and the first passphrase still opens it: 1 derivation

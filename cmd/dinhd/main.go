@@ -1,52 +1,26 @@
 // Command dinhd is Đình without a screen: it hosts a meeting folder on the
-// LAN, or joins a meeting and saves it to a folder. It imports no Fyne and
-// runs on a server with no display and no libGL.
+// LAN or joins one, verifies signed PDFs, searches the catalogue, records a
+// volunteer's dossiers, and runs a commune hub or the province's central
+// server. It imports no Fyne and runs on a server with no display and no
+// libGL.
+//
+// It is a shell: the grammar (cli.go) is kong's, every word it prints comes
+// from assets/i18n (cli.*.json), and each command parses its flags and calls
+// the packages that do the work.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"strings"
 	"syscall"
 
-	"dinh/offline/blob"
-	"dinh/offline/store"
-	"dinh/sync/discovery"
+	"github.com/alecthomas/kong"
 )
-
-const usage = `dinhd — Đình without a screen
-
-Usage:
-  dinhd host --meeting DIR [--addr HOST:PORT] [--data DIR] [--iface NAME]...
-  dinhd host --demo [--addr HOST:PORT] [--data DIR] [--iface NAME]...
-  dinhd join [--meeting ID] [--pin FINGERPRINT] --out DIR [--data DIR] [--iface NAME]...
-  dinhd verify FILE.pdf [--roots DIR] [--json] [--lang vi|en]
-  dinhd catalog search QUERY... [--file CATALOG.json] [--limit N] [--json] [--lang vi|en]
-  dinhd catalog validate FILE.json
-  dinhd dossier keygen|init|new|list|seal|sync ...   (dinhd dossier help)
-  dinhd hub ... ; dinhd central init|run|devices|status|catalog ...   (dinhd central help)
-
-host   publishes a meeting folder (meeting.json plus PDFs) on the LAN over
-       HTTPS and announces it with mDNS; edits to the folder are republished.
-join   finds the meeting on the LAN, verifies the host and the signed
-       package, downloads every document and writes the agenda (agenda.json)
-       and the PDFs into the output folder.
-verify prints the verdict of every digital signature inside a PDF, checked
-       offline against the root certificates in --roots; it exits 0 only when
-       every signature is valid.
-catalog searches or validates the catalogue of administrative procedures.
-dossier records villagers' cases offline, encrypted, and seals them for the
-       central server (a community digital technology team's work).
-
---iface chooses the interfaces mDNS uses; it may be repeated. Without it,
-every interface that is up and supports multicast is used.
-`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -54,101 +28,133 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes one command and returns the process exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	// A subcommand asked for help prints its flags on standard output and
-	// succeeds, as Go's tools do; a wrong flag prints them on standard error.
-	help := wantsHelp(args[1:])
-	if help {
-		stderr = stdout
-	}
-	var err error
-	switch args[0] {
-	case "host":
-		err = hostCmd(ctx, args[1:], stdout, stderr)
-	case "join":
-		err = joinCmd(ctx, args[1:], stdout, stderr)
-	case "verify":
-		err = verifyCmd(ctx, args[1:], stdout, stderr)
-	case "catalog":
-		err = catalogCmd(ctx, args[1:], stdout, stderr)
-	case "dossier":
-		err = dossierCmd(ctx, args[1:], stdout, stderr)
-	case "hub":
-		err = hubCmd(ctx, args[1:], stdout, stderr)
-	case "central":
-		err = centralCmd(ctx, args[1:], stdout, stderr)
-	default:
-		fmt.Fprintf(stderr, "dinhd: unknown command %q\n\n%s", args[0], usage)
-		return 2
-	}
-	var ue usageError
-	switch {
-	case err == nil, help && errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, new(errNotAllValid)):
-		return 1
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "dinhd %s: %v\n", args[0], err)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "dinhd %s: %v\n", args[0], err)
-		return 1
-	}
+// Exit codes, listed in `dinhd help`.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command failed, or its answer is no (verify, catalog search)
+	exitUsage = 2 // the command line is wrong
+	exitNoPDF = 3 // verify: the file is not a PDF at all
+)
+
+// exitError ends a command with its own exit code, having said what it
+// had to say (or with msg, printed as other errors are).
+type exitError struct {
+	code int
+	err  error // printed unless nil
 }
 
+func (e exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e exitError) Unwrap() error { return e.err }
+
+// usageError is a command line that cannot be run: exit 2.
 type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
 
-// wantsHelp is true when args ask for help before any "--".
-func wantsHelp(args []string) bool {
-	for _, a := range args {
-		switch a {
-		case "--":
-			return false
-		case "-h", "-help", "--help":
-			return true
+// exited carries kong's exit (after --help) out of the parser.
+type exited int
+
+// run executes one command line and returns the process exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	lang := language(args)
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, lang: lang}
+	var c cli
+	parser, err := newParser(&c, e)
+	if err != nil {
+		panic(err) // the grammar is the program's own: a test catches this
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			x, ok := r.(exited)
+			if !ok {
+				panic(r)
+			}
+			code = int(x)
+		}
+	}()
+	if len(args) == 0 {
+		args = []string{"--help"}
+	}
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "dinhd: %s\n", e.parseError(err))
+		var pe *kong.ParseError
+		if errors.As(err, &pe) && pe.Context != nil && len(args) > 0 && pe.Context.Selected() != nil {
+			parser.Stdout = stderr
+			pe.Context.PrintUsage(false)
+		} else {
+			fmt.Fprintln(stderr, e.T("help.hint"))
+		}
+		return exitUsage
+	}
+	err = kctx.Run()
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "dinhd %s: %v\n", command(kctx), ee.err)
+		}
+		return ee.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "dinhd %s: %v\n", command(kctx), err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "dinhd %s: %v\n", command(kctx), err)
+		return exitFail
+	}
+}
+
+// command is the command's path without its arguments, like "central run".
+func command(k *kong.Context) string {
+	var words []string
+	for _, p := range k.Path {
+		if p.Command != nil {
+			words = append(words, p.Command.Name)
 		}
 	}
-	return false
+	return strings.Join(words, " ")
 }
 
-// ifaceFlag collects repeated --iface values.
-type ifaceFlag []string
-
-func (f *ifaceFlag) String() string     { return fmt.Sprint(*f) }
-func (f *ifaceFlag) Set(s string) error { *f = append(*f, s); return nil }
-
-func defaultData(role string) string {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return d + "/dinh/" + role
+// parseError is a command line error as the person reads it; someone who
+// tries to give the passphrase as an argument is told why that is refused.
+func (e *env) parseError(err error) string {
+	msg := err.Error()
+	if strings.Contains(msg, "--passphrase") && !strings.Contains(msg, "--passphrase-file:") {
+		msg += "\n" + e.T("dossier.passFlag")
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ".dinh-" + role
-	}
-	return home + "/.local/share/dinh/" + role
+	return msg
 }
 
-// openDevice resolves the mDNS interfaces and opens the data folder.
-func openDevice(ifn []string, data string) ([]net.Interface, *store.Store, *blob.Store, error) {
-	ifaces, err := discovery.Interfaces(ifn)
-	if err != nil {
-		return nil, nil, nil, err
+// language is the language of this run: --lang when given (checked by the
+// parser), else the locale's (LC_ALL, LC_MESSAGES, LANG) when it is English,
+// else Vietnamese.
+func language(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			return v
+		}
+		if a == "--lang" && i+1 < len(args) {
+			return args[i+1]
+		}
 	}
-	st, err := store.Open(data)
-	if err != nil {
-		return nil, nil, nil, err
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(l, "en") {
+				return "en"
+			}
+			return "vi"
+		}
 	}
-	blobs, err := blob.Open(filepath.Join(data, "blobs"))
-	if err != nil {
-		st.Close()
-		return nil, nil, nil, err
-	}
-	return ifaces, st, blobs, nil
+	return "vi"
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,12 +16,21 @@ import (
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/sync/mesh/meshtest"
+	"dinh/sync/room"
 )
 
 // Goroutines started by the tests must end with them. Syncthing's
 // file-notification package starts two when it is loaded, before the
 // tests; a stopped node's own leftovers are as meshtest describes.
-func TestMain(m *testing.M) { meshtest.Main(m) }
+//
+// The tests run as a Vietnamese user would, whatever the machine's locale;
+// a test that checks English words asks for them with --lang en.
+func TestMain(m *testing.M) {
+	os.Unsetenv("LC_ALL")
+	os.Unsetenv("LC_MESSAGES")
+	os.Setenv("LANG", "vi_VN.UTF-8")
+	meshtest.Main(m)
+}
 
 // syncBuffer is a bytes.Buffer safe for a command writing while the test
 // reads; every write wakes waiters.
@@ -73,7 +83,7 @@ func startHost(t *testing.T, args ...string) (fp string, out *syncBuffer) {
 	var code int
 	go func() {
 		defer close(exited)
-		code = run(ctx, append([]string{"host", "--iface", "lo", "--data", t.TempDir()}, args...), out, out)
+		code = run(ctx, append([]string{"host", "--lang", "en", "--iface", "lo", "--data", t.TempDir()}, args...), out, out)
 	}()
 	t.Cleanup(func() { cancel(); <-exited })
 	re := regexp.MustCompile(`Host fingerprint: (\S+)`)
@@ -92,7 +102,7 @@ func TestHostAndJoin(t *testing.T) {
 	fp, _ := startHost(t, "--demo")
 	outDir := filepath.Join(t.TempDir(), "copy")
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"join", "--iface", "lo", "--meeting", demo.ID, "--pin", fp,
+	code := run(context.Background(), []string{"join", "--lang", "en", "--iface", "lo", "--meeting", demo.ID, "--pin", fp,
 		"--out", outDir, "--data", t.TempDir()}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("join exited %d:\n%s\n%s", code, out.String(), errOut.String())
@@ -101,7 +111,7 @@ func TestHostAndJoin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var a Agenda
+	var a room.Agenda
 	if err := json.Unmarshal(b, &a); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +135,7 @@ func TestJoinRefusesWrongPin(t *testing.T) {
 	startHost(t, "--demo")
 	outDir := filepath.Join(t.TempDir(), "copy")
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"join", "--iface", "lo", "--meeting", demo.ID, "--pin", "AAAA-BBBB-CCCC-DDDD",
+	code := run(context.Background(), []string{"join", "--lang", "en", "--iface", "lo", "--meeting", demo.ID, "--pin", "AAAA-BBBB-CCCC-DDDD",
 		"--out", outDir, "--data", t.TempDir()}, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "impersonation") {
 		t.Fatalf("got exit %d, stderr %q; want 1 and an impersonation warning", code, errOut.String())
@@ -156,22 +166,29 @@ func TestHostRepublishesEditedFolder(t *testing.T) {
 }
 
 // TestHelp: every command's --help or -h prints its flags on standard
-// output and exits 0; a wrong flag still exits 2 with them on standard error.
+// output and exits 0, in the run's language; a wrong flag still exits 2
+// with them on standard error. dinhd help lists the exit codes.
 func TestHelp(t *testing.T) {
 	tests := []struct {
 		args       []string
 		code       int
 		out, inErr string
 	}{
-		{[]string{"verify", "--help"}, 0, "-roots", ""},
-		{[]string{"verify", "a.pdf", "-h"}, 0, "-roots", ""},
-		{[]string{"host", "-h"}, 0, "-meeting", ""},
-		{[]string{"join", "--help"}, 0, "-pin", ""},
-		{[]string{"hub", "--help"}, 0, "-listen", ""},
-		{[]string{"central", "run", "--help"}, 0, "-http", ""},
-		{[]string{"dossier", "list", "-h"}, 0, "-data", ""},
-		{[]string{"catalog", "search", "--help"}, 0, "-limit", ""},
-		{[]string{"verify", "--bogus"}, 2, "", "-roots"},
+		{[]string{"verify", "--help"}, 0, "--roots", ""},
+		{[]string{"verify", "a.pdf", "-h"}, 0, "--roots", ""},
+		{[]string{"host", "-h"}, 0, "--meeting", ""},
+		{[]string{"join", "--help"}, 0, "--pin", ""},
+		{[]string{"hub", "--help"}, 0, "--listen", ""},
+		{[]string{"central", "run", "--help"}, 0, "--http", ""},
+		{[]string{"dossier", "list", "-h"}, 0, "--data", ""},
+		{[]string{"catalog", "search", "--help"}, 0, "--limit", ""},
+		{[]string{"catalog", "search", "--help"}, 0, "Tuỳ chọn:", ""},
+		{[]string{"catalog", "search", "--help", "--lang", "en"}, 0, "Flags:", ""},
+		{nil, 0, "Mã thoát:", ""},
+		{[]string{"help"}, 0, "3  verify: tệp không phải PDF", ""},
+		{[]string{"help", "--lang", "en"}, 0, "2  the command line is wrong", ""},
+		{[]string{"help", "central", "run"}, 0, "--http", ""},
+		{[]string{"verify", "--bogus"}, 2, "", "--roots"},
 		{[]string{"verify", "--", "--help"}, 1, "", "--help"},
 	}
 	for _, tt := range tests {
@@ -184,15 +201,72 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// TestFlagsAnywhere: flags may come before or after the positional
+// arguments, as administrators type them.
+func TestFlagsAnywhere(t *testing.T) {
+	for _, args := range [][]string{
+		{"catalog", "search", "khai", "sinh", "--limit", "1", "--json"},
+		{"catalog", "search", "--limit", "1", "--json", "khai", "sinh"},
+		{"--lang", "en", "catalog", "search", "--limit=1", "khai", "sinh", "--json"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code != 0 || !strings.Contains(out.String(), `"code": "1.001193"`) {
+			t.Errorf("%q: exit %d, %s%s", args, code, out.String(), errOut.String())
+		}
+	}
+}
+
+// TestLanguage: one run speaks one language, --lang first, then the
+// locale's, then Vietnamese.
+func TestLanguage(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"LANG": "vi_VN.UTF-8"}, nil, "Không tìm thấy thủ tục nào."},
+		{map[string]string{"LANG": "en_US.UTF-8"}, nil, "No procedure found."},
+		{map[string]string{"LANG": "C"}, nil, "Không tìm thấy thủ tục nào."},
+		{map[string]string{"LANG": ""}, nil, "Không tìm thấy thủ tục nào."},
+		{map[string]string{"LANG": "vi_VN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, nil, "No procedure found."},
+		{map[string]string{"LANG": "en_US.UTF-8", "LC_MESSAGES": "vi_VN"}, nil, "Không tìm thấy thủ tục nào."},
+		{map[string]string{"LANG": "en_US.UTF-8"}, []string{"--lang", "vi"}, "Không tìm thấy thủ tục nào."},
+		{map[string]string{"LANG": "vi_VN.UTF-8"}, []string{"--lang=en"}, "No procedure found."},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.env, tt.args), func(t *testing.T) {
+			t.Setenv("LC_ALL", "")
+			t.Setenv("LC_MESSAGES", "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), append([]string{"catalog", "search", "zzzzqqqq"}, tt.args...), &out, &errOut)
+			if code != 1 || strings.TrimSpace(out.String()) != tt.want {
+				t.Errorf("exit %d, %q; want 1 and %q", code, out.String(), tt.want)
+			}
+		})
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"catalog", "search", "x", "--lang", "fr"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "--lang") {
+		t.Errorf("--lang fr: exit %d, %q", code, errOut.String())
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	tests := []struct {
 		args []string
 		code int
 		want string
 	}{
-		{[]string{"fly"}, 2, "unknown command"},
-		{[]string{"host"}, 2, "--meeting DIR or --demo"},
-		{[]string{"join", "--iface", "lo"}, 2, "--out DIR is required"},
+		{[]string{"fly"}, 2, "unexpected argument fly"},
+		{[]string{"host"}, 2, "--meeting=DIR or --demo"},
+		{[]string{"host", "--meeting", "x", "--demo"}, 2, "--meeting and --demo can't be used together"},
+		{[]string{"join", "--iface", "lo"}, 2, "missing flags: --out"},
+		{[]string{"join", "--out", "x", "--meeting", "../../etc"}, 2, "must not start with '.'"},
+		{[]string{"join", "--out", "x", "--meeting", "a/b"}, 2, "may hold only letters"},
+		{[]string{"join", "--out", "x", "--pin", "ABCD"}, 2, "a fingerprint is at least 16 letters"},
+		{[]string{"join", "--out", "x", "--pin", "ABCD-EFGH-IJKL-MN01"}, 2, "a fingerprint is at least 16 letters"},
 		{[]string{"host", "--demo", "--iface", "nosuchif0"}, 1, "nosuchif0"},
 		{[]string{"host", "--meeting", "/nonexistent", "--iface", "lo", "--data", "DATA"}, 1, "meeting.json"},
 	}
@@ -215,13 +289,15 @@ func TestTwoHostsOnOneDataFolder(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := newSyncBuffer()
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"host", "--demo", "--iface", "lo", "--data", data}, out, out) }()
+	go func() {
+		done <- run(ctx, []string{"host", "--lang", "en", "--demo", "--iface", "lo", "--data", data}, out, out)
+	}()
 	defer func() { cancel(); <-done }()
 	if !out.wait(func(s string) bool { return strings.Contains(s, "Host fingerprint") }, nil) {
 		t.Fatalf("host did not start:\n%s", out)
 	}
 	var out2, err2 bytes.Buffer
-	code := run(context.Background(), []string{"host", "--demo", "--iface", "lo", "--data", data}, &out2, &err2)
+	code := run(context.Background(), []string{"host", "--lang", "en", "--demo", "--iface", "lo", "--data", data}, &out2, &err2)
 	if code != 1 || !strings.Contains(err2.String(), "in use by another running Đình") {
 		t.Fatalf("got %d %q, want a clear refusal", code, err2.String())
 	}
@@ -260,12 +336,12 @@ func TestJoinPicksThePinnedHost(t *testing.T) {
 	fp, _ := startHost(t, "--demo")
 	outDir := filepath.Join(t.TempDir(), "copy")
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"join", "--iface", "lo", "--meeting", demo.ID, "--pin", fp,
+	code := run(context.Background(), []string{"join", "--lang", "en", "--iface", "lo", "--meeting", demo.ID, "--pin", fp,
 		"--out", outDir, "--data", t.TempDir()}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("join exited %d:\n%s\n%s", code, out.String(), errOut.String())
 	}
-	var a Agenda
+	var a room.Agenda
 	b, _ := os.ReadFile(filepath.Join(outDir, "agenda.json"))
 	if err := json.Unmarshal(b, &a); err != nil {
 		t.Fatal(err)
@@ -283,5 +359,19 @@ func TestJoinPicksThePinnedHost(t *testing.T) {
 	}
 	if got := verdicts["chuong-trinh-ky-hop.pdf"]; got != "unsigned/unsigned" {
 		t.Errorf("programme: got %s, want unsigned/unsigned", got)
+	}
+}
+
+// TestVerifyNotPDF: a file that is not a PDF is said to be so, with its
+// own exit code, not reported as a PDF without a signature.
+func TestVerifyNotPDF(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "anh.pdf")
+	os.WriteFile(path, []byte("\xff\xd8\xff\xe0 a JPEG named .pdf"), 0o644)
+	for _, args := range [][]string{{"verify", path}, {"verify", path, "--json"}} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, &out, &errOut)
+		if code != 3 || out.Len() != 0 || !strings.Contains(errOut.String(), "không phải tệp PDF") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 3 and the reason", args, code, out.String(), errOut.String())
+		}
 	}
 }

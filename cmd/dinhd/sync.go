@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"dinh/offline/outbox"
@@ -24,130 +22,44 @@ import (
 	"dinh/offline/volunteer"
 	"dinh/sync/central"
 	"dinh/sync/field"
+	"dinh/sync/hub"
 	"dinh/sync/mesh"
 	"dinh/sync/province"
 )
 
-const syncUsage = `Usage:
-  dinhd hub --listen tcp://HOST:PORT --commune CODE --peer ID=tcp://HOST:PORT... [--data DIR]
-  dinhd central init [--data DIR]
-  dinhd central run --listen tcp://HOST:PORT --hub CODE,ID,tcp://HOST:PORT... [--http HOST:PORT] [--data DIR]
-  dinhd central devices add ID [--name NAME] | remove ID | list   [--data DIR]
-  dinhd central status set RECEIPT processing|result-ready|returned [--data DIR]
-  dinhd central catalog publish FILE [--data DIR]
-  dinhd dossier join --listen tcp://HOST:PORT --commune CODE --hub ID=tcp://HOST:PORT --central ID [--data DIR]
-  dinhd dossier sync [--listen … --commune … --hub … --central …]
-        [--until-receipted] [--timeout DURATION] [--data DIR]
+// logger is where the services' logs go: standard error.
+func (e *env) logger() *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }
 
-hub      a commune hub: stores and forwards the commune's sealed dossiers and
-         central's receipts between the volunteers' devices and central. Stock
-         Syncthing can play the same role with the same folders.
-central  the province server: enrolled devices only, each dossier ingested once
-         with a receipt, status updates, the catalogue, and a status API for
-         kiosks (GET /api/v1/dossiers/RECEIPT). While it runs, the other
-         central commands reach it through DATA/admin.sock.
-join     keeps a volunteer device's sync settings (DATA/sync.json) and prints
-         the device ID that the administrator enrols.
-sync     a volunteer's device: hands sealed dossiers to the hub, records
-         receipts and takes new catalogues; it needs no passphrase (sealed
-         dossiers are unreadable). Without flags it uses join's settings.
-         It prints each delivery, receipt and status update as it comes
-         ("delivered ID", "receipted ID RECEIPT", "status RECEIPT STATUS").
-         --timeout ends the session; only with --until-receipted is a
-         dossier still without its receipt then an error.
-
-Every address is explicit: no discovery servers, relays or NAT traversal.
-`
-
-var (
-	communeFolder  = province.CommuneFolder
-	receiptsFolder = province.ReceiptsFolder
-)
-
-const catalogFolder = province.CatalogFolder
-
-// peerFlag parses ID=ADDR (or an ID alone, for a peer that dials in).
-func parsePeer(s string) (mesh.Peer, error) {
-	id, addr, _ := strings.Cut(s, "=")
-	canon, err := mesh.ParseID(id)
-	if err != nil {
-		return mesh.Peer{}, usageError{err}
-	}
-	return mesh.Peer{ID: canon, Addr: addr}, nil
+type hubCmd struct {
+	Listen  string   `help:"${h_hub_listen}" placeholder:"tcp://HOST:PORT" required:""`
+	Commune []string `sep:"none" help:"${h_hub_commune}" placeholder:"CODE" required:""`
+	Peer    []string `sep:"none" help:"${h_hub_peer}" placeholder:"ID=tcp://HOST:PORT" required:""`
+	Data    string   `help:"${h_data}" default:"${data_hub}" placeholder:"DIR"`
 }
 
-func logger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
-
-func hubCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("hub", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", defaultData("hub"), "the hub's data folder")
-	listen := fs.String("listen", "", "address to accept devices and central on, tcp://HOST:PORT")
-	var communes, peers repeated
-	fs.Var(&communes, "commune", "commune code (repeatable)")
-	fs.Var(&peers, "peer", "a device or central: ID=tcp://HOST:PORT, or ID if it dials in (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+func (c *hubCmd) Run(e *env) error {
+	var peers []mesh.Peer
+	for _, p := range c.Peer {
+		id, addr, _ := strings.Cut(p, "=")
+		peers = append(peers, mesh.Peer{ID: id, Addr: addr})
 	}
-	if *listen == "" || len(communes) == 0 || len(peers) == 0 {
-		return usageError{errors.New("--listen, --commune and --peer are required")}
-	}
-	var ps []mesh.Peer
-	var ids []string
-	for _, p := range peers {
-		peer, err := parsePeer(p)
-		if err != nil {
-			return err
-		}
-		ps = append(ps, peer)
-		ids = append(ids, peer.ID)
-	}
-	for i, c := range communes {
-		var err error
-		if communes[i], err = province.ParseCommune(c); err != nil {
-			return usageError{fmt.Errorf("--commune %q: %w", c, err)}
-		}
-	}
-	folders := province.HubFolders(*data, communes, ids)
-	n, err := mesh.Start(ctx, mesh.Config{Dir: filepath.Join(*data, "mesh"), Listen: *listen, Peers: ps, Folders: folders, Log: logger(stderr)})
+	h, err := hub.New(hub.Config{Dir: c.Data, Listen: c.Listen, Communes: c.Commune, Peers: peers, Log: e.logger()})
 	if err != nil {
 		return err
 	}
-	defer n.Close()
-	fmt.Fprintln(stdout, "hub", n.ID())
-	<-ctx.Done()
-	return nil
+	fmt.Fprintln(e.stdout, "hub", h.ID())
+	return h.Run(e.ctx)
 }
 
-func centralCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	// The administrator's commands take their own name as the first
-	// argument.
-	admin := func(name string) subcommand {
-		return subcommand{name, noContext(func(args []string, stdout, stderr io.Writer) error {
-			return centralAdmin(append([]string{name}, args...), stdout, stderr)
-		})}
-	}
-	return dispatch(ctx, args, stdout, stderr, syncUsage, []subcommand{
-		{"init", noContext(centralInit)},
-		{"run", centralRun},
-		admin("devices"), admin("status"), admin("catalog"),
-	})
+type centralInitCmd struct {
+	Data string `help:"${h_data}" default:"${data_central}" placeholder:"DIR"`
 }
 
-func centralData(fs *flag.FlagSet) *string {
-	return fs.String("data", defaultData("central"), "central's data folder")
-}
-
-func centralInit(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("central init", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := centralData(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
+func (c *centralInitCmd) Run(e *env) error {
+	data, stdout := &c.Data, e.stdout
 	keyFile := filepath.Join(*data, "central.key")
 	if _, err := os.Stat(keyFile); err == nil {
-		return fmt.Errorf("%s exists; central's key is never overwritten", keyFile)
+		return errors.New(e.T("central.keyExists", keyFile))
 	}
 	pub, priv, err := seal.GenerateCentralKey()
 	if err != nil {
@@ -171,143 +83,110 @@ func centralInit(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func loadCentralKey(data string) (seal.CentralPrivateKey, error) {
+func (e *env) loadCentralKey(data string) (seal.CentralPrivateKey, error) {
 	b, err := os.ReadFile(filepath.Join(data, "central.key"))
 	if err != nil {
-		return seal.CentralPrivateKey{}, fmt.Errorf("no central key in %s; run dinhd central init first: %w", data, err)
+		return seal.CentralPrivateKey{}, fmt.Errorf("%s: %w", e.T("central.noKey", data), err)
 	}
 	return seal.ParseCentralPrivateKey(strings.TrimSpace(string(b)))
 }
 
-func centralRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("central run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := centralData(fs)
-	listen := fs.String("listen", "", "address to accept hubs on, tcp://HOST:PORT")
-	httpAddr := fs.String("http", "127.0.0.1:8480", "address of the status API")
-	var hubs repeated
-	fs.Var(&hubs, "hub", "a commune hub: CODE,ID,tcp://HOST:PORT (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if *listen == "" || len(hubs) == 0 {
-		return usageError{errors.New("--listen and --hub are required")}
-	}
-	key, err := loadCentralKey(*data)
+type centralRunCmd struct {
+	Listen string   `help:"${h_central_listen}" placeholder:"tcp://HOST:PORT" required:""`
+	Hub    []string `sep:"none" help:"${h_central_hub}" placeholder:"CODE,ID,tcp://HOST:PORT" required:""`
+	HTTP   string   `name:"http" help:"${h_central_http}" default:"127.0.0.1:8480" placeholder:"HOST:PORT"`
+	Data   string   `help:"${h_data}" default:"${data_central}" placeholder:"DIR"`
+}
+
+func (c *centralRunCmd) Run(e *env) error {
+	key, err := e.loadCentralKey(c.Data)
 	if err != nil {
 		return err
 	}
-	var hs []province.Hub
-	var ps []mesh.Peer
-	for _, h := range hubs {
+	var hubs []central.HubPeer
+	for _, h := range c.Hub {
 		parts := strings.SplitN(h, ",", 3)
 		if len(parts) != 3 {
-			return usageError{fmt.Errorf("--hub %q: want CODE,ID,tcp://HOST:PORT", h)}
+			return usageError{errors.New(e.T("central.hubFlag", h))}
 		}
-		code, err := province.ParseCommune(parts[0])
-		if err != nil {
-			return usageError{fmt.Errorf("--hub %q: %w", h, err)}
-		}
-		id, err := mesh.ParseID(parts[1])
-		if err != nil {
-			return usageError{err}
-		}
-		hs = append(hs, province.Hub{Commune: code, ID: id})
-		ps = append(ps, mesh.Peer{ID: id, Addr: parts[2]})
+		hubs = append(hubs, central.HubPeer{Commune: parts[0], ID: parts[1], Addr: parts[2]})
 	}
-	folders := province.CentralFolders(*data, hs)
-	st, err := store.Open(filepath.Join(*data, "store"))
+	srv, err := central.NewServer(central.ServerConfig{Dir: c.Data, Key: key, Listen: c.Listen, Hubs: hubs,
+		HTTP: c.HTTP, Admin: true, Log: e.logger()})
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	log := logger(stderr)
-	n, err := mesh.Start(ctx, mesh.Config{Dir: filepath.Join(*data, "mesh"), Listen: *listen, Peers: ps, Folders: folders, Log: log})
-	if err != nil {
-		return err
-	}
-	defer n.Close()
-	var cs []*central.Central
-	for _, h := range hs {
-		cs = append(cs, central.New(central.Config{Store: st, Key: key, Node: n,
-			CommuneID: communeFolder(h.Commune), CommuneDir: filepath.Join(*data, communeFolder(h.Commune)),
-			ReceiptsID: receiptsFolder(h.Commune), ReceiptsDir: filepath.Join(*data, receiptsFolder(h.Commune)),
-			CatalogID: catalogFolder, CatalogDir: filepath.Join(*data, catalogFolder),
-			DataDir: *data, Log: log}))
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for _, c := range cs {
-		wg.Add(1)
-		go func() { defer wg.Done(); c.Run(ctx) }()
-	}
-	api := &http.Server{Handler: cs[0].Handler(), ReadHeaderTimeout: 5 * time.Second}
-	l, err := net.Listen("tcp", *httpAddr)
-	if err != nil {
-		return fmt.Errorf("status API: %w", err)
-	}
-	sock := filepath.Join(*data, "admin.sock")
-	os.Remove(sock)
-	al, err := net.Listen("unix", sock)
-	if err != nil {
-		l.Close()
-		return fmt.Errorf("admin socket: %w", err)
-	}
-	os.Chmod(sock, 0o600)
-	admin := &http.Server{Handler: cs[0].AdminHandler(mesh.ParseID), ReadHeaderTimeout: 5 * time.Second}
-	wg.Add(2)
-	go func() { defer wg.Done(); api.Serve(l) }()
-	go func() { defer wg.Done(); admin.Serve(al) }()
-	fmt.Fprintln(stdout, "central", n.ID(), "status API http://"+l.Addr().String())
-	<-ctx.Done()
-	api.Close()
-	admin.Close()
-	return nil
+	fmt.Fprintln(e.stdout, "central", srv.ID(), "status API http://"+srv.APIAddr())
+	return srv.Run(e.ctx)
 }
 
 // centralAdmin runs devices/status/catalog on the store, or through the
 // running central's admin socket when central holds the store.
-func centralAdmin(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("central "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := centralData(fs)
-	name := fs.String("name", "", "a name for the device, like the team's village")
-	pos, err := parseInterspersed(fs, args[1:])
-	if err != nil {
-		return usageError{err}
-	}
-	var req central.AdminRequest
-	switch {
-	case args[0] == "devices" && len(pos) == 2 && pos[0] == "add":
-		req = central.AdminRequest{Op: "enroll", Device: pos[1], Name: *name}
-	case args[0] == "devices" && len(pos) == 2 && pos[0] == "remove":
-		req = central.AdminRequest{Op: "remove", Device: pos[1]}
-	case args[0] == "devices" && len(pos) == 1 && pos[0] == "list":
-		req = central.AdminRequest{Op: "devices"}
-	case args[0] == "status" && len(pos) == 3 && pos[0] == "set":
-		req = central.AdminRequest{Op: "status", Code: pos[1], Status: pos[2]}
-	case args[0] == "catalog" && len(pos) == 2 && pos[0] == "publish":
-		abs, _ := filepath.Abs(pos[1])
-		req = central.AdminRequest{Op: "catalog", File: abs}
-	default:
-		fmt.Fprint(stderr, syncUsage)
-		return usageError{fmt.Errorf("central %s %s: not understood", args[0], strings.Join(pos, " "))}
-	}
+type centralData struct {
+	Data string `help:"${h_data}" default:"${data_central}" placeholder:"DIR"`
+}
+
+type centralDeviceAddCmd struct {
+	ID   string `arg:"" help:"${h_central_device_id}"`
+	Name string `help:"${h_central_device_name}" placeholder:"NAME"`
+	centralData
+}
+
+func (c *centralDeviceAddCmd) Run(e *env) error {
+	return e.admin(c.Data, central.AdminRequest{Op: "enroll", Device: c.ID, Name: c.Name})
+}
+
+type centralDeviceRemoveCmd struct {
+	ID string `arg:"" help:"${h_central_device_id}"`
+	centralData
+}
+
+func (c *centralDeviceRemoveCmd) Run(e *env) error {
+	return e.admin(c.Data, central.AdminRequest{Op: "remove", Device: c.ID})
+}
+
+type centralDeviceListCmd struct{ centralData }
+
+func (c *centralDeviceListCmd) Run(e *env) error {
+	return e.admin(c.Data, central.AdminRequest{Op: "devices"})
+}
+
+type centralStatusSetCmd struct {
+	Receipt string `arg:"" help:"${h_central_receipt}"`
+	Status  string `arg:"" help:"${h_central_status_value}" enum:"processing,result-ready,returned"`
+	centralData
+}
+
+func (c *centralStatusSetCmd) Run(e *env) error {
+	return e.admin(c.Data, central.AdminRequest{Op: "status", Code: c.Receipt, Status: c.Status})
+}
+
+type centralCatalogPublishCmd struct {
+	File string `arg:"" help:"${h_central_catalog_file}" type:"path"`
+	centralData
+}
+
+func (c *centralCatalogPublishCmd) Run(e *env) error {
+	return e.admin(c.Data, central.AdminRequest{Op: "catalog", File: c.File})
+}
+
+// admin runs an administrator's request on central's store, or through the
+// running central's admin socket when central holds the store.
+func (e *env) admin(data string, req central.AdminRequest) error {
+	stdout := e.stdout
 	var rep central.AdminReply
-	st, err := store.Open(filepath.Join(*data, "store"))
+	st, err := store.Open(filepath.Join(data, "store"))
 	switch {
 	case err == nil:
-		c := central.New(central.Config{Store: st, ReceiptsDir: "", CatalogID: catalogFolder, CatalogDir: filepath.Join(*data, catalogFolder), DataDir: *data})
+		c := central.New(central.Config{Store: st, ReceiptsDir: "", CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(data, province.CatalogFolder), DataDir: data})
 		if req.Op == "status" {
 			st.Close()
-			return errors.New("dinhd central is not running: start it, so that the status reaches the device")
+			return errors.New(e.T("central.notRunning"))
 		}
 		rep = c.Admin(req, mesh.ParseID)
 		st.Close()
 	case errors.Is(err, store.ErrLocked):
-		rep, err = viaSocket(filepath.Join(*data, "admin.sock"), req)
+		rep, err = e.viaSocket(filepath.Join(data, "admin.sock"), req)
 		if err != nil {
 			return err
 		}
@@ -327,7 +206,7 @@ func centralAdmin(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func viaSocket(sock string, req central.AdminRequest) (central.AdminReply, error) {
+func (e *env) viaSocket(sock string, req central.AdminRequest) (central.AdminReply, error) {
 	var rep central.AdminReply
 	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
@@ -336,7 +215,7 @@ func viaSocket(sock string, req central.AdminRequest) (central.AdminReply, error
 	body, _ := json.Marshal(req)
 	resp, err := client.Post("http://central/admin", "application/json", bytes.NewReader(body))
 	if err != nil {
-		return rep, fmt.Errorf("central's store is in use, and its admin socket does not answer: %w", err)
+		return rep, fmt.Errorf("%s: %w", e.T("central.noSocket"), err)
 	}
 	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
@@ -347,14 +226,30 @@ func viaSocket(sock string, req central.AdminRequest) (central.AdminReply, error
 
 // dossierJoin keeps a device's sync settings and prints its device ID for
 // the administrator to enrol.
-func dossierJoin(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dossier join", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := dataFlag(fs)
-	s, err := settingsFlags(fs, args)
-	if err != nil {
-		return err
+type settingsFlags struct {
+	Listen  string `help:"${h_dossier_listen}" placeholder:"tcp://HOST:PORT"`
+	Commune string `help:"${h_dossier_commune}" placeholder:"CODE"`
+	Hub     string `help:"${h_dossier_hub}" placeholder:"ID=tcp://HOST:PORT"`
+	Central string `help:"${h_dossier_central}" placeholder:"ID"`
+}
+
+func (f settingsFlags) settings() field.Settings {
+	s := field.Settings{Listen: f.Listen, Commune: f.Commune, Central: f.Central}
+	if f.Hub != "" {
+		s.Hub, s.HubAddr, _ = strings.Cut(f.Hub, "=")
 	}
+	return s
+}
+
+type dossierJoinCmd struct {
+	settingsFlags
+	Data string `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
+}
+
+func (c *dossierJoinCmd) Run(e *env) error {
+	data, stdout := &c.Data, e.stdout
+	s := c.settings()
+	var err error
 	if s, err = field.SaveSettings(*data, s); err != nil {
 		return usageError{err}
 	}
@@ -366,36 +261,22 @@ func dossierJoin(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func settingsFlags(fs *flag.FlagSet, args []string) (field.Settings, error) {
-	var s field.Settings
-	fs.StringVar(&s.Listen, "listen", "", "address to accept the hub on, tcp://HOST:PORT")
-	fs.StringVar(&s.Commune, "commune", "", "commune code")
-	hubArg := fs.String("hub", "", "the commune hub: ID=tcp://HOST:PORT")
-	fs.StringVar(&s.Central, "central", "", "central's device ID (only its receipts count)")
-	if err := fs.Parse(args); err != nil {
-		return s, usageError{err}
-	}
-	if *hubArg != "" {
-		s.Hub, s.HubAddr, _ = strings.Cut(*hubArg, "=")
-	}
-	return s, nil
-}
-
 // dossierSync runs a volunteer's side of the sync, with the settings
 // given or the ones join kept.
-func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dossier sync", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := dataFlag(fs)
-	until := fs.Bool("until-receipted", false, "stop once every sealed dossier has its receipt")
-	timeout := fs.Duration("timeout", 0, "give up after this long (0: never)")
-	s, err := settingsFlags(fs, args)
-	if err != nil {
-		return err
-	}
+type dossierSyncCmd struct {
+	settingsFlags
+	UntilReceipted bool          `name:"until-receipted" help:"${h_dossier_sync_until}"`
+	Timeout        time.Duration `help:"${h_dossier_sync_timeout}" default:"0s"`
+	Data           string        `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
+}
+
+func (c *dossierSyncCmd) Run(e *env) error {
+	ctx, stdout, data, until, timeout := e.ctx, e.stdout, &c.Data, &c.UntilReceipted, &c.Timeout
+	s := c.settings()
+	var err error
 	if s == (field.Settings{}) {
 		if s, err = field.LoadSettings(*data); errors.Is(err, field.ErrNoSettings) {
-			return usageError{errors.New("give --listen, --commune, --hub and --central, or run dossier join first")}
+			return usageError{errors.New(e.T("dossier.noSettings"))}
 		}
 	} else {
 		s, err = s.Check()
@@ -413,7 +294,7 @@ func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	d, err := field.StartDevice(ctx, field.DeviceConfig{Dir: *data, Settings: s, Outbox: w.Outbox, Log: logger(stderr), Interval: time.Second})
+	d, err := field.StartDevice(ctx, field.DeviceConfig{Dir: *data, Settings: s, Outbox: w.Outbox, Log: e.logger(), Interval: time.Second})
 	if err != nil {
 		return err
 	}
@@ -433,7 +314,7 @@ func dossierSync(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		select {
 		case <-ctx.Done():
 			if *until {
-				return fmt.Errorf("%d dossiers still without a receipt: %w", waiting, ctx.Err())
+				return fmt.Errorf("%s: %w", e.T("dossier.stillWaiting", waiting), ctx.Err())
 			}
 			// A session of a set length (or one stopped by the user) ends
 			// well; what is still on its way is said, not failed.

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -14,44 +12,37 @@ import (
 	"dinh/meeting/pdfsig"
 )
 
-// errNotAllValid makes `dinhd verify` exit 1 without another message.
-type errNotAllValid struct{}
+type verifyCmd struct {
+	File  string `arg:"" help:"${h_verify_file}" placeholder:"FILE.pdf"`
+	Roots string `help:"${h_verify_roots}" placeholder:"DIR"`
+	JSON  bool   `name:"json" help:"${h_json}"`
+}
 
-func (errNotAllValid) Error() string { return "not every signature is valid" }
-
-func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	roots := fs.String("roots", "", "folder of trusted root certificates (PEM or DER)")
-	asJSON := fs.Bool("json", false, "print the verdicts as JSON")
-	lang := fs.String("lang", "vi", "language of the verdicts: vi or en")
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return usageError{err}
-	}
-	if len(files) != 1 {
-		return usageError{fmt.Errorf("give one PDF file")}
-	}
+func (c *verifyCmd) Run(e *env) error {
+	stdout := e.stdout
 	var trust *pdfsig.Trust
-	if *roots != "" {
-		t, err := pdfsig.LoadTrust(*roots)
+	if c.Roots != "" {
+		t, err := pdfsig.LoadTrust(c.Roots)
 		if err != nil {
 			return err
 		}
 		trust = t
 	}
-	b, err := os.ReadFile(files[0])
+	b, err := os.ReadFile(c.File)
 	if err != nil {
 		return err
+	}
+	if !pdfsig.IsPDF(b) {
+		return exitError{exitNoPDF, errors.New(e.T("verify.notPDF", c.File))}
 	}
 	rep, err := pdfsig.Verify(b, trust)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if c.JSON {
 		type rev struct {
 			Offset  int64    `json:"offset"`
-			Changes []string `json:"changes"`
+			Changes []string `sep:"none" json:"changes"`
 		}
 		type sig struct {
 			Verdict     string    `json:"verdict"`
@@ -66,14 +57,14 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			Timestamp   bool      `json:"document_timestamp,omitempty"`
 			Certified   int       `json:"certification_level,omitempty"`
 			Revocation  string    `json:"revocation"`
-			Changes     []string  `json:"changes_after_signing,omitempty"`
+			Changes     []string  `sep:"none" json:"changes_after_signing,omitempty"`
 			Revisions   []rev     `json:"revisions_after_signing,omitempty"`
 		}
 		out := struct {
 			File       string `json:"file"`
 			Verdict    string `json:"verdict"`
 			Signatures []sig  `json:"signatures"`
-		}{File: files[0], Verdict: verdictWords("en", rep.Verdict()), Signatures: []sig{}}
+		}{File: c.File, Verdict: verdictWords("en", rep.Verdict()), Signatures: []sig{}}
 		for _, s := range rep.Signatures {
 			var changes []string
 			for _, c := range s.Changes {
@@ -87,7 +78,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 				}
 				revs = append(revs, r)
 			}
-			out.Signatures = append(out.Signatures, sig{verdictWords("en", s.Verdict), verdictWords(*lang, s.Verdict), s.Detail,
+			out.Signatures = append(out.Signatures, sig{verdictWords("en", s.Verdict), verdictWords(e.lang, s.Verdict), s.Detail,
 				s.SignerCN, s.SignerOrg, s.IssuerCN, s.SigningTime, s.TimeSource, s.Reason,
 				s.DocTimestamp, s.Certification, revocationNames[s.Revocation], changes, revs})
 		}
@@ -97,9 +88,9 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	} else {
-		w := func(key string, args ...any) string { return i18n.In(*lang, "sig.cli."+key, args...) }
+		w := func(key string, args ...any) string { return i18n.In(e.lang, "sig.cli."+key, args...) }
 		if len(rep.Signatures) == 0 {
-			fmt.Fprintf(stdout, "%s: %s\n", files[0], verdictWords(*lang, pdfsig.Unsigned))
+			fmt.Fprintf(stdout, "%s: %s\n", c.File, verdictWords(e.lang, pdfsig.Unsigned))
 		}
 		for i, s := range rep.Signatures {
 			kind := w("signature")
@@ -109,7 +100,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			case s.Certification > 0:
 				kind = w("certification", s.Certification)
 			}
-			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), verdictWords(*lang, s.Verdict))
+			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), verdictWords(e.lang, s.Verdict))
 			fmt.Fprintf(stdout, "  %s: %s (%s)\n  %s: %s\n", w("signer"), s.SignerCN, s.SignerOrg, w("issuer"), s.IssuerCN)
 			if !s.SigningTime.IsZero() {
 				fmt.Fprintf(stdout, "  %s: %s (%s)\n", w("time"), s.SigningTime.Local().Format("15:04:05 02/01/2006"), w("time."+s.TimeSource))
@@ -119,7 +110,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			fmt.Fprintf(stdout, "  %s: %s\n", w("revocation"), w("revocation."+revocationNames[s.Revocation]))
 			for k, rv := range s.Revisions {
-				fmt.Fprintf(stdout, "  %s: %s\n", w("revision", k+1), changeWords(*lang, rv.Changes))
+				fmt.Fprintf(stdout, "  %s: %s\n", w("revision", k+1), changeWords(e.lang, rv.Changes))
 			}
 			if s.Detail != "" {
 				fmt.Fprintf(stdout, "  %s: %s\n", w("detail"), s.Detail)
@@ -127,7 +118,7 @@ func verifyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	if len(rep.Signatures) == 0 || rep.Verdict() != pdfsig.Valid {
-		return errNotAllValid{}
+		return exitError{code: exitFail}
 	}
 	return nil
 }

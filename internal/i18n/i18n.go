@@ -152,3 +152,18 @@ func BytesIn(lang string, n int64) string {
 	}
 	return s
 }
+
+// Table returns every message whose key starts with prefix, in lang (or in
+// Vietnamese where lang lacks one), keyed by the rest of the key.
+func Table(lang, prefix string) map[string]string {
+	t := table()
+	out := map[string]string{}
+	for _, l := range []string{Languages[0], lang} {
+		for k, v := range t[l] {
+			if rest, ok := strings.CutPrefix(k, prefix); ok {
+				out[rest] = v
+			}
+		}
+	}
+	return out
+}

@@ -82,6 +82,12 @@ func (r Report) Verdict() Verdict {
 	return v
 }
 
+// IsPDF reports whether b starts as a PDF does: "%PDF-" among its first
+// 1024 bytes, where PDF readers look for the header. Verify reports no
+// signature in anything else; a caller that must tell "not a PDF" from
+// "unsigned" asks first.
+func IsPDF(b []byte) bool { return bytes.Contains(b[:min(len(b), 1024)], []byte("%PDF-")) }
+
 // Verify checks every signature of pdf against the trust store t (nil
 // trusts nothing: no system roots are ever used). It fails only when pdf is
 // over MaxFileSize; every other problem is a verdict.

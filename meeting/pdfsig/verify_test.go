@@ -235,3 +235,22 @@ func BenchmarkVerify20MB(b *testing.B) {
 		}
 	}
 }
+
+func TestIsPDF(t *testing.T) {
+	for _, tt := range []struct {
+		b    string
+		want bool
+	}{
+		{"%PDF-1.7\n", true},
+		{"\xef\xbb\xbf%PDF-1.4", true}, // junk before the header, as readers allow
+		{strings.Repeat(" ", 1019) + "%PDF-", true},
+		{strings.Repeat(" ", 1020) + "%PDF-", false},
+		{"", false},
+		{"PK\x03\x04", false},
+		{"%PDF", false},
+	} {
+		if got := IsPDF([]byte(tt.b)); got != tt.want {
+			t.Errorf("IsPDF(%.20q) = %v", tt.b, got)
+		}
+	}
+}

@@ -7,7 +7,7 @@
 // The catalogue is a JSON file (format "dinh-catalog", version 1, described
 // by schema.json and docs/catalog.md) modelled on Vietnam's national
 // database of administrative procedures. Parse reads it strictly and
-// reports every problem with its line, column and field path, so an
+// reports the first problem with its line, column and field path, so an
 // administrator can fix a hand-edited file. Sample returns the catalogue
 // bundled with Đình, which is sample data to be checked against the
 // national public service portal.

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"dinh/assets"
@@ -64,11 +65,13 @@ func Load(path string) (*Catalog, error) {
 
 var bom = []byte("\xef\xbb\xbf")
 
-// Parse reads a catalogue strictly: the JSON must be well formed, every
-// field known and of the right type, no field repeated, every required
-// field present, and the values valid (enumerations, dates, unique codes,
-// references, limits). The error is an *Error locating the first problem.
-// A leading UTF-8 byte order mark is accepted.
+// Parse reads a catalogue strictly: the JSON must be well formed and valid
+// against schema.json (every field known and of the right type, every
+// required field present, the values within their enumerations, patterns
+// and limits), no field may be given twice, and the rules the schema cannot
+// express must hold (unique codes, existing replacements). The error is an
+// *Error locating the first problem in the file. A leading UTF-8 byte order
+// mark is accepted.
 func Parse(data []byte) (*Catalog, error) {
 	p := &parser{data: data, doc: data}
 	if len(data) > MaxFileSize {
@@ -91,24 +94,20 @@ func Parse(data []byte) (*Catalog, error) {
 	if !json.Valid(p.doc) {
 		return nil, p.syntaxError()
 	}
-	w := p.newWalker(false)
-	if err := w.walkValue(reflect.TypeFor[Catalog]()); err != nil {
-		return nil, err
+	w := p.newWalker()
+	tree, err := w.value()
+	if err != nil {
+		return nil, err // cannot happen: the document is well formed
+	}
+	if probs := append(w.problems, schemaProblems(tree)...); len(probs) > 0 {
+		return nil, p.first(probs)
 	}
 	var c Catalog
-	dec := json.NewDecoder(bytes.NewReader(p.doc))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		// The walk above refuses everything the decoder could; this is a
-		// safety net.
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, p.errAt(int(te.Offset), te.Field, "must be "+describeType(te.Type))
-		}
-		return nil, p.errAt(0, "", strings.TrimPrefix(err.Error(), "json: "))
+	if err := json.Unmarshal(p.doc, &c); err != nil {
+		return nil, p.decodeError(err)
 	}
 	if pr := validate(&c); pr != nil {
-		return nil, p.errAt(p.locate(pr.path), pr.path, pr.msg)
+		return nil, p.first([]problem{*pr})
 	}
 	return &c, nil
 }
@@ -151,16 +150,16 @@ func (p *parser) syntaxError() *Error {
 // pathAt returns the path of the innermost value being read at offset off
 // of a document that may be malformed.
 func (p *parser) pathAt(off int) string {
-	w := p.newWalker(true)
+	w := p.newWalker()
 	var last string
-	w.visit = func(start int) bool {
+	w.enter = func(start int) bool {
 		if start > off {
 			return true
 		}
 		last = w.path()
 		return false
 	}
-	switch err := w.walkValue(nil); {
+	switch _, err := w.value(); {
 	case err == nil:
 		return "" // off is after the whole document
 	case !errors.Is(err, errStop):
@@ -169,26 +168,146 @@ func (p *parser) pathAt(off int) string {
 	return last
 }
 
-// locate returns the offset of the value at path in a well-formed
-// document, or of its nearest enclosing value when it is missing.
-func (p *parser) locate(path string) int {
-	target := splitPath(path)
-	w := p.newWalker(true)
-	best, bestLen := 0, -1
-	w.visit = func(start int) bool {
-		if len(w.stack) > len(target) || len(w.stack) <= bestLen {
-			return false
+// decodeError locates an error of encoding/json on a document that
+// satisfies the schema. The only one expected is a whole number written
+// with a fraction or an exponent, such as 1.0 or 1e2, which JSON Schema
+// counts as an integer but Go does not.
+func (p *parser) decodeError(err error) *Error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return p.errAt(0, "", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	msg := "cannot be read as " + te.Type.String()
+	if te.Type.Kind() == reflect.Int {
+		msg = "must be a whole number, written without a fraction or an exponent"
+	}
+	// The offset is where the value at fault ends; find where it starts.
+	off, path, found := 0, "", false
+	w := p.newWalker()
+	w.leave = func(start, end int) {
+		if end == int(te.Offset) && !found { // the innermost value ends first
+			off, path, found = start, w.path(), true
 		}
-		for i, s := range w.stack {
-			if s != target[i] {
-				return false
+	}
+	w.value()
+	return p.errAt(off, path, msg)
+}
+
+// problem is a rule that the document breaks.
+type problem struct {
+	at    []seg  // the value at fault, or the missing field
+	where where  // which position of at to report
+	rank  int    // orders the problems found at the same position
+	msg   string // what is wrong
+}
+
+// where says which position a problem is reported at.
+type where int
+
+const (
+	atValue   where = iota // where the value starts
+	atKey                  // where the key of the value starts
+	atMissing              // where the object lacking the field starts; ordered by where it ends
+)
+
+// first returns the problem that comes first in the document, where a
+// missing field counts at the end of its object, like a reader would
+// notice it.
+func (p *parser) first(probs []problem) *Error {
+	root := p.locate(probs)
+	best, bestOrder, bestPos := -1, 0, 0
+	for i, pr := range probs {
+		pos, order := root.position(pr)
+		if best >= 0 {
+			b := probs[best]
+			if order > bestOrder || order == bestOrder && (pr.rank > b.rank || pr.rank == b.rank && pr.msg >= b.msg) {
+				continue
 			}
 		}
-		best, bestLen = start, len(w.stack)
-		return bestLen == len(target)
+		best, bestOrder, bestPos = i, order, pos
 	}
-	w.walkValue(nil)
-	return best
+	return p.errAt(bestPos, renderPath(probs[best].at), probs[best].msg)
+}
+
+// place is where a value was found in the document.
+type place struct {
+	found           bool
+	key, start, end int // offsets of its key, its first byte and the byte after it
+}
+
+// trie holds the paths of the problems, to find their places in one pass.
+type trie struct {
+	place
+	kids map[seg]*trie
+}
+
+// locate finds where the values the problems refer to are, and where their
+// enclosing values are.
+func (p *parser) locate(probs []problem) *trie {
+	root := &trie{}
+	for _, pr := range probs {
+		t := root
+		for _, s := range pr.at {
+			k := t.kids[s]
+			if k == nil {
+				if t.kids == nil {
+					t.kids = map[seg]*trie{}
+				}
+				k = &trie{}
+				t.kids[s] = k
+			}
+			t = k
+		}
+	}
+	w := p.newWalker()
+	var nodes []*trie // the nodes of the values being read, nil outside the trie
+	w.enter = func(start int) bool {
+		n := root
+		if d := len(w.stack); d > 0 {
+			n = nil
+			if parent := nodes[d-1]; parent != nil {
+				n = parent.kids[w.stack[d-1]]
+			}
+		}
+		if n != nil {
+			n.found, n.key, n.start = true, w.keyAt, start
+		}
+		nodes = append(nodes, n)
+		return false
+	}
+	w.leave = func(_, end int) {
+		if n := nodes[len(nodes)-1]; n != nil {
+			n.end = end
+		}
+		nodes = nodes[:len(nodes)-1]
+	}
+	w.value()
+	return root
+}
+
+// position returns the offset to report pr at, and the offset that orders
+// it among the other problems.
+func (t *trie) position(pr problem) (pos, order int) {
+	last, parent := t.place, t.place
+	n := t
+	for i, s := range pr.at {
+		if n = n.kids[s]; n == nil || !n.found {
+			break
+		}
+		if i < len(pr.at)-1 {
+			parent = n.place
+		}
+		last = n.place
+	}
+	switch {
+	case pr.where == atMissing:
+		return parent.start, parent.end
+	case n == nil || !n.found:
+		return last.start, last.start // not found: its nearest enclosing value
+	case pr.where == atKey:
+		return n.key, n.key
+	}
+	return n.start, n.start
 }
 
 // seg is one step of a field path: an object key, or an array index when
@@ -213,47 +332,27 @@ func renderPath(stack []seg) string {
 	return b.String()
 }
 
-// splitPath is the inverse of renderPath for the paths validate produces.
-func splitPath(path string) []seg {
-	var out []seg
-	for _, part := range strings.Split(path, ".") {
-		if part == "" {
-			continue
-		}
-		key, rest, _ := strings.Cut(part, "[")
-		if key != "" {
-			out = append(out, seg{key: key, idx: -1})
-		}
-		for rest != "" {
-			n, after, _ := strings.Cut(rest, "]")
-			i, err := strconv.Atoi(n)
-			if err != nil {
-				break
-			}
-			out = append(out, seg{idx: i})
-			rest = strings.TrimPrefix(after, "[")
-		}
-	}
-	return out
-}
-
 var errStop = errors.New("stop")
 
-// walker reads a document token by token, following the Go types of the
-// catalogue to check field names and JSON types while it knows where each
-// value starts. A lenient walker checks nothing and only tracks the path.
+// walker reads a document token by token, knowing the path of every value
+// and where it starts and ends. It builds the document as the jsonschema
+// package takes it, noting the problems that only show in the text: a
+// field given twice, and a number too large for a float64.
 type walker struct {
-	p       *parser
-	dec     *json.Decoder
-	stack   []seg
-	lenient bool
-	visit   func(start int) bool // called at the start of every value; true stops the walk
+	p        *parser
+	dec      *json.Decoder
+	stack    []seg
+	keyAt    int       // where the key of the value being read starts, in an object
+	problems []problem // found while reading
+
+	enter func(start int) bool // called where every value starts; true stops the walk
+	leave func(start, end int) // called after every value, with where it ends
 }
 
-func (p *parser) newWalker(lenient bool) *walker {
+func (p *parser) newWalker() *walker {
 	dec := json.NewDecoder(bytes.NewReader(p.doc))
 	dec.UseNumber()
-	return &walker{p: p, dec: dec, lenient: lenient}
+	return &walker{p: p, dec: dec}
 }
 
 func (w *walker) path() string { return renderPath(w.stack) }
@@ -272,226 +371,93 @@ func (w *walker) next() int {
 	return off
 }
 
-func (w *walker) fail(off int, format string, args ...any) error {
-	return w.p.errAt(off, w.path(), fmt.Sprintf(format, args...))
+func (w *walker) fail(off int, err error) error {
+	return w.p.errAt(off, w.path(), strings.TrimPrefix(err.Error(), "json: "))
 }
 
-// walkValue reads one value, which should be of type t (nil: any type).
-func (w *walker) walkValue(t reflect.Type) error {
+func (w *walker) note(where where, msg string) {
+	w.problems = append(w.problems, problem{at: slices.Clone(w.stack), where: where, msg: msg})
+}
+
+// value reads one value and returns it as a map[string]any, []any,
+// string, float64, bool or nil.
+func (w *walker) value() (any, error) {
 	start := w.next()
-	if w.visit != nil && w.visit(start) {
-		return errStop
+	if w.enter != nil && w.enter(start) {
+		return nil, errStop
 	}
 	tok, err := w.dec.Token()
 	if err != nil {
-		return w.fail(start, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		return nil, w.fail(start, err)
 	}
-	if w.lenient {
-		t = nil
-	}
-	if t != nil && !fits(t, tok) {
-		return w.fail(start, "must be %s, not %s", describeType(t), describeToken(tok))
-	}
-	switch tok {
-	case json.Delim('{'):
-		return w.walkObject(t, start)
-	case json.Delim('['):
-		return w.walkArray(t)
-	}
-	if n, ok := tok.(json.Number); ok && t != nil {
-		switch t.Kind() {
-		case reflect.Int:
-			if _, err := strconv.ParseInt(string(n), 10, strconv.IntSize); err != nil {
-				if strings.ContainsAny(string(n), ".eE") {
-					return w.fail(start, "must be a whole number")
-				}
-				return w.fail(start, "number out of range")
-			}
-		case reflect.Float64:
-			if _, err := strconv.ParseFloat(string(n), 64); err != nil {
-				return w.fail(start, "number out of range")
-			}
-		}
-	}
-	return nil
-}
-
-func (w *walker) walkObject(t reflect.Type, start int) error {
-	var info *structInfo
-	if t != nil {
-		info = infoOf(t)
-	}
-	var seen []string
-	for w.dec.More() {
-		keyStart := w.next()
-		tok, err := w.dec.Token()
-		if err != nil {
-			return w.fail(keyStart, "%s", strings.TrimPrefix(err.Error(), "json: "))
-		}
-		key, _ := tok.(string)
-		w.stack = append(w.stack, seg{key: key, idx: -1})
-		var ft reflect.Type
-		if info != nil {
-			f, ok := info.fields[key]
-			if !ok {
-				if hint := info.closest(key); hint != "" {
-					return w.fail(keyStart, "unknown field; did you mean %q?", hint)
-				}
-				return w.fail(keyStart, "unknown field")
-			}
-			for _, s := range seen {
-				if s == key {
-					return w.fail(keyStart, "field given twice")
-				}
-			}
-			seen = append(seen, key)
-			ft = f
-		}
-		if err := w.walkValue(ft); err != nil {
-			return err
-		}
-		w.stack = w.stack[:len(w.stack)-1]
-	}
-	if _, err := w.dec.Token(); err != nil {
-		return w.fail(w.next(), "%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if info != nil {
-	required:
-		for _, r := range info.required {
-			for _, s := range seen {
-				if s == r {
-					continue required
-				}
-			}
-			w.stack = append(w.stack, seg{key: r, idx: -1})
-			return w.fail(start, "required field is missing")
-		}
-	}
-	return nil
-}
-
-func (w *walker) walkArray(t reflect.Type) error {
-	var et reflect.Type
-	limit := maxItems
-	if t != nil {
-		et = t.Elem()
-		if et == reflect.TypeFor[Procedure]() {
-			limit = MaxProcedures
-		}
-	}
-	for i := 0; w.dec.More(); i++ {
-		w.stack = append(w.stack, seg{idx: i})
-		if t != nil && i >= limit {
-			return w.fail(w.next(), "too many items (at most %d)", limit)
-		}
-		if err := w.walkValue(et); err != nil {
-			return err
-		}
-		w.stack = w.stack[:len(w.stack)-1]
-	}
-	if _, err := w.dec.Token(); err != nil {
-		return w.fail(w.next(), "%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	return nil
-}
-
-// maxItems bounds every list but the procedures.
-const maxItems = 500
-
-// fits reports whether tok can start a value of type t.
-func fits(t reflect.Type, tok json.Token) bool {
-	switch tok.(type) {
-	case json.Delim:
-		return (tok == json.Delim('{') && t.Kind() == reflect.Struct) ||
-			(tok == json.Delim('[') && t.Kind() == reflect.Slice)
-	case string:
-		return t.Kind() == reflect.String
-	case bool:
-		return t.Kind() == reflect.Bool
-	case json.Number:
-		return t.Kind() == reflect.Int || t.Kind() == reflect.Float64
-	}
-	return false // null is refused everywhere
-}
-
-func describeType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct:
-		return "an object"
-	case reflect.Slice:
-		return "an array"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int:
-		return "a whole number"
-	case reflect.Float64:
-		return "a number"
-	}
-	return t.String()
-}
-
-func describeToken(tok json.Token) string {
+	var v any
 	switch tok := tok.(type) {
 	case json.Delim:
 		if tok == '{' {
-			return "an object"
+			v, err = w.object()
+		} else {
+			v, err = w.array()
 		}
-		return "an array"
-	case string:
-		return "a string"
-	case bool:
-		return "true or false"
+		if err != nil {
+			return nil, err
+		}
 	case json.Number:
-		return "a number"
-	}
-	return "null"
-}
-
-// required lists the fields that must be present in each object. The
-// tests check it against schema.json.
-var required = map[reflect.Type][]string{
-	reflect.TypeFor[Catalog]():   {"format", "version", "updated", "procedures"},
-	reflect.TypeFor[Procedure](): {"code", "name", "sector", "level", "agency", "cases", "result", "status", "updated"},
-	reflect.TypeFor[Case]():      {"name", "fee", "processingDays", "channels"},
-	reflect.TypeFor[Paper]():     {"name"},
-	reflect.TypeFor[Step]():      {"title"},
-	reflect.TypeFor[Form]():      {"name", "file"},
-	reflect.TypeFor[Channel]():   {"kind"},
-}
-
-type structInfo struct {
-	fields   map[string]reflect.Type // JSON name → Go type
-	names    []string                // the JSON names, in the order of the Go fields
-	required []string
-}
-
-// closest returns a known field at most one typo from an unknown key, for
-// a hint, or "".
-func (s *structInfo) closest(key string) string {
-	k := strings.ToLower(key)
-	for _, name := range s.names {
-		if n := strings.ToLower(name); n == k || withinOne(n, k) {
-			return name
+		f, err := strconv.ParseFloat(string(tok), 64)
+		if err != nil {
+			w.note(atValue, "number out of range")
+			f = math.Copysign(math.MaxFloat64, f)
 		}
+		v = f
+	default:
+		v = tok
 	}
-	return ""
+	if w.leave != nil {
+		w.leave(start, int(w.dec.InputOffset()))
+	}
+	return v, nil
 }
 
-var infos sync.Map // reflect.Type → *structInfo
+func (w *walker) object() (map[string]any, error) {
+	obj := map[string]any{}
+	for w.dec.More() {
+		keyAt := w.next()
+		tok, err := w.dec.Token()
+		if err != nil {
+			return nil, w.fail(keyAt, err)
+		}
+		key, _ := tok.(string)
+		w.stack = append(w.stack, seg{key: key, idx: -1})
+		if _, dup := obj[key]; dup {
+			w.note(atKey, "field given twice")
+		}
+		w.keyAt = keyAt
+		v, err := w.value()
+		if err != nil {
+			return nil, err
+		}
+		obj[key] = v
+		w.stack = w.stack[:len(w.stack)-1]
+	}
+	if _, err := w.dec.Token(); err != nil {
+		return nil, w.fail(w.next(), err)
+	}
+	return obj, nil
+}
 
-func infoOf(t reflect.Type) *structInfo {
-	if v, ok := infos.Load(t); ok {
-		return v.(*structInfo)
+func (w *walker) array() ([]any, error) {
+	arr := []any{}
+	for i := 0; w.dec.More(); i++ {
+		w.stack = append(w.stack, seg{idx: i})
+		w.keyAt = -1
+		v, err := w.value()
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, v)
+		w.stack = w.stack[:len(w.stack)-1]
 	}
-	info := &structInfo{fields: map[string]reflect.Type{}, required: required[t]}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		info.fields[name] = f.Type
-		info.names = append(info.names, name)
+	if _, err := w.dec.Token(); err != nil {
+		return nil, w.fail(w.next(), err)
 	}
-	infos.Store(t, info)
-	return info
+	return arr, nil
 }

@@ -11,7 +11,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"dinh/assets"
 )
+
+// maxLine is the length limit of a one-line text, in characters, as
+// schema.json sets it.
+const maxLine = 500
 
 func readMinimal(t testing.TB) string {
 	t.Helper()
@@ -99,6 +105,30 @@ func TestParseErrors(t *testing.T) {
 		{"online without mode", edit(`"online": "whole", `, ""), 19, 47, "procedures[0].cases[0].channels[1].online", "required when kind is"},
 		{"unsupported version", edit(`"version": 1`, `"version": 2`), 3, 14, "version", "unsupported version 2"},
 		{"byte order mark", "\xef\xbb\xbf[]", 1, 1, "", "must be an object"},
+		// Valid for the rules checked in Go, but not against schema.json.
+		{"wrong type deep in a case", edit(`"detail": "Mở dichvucong.gov.vn."`, `"detail": true`), 18, 54, "procedures[0].cases[0].steps[0].detail", "must be a string, not true or false"},
+		{"wrong type in a later procedure", edit(`"feeVND": 8000`, `"feeVND": "8000"`), 33, 66, "procedures[1].cases[0].feeVND", "must be a whole number, not a string"},
+		{"wrong constant", edit(`"format": "dinh-catalog"`, `"format": "dinh-catalogue"`), 2, 13, "format", `must be "dinh-catalog"`},
+		{"empty name", edit(`"name": "Chung"`, `"name": ""`), 33, 26, "procedures[1].cases[0].name", "must not be empty"},
+		{"blank name", edit(`"name": "Chung"`, `"name": " \u3000 "`), 33, 26, "procedures[1].cases[0].name", "must not be empty"},
+		{"line break in a one-line text", edit(`"Đăng ký khai sinh"`, `"Đăng ký\nkhai sinh"`), 8, 15, "procedures[0].name", "control character U+000A"},
+		{"control character in a text", edit(`"Giấy khai sinh",`, `"Giấy\u0001 khai sinh",`), 23, 17, "procedures[0].result", "control character U+0001"},
+		{"impossible date", edit(`"updated": "2024-07-01"`, `"updated": "2023-02-29"`), 37, 18, "procedures[1].updated", "YYYY-MM-DD"},
+		{"address without a host", edit(`"https://dichvucong.gov.vn"`, `"https://"`), 19, 92, "procedures[0].cases[0].channels[1].url", "http or https address"},
+		{"no channel", edit(`"channels": [{"kind": "postal"}]`, `"channels": []`), 33, 107, "procedures[1].cases[0].channels", "must list at least one channel"},
+		{"too many conditions", edit(`"forms": [`, `"conditions": [`+strings.Repeat(`"x", `, 500)+`"x"],`+"\n      \"forms\": ["), 22, 2522, "procedures[0].conditions[500]", "too many items (at most 500)"},
+		{"replaced without replacement", edit(`      "replacedBy": "1.001193",`+"\n", ""), 27, 5, "procedures[1].replacedBy", `required when status is "replaced"`},
+		{"empty replacement", edit(`"replacedBy": "1.001193"`, `"replacedBy": ""`), 36, 21, "procedures[1].replacedBy", `required when status is "replaced"`},
+		{"replacement of a procedure in force", edit(`"status": "in-force",`, `"status": "in-force", "replacedBy": "1.000894",`), 24, 43, "procedures[0].replacedBy", `only allowed when status is "replaced"`},
+		{"online mode on a postal channel", edit(`{"kind": "postal"}`, `{"kind": "postal", "online": "whole"}`), 33, 137, "procedures[1].cases[0].channels[0].online", `only allowed when kind is "online"`},
+		{"unknown field without a hint", edit(`"fee":`, `"price":`), 16, 11, "procedures[0].cases[0].price", "unknown field"},
+		// Only seen in Go: the text, or the catalogue as a whole.
+		{"whole number with a fraction", edit(`"originals": 1`, `"originals": 1.0`), 15, 63, "procedures[0].cases[0].papers[0].originals", "whole number"},
+		{"number out of range", edit(`"originals": 1`, `"originals": 1e400`), 15, 63, "procedures[0].cases[0].papers[0].originals", "out of range"},
+		{"procedure replacing itself", edit(`"replacedBy": "1.001193"`, `"replacedBy": "1.000894"`), 36, 21, "procedures[1].replacedBy", "cannot replace itself"},
+		// Several problems: the first in the file is reported.
+		{"first of two problems", strings.Replace(edit(`"processingDays": 0`, `"processingDays": -1`), `"level": "commune"`, `"level": "village"`, 1), 10, 16, "procedures[0].level", "must be one of"},
+		{"first of two problems in one object", edit(`"processingDays": 0,`, `"processingDays": "0", "x": 1,`), 17, 29, "procedures[0].cases[0].processingDays", "must be a number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,6 +145,65 @@ func TestParseErrors(t *testing.T) {
 					pe.Line, pe.Column, pe.Path, pe.Msg, tt.line, tt.col, tt.path, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseAccepts checks values at the edges of what is allowed.
+func TestParseAccepts(t *testing.T) {
+	base := readMinimal(t)
+	tests := []struct{ name, old, new string }{
+		{"empty optional texts", `"whereToGet": "Bệnh viện nơi sinh"`, `"note": "", "whereToGet": ""`},
+		{"empty replacement when in force", `"status": "in-force",`, `"status": "in-force", "replacedBy": "", "source": "",`},
+		{"empty address", `{"kind": "postal"}`, `{"kind": "postal", "url": ""}`},
+		{"address with upper-case scheme", `"https://dichvucong.gov.vn"`, `"HTTPS://dichvucong.gov.vn/a?b#c"`},
+		{"line breaks and tabs in a text", `"Giấy khai sinh"`, `"Giấy khai sinh\r\n\tbản chính"`},
+		{"longest time", `"processingDays": 0,`, `"processingDays": 366,`},
+		{"largest counts", `"originals": 1`, `"originals": 100, "copies": 0`},
+		{"leap day", `"updated": "2025-07-01"`, `"updated": "2024-02-29"`},
+		{"path with dots", `"forms/to-khai-khai-sinh.docx"`, `".mau/.../to-khai..docx"`},
+		{"windows line endings", "\n", "\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(base, tt.old) {
+				t.Fatalf("testdata/minimal.json lacks %q", tt.old)
+			}
+			if _, err := Parse([]byte(strings.ReplaceAll(base, tt.old, tt.new))); err != nil {
+				t.Errorf("got %v, want no error", err)
+			}
+		})
+	}
+}
+
+// TestSchemaMessages checks that every pattern and format of schema.json
+// has a message in plain English.
+func TestSchemaMessages(t *testing.T) {
+	_, raw := catalogSchema()
+	found := 0
+	var walk func(v any, at []string)
+	walk = func(v any, at []string) {
+		switch v := v.(type) {
+		case map[string]any:
+			_, p := v["pattern"].(string)
+			_, f := v["format"].(string) // not the field "format"
+			if p || f {
+				found++
+				if len(at) < 2 || at[0] != "$defs" || ruleMessages[at[1]] == "" {
+					t.Errorf("/%s: a pattern or format outside the $defs named in ruleMessages", strings.Join(at, "/"))
+				}
+			}
+			for k, x := range v {
+				walk(x, append(slices.Clip(at), k))
+			}
+		case []any:
+			for i, x := range v {
+				walk(x, append(slices.Clip(at), fmt.Sprint(i)))
+			}
+		}
+	}
+	walk(raw, nil)
+	if found < len(ruleMessages) {
+		t.Errorf("found %d patterns and formats, want at least one per message (%d)", found, len(ruleMessages))
 	}
 }
 
@@ -334,16 +423,12 @@ func TestSchema(t *testing.T) {
 			props = append(props, k)
 		}
 		slices.Sort(props)
-		var fields []string
-		for k := range infoOf(typ).fields {
-			fields = append(fields, k)
-		}
-		slices.Sort(fields)
+		fields, required := jsonFields(typ)
 		if !slices.Equal(props, fields) {
 			t.Errorf("%s: got properties %v, want %v", typ.Name(), props, fields)
 		}
 		req := slices.Sorted(slices.Values(d.Required))
-		want := slices.Sorted(slices.Values(required[typ]))
+		want := required
 		if !slices.Equal(req, want) {
 			t.Errorf("%s: got required %v, want %v", typ.Name(), req, want)
 		}
@@ -387,6 +472,22 @@ func TestSchema(t *testing.T) {
 	}
 }
 
+// jsonFields returns the sorted JSON names of the fields of a struct type,
+// and of those required: the fields not marked omitempty, which Marshal
+// always writes.
+func jsonFields(typ reflect.Type) (fields, required []string) {
+	for i := range typ.NumField() {
+		name, opts, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+		fields = append(fields, name)
+		if opts != "omitempty" {
+			required = append(required, name)
+		}
+	}
+	slices.Sort(fields)
+	slices.Sort(required)
+	return fields, required
+}
+
 func FuzzParse(f *testing.F) {
 	// Seeds are compact: the fuzzer minimises every input that finds new
 	// code, which takes long on large ones.
@@ -424,4 +525,34 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func BenchmarkParseSample(b *testing.B) {
+	data := assets.SampleCatalog()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParse5000 parses a catalogue of 5,000 procedures, larger than
+// any province publishes.
+func BenchmarkParse5000(b *testing.B) {
+	c := bigCatalog(5000)
+	for i := range c.Procedures {
+		// bigCatalog renumbers the codes, so replacedBy no longer resolves.
+		c.Procedures[i].Status, c.Procedures[i].ReplacedBy = StatusInForce, ""
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

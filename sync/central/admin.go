@@ -63,13 +63,17 @@ func (c *Central) Admin(req AdminRequest, parse IDParser) AdminReply {
 
 // AdminHandler serves Admin over HTTP, for the admin socket.
 func (c *Central) AdminHandler(parse IDParser) http.Handler {
+	return adminHandler(func(req AdminRequest) AdminReply { return c.Admin(req, parse) })
+}
+
+func adminHandler(answer func(AdminRequest) AdminReply) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req AdminRequest
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		json.NewEncoder(w).Encode(c.Admin(req, parse))
+		json.NewEncoder(w).Encode(answer(req))
 	})
 }
 

@@ -63,6 +63,9 @@ type Record struct {
 	Procedure string           `json:"procedure,omitempty"`
 	Received  time.Time        `json:"received"`
 	History   []receipt.Update `json:"history"`
+	// Receipts is the receipts folder the dossier's receipt travels in:
+	// its commune's. Records from before it was kept have none.
+	Receipts string `json:"receipts,omitempty"`
 }
 
 // Config is central's side of the sync.
@@ -300,7 +303,7 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 	hook(ingestHooks.renamed)
 	now := c.cfg.Now().UTC()
 	rec := Record{DossierID: id, Device: dev, Procedure: h.Summary["procedure"], Received: now,
-		History: []receipt.Update{{Status: receipt.Received, At: now}}}
+		History: []receipt.Update{{Status: receipt.Received, At: now}}, Receipts: c.cfg.ReceiptsID}
 	for range 10 {
 		rec.Code = receipt.NewCode()
 		raw, _ := json.Marshal(rec)

@@ -88,3 +88,27 @@ func Devices(st Store) ([]Device, error) {
 	})
 	return out, nil
 }
+
+// records lists every ingested dossier's record.
+func records(st Store) ([]Record, error) {
+	ids, err := st.IngestedIDs()
+	if err != nil {
+		return nil, fmt.Errorf("central: %w", err)
+	}
+	var out []Record
+	for _, id := range ids {
+		raw, ok, err := st.Ingested(id)
+		if err != nil {
+			return out, fmt.Errorf("central: record %s: %w", id, err)
+		}
+		var r Record
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return out, fmt.Errorf("central: record %s: %w", id, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -8,7 +8,6 @@ package demoprovince
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,11 +16,10 @@ import (
 	"time"
 
 	"dinh/offline/seal"
-	"dinh/offline/store"
 	"dinh/sync/central"
 	"dinh/sync/field"
+	"dinh/sync/hub"
 	"dinh/sync/mesh"
-	"dinh/sync/province"
 	"dinh/sync/receipt"
 )
 
@@ -30,10 +28,9 @@ const Commune = "99999"
 
 // Province is the running hub and central server.
 type Province struct {
-	hub, cen *mesh.Node
-	st       *store.Store
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
+	srv    *central.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 	// Settings are what the demo device needs to reach the hub.
 	Settings    field.Settings
 	CentralAddr string
@@ -71,54 +68,44 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 	if err != nil {
 		return nil, err
 	}
-	cenID, err := mesh.Identity(filepath.Join(cenDir, "mesh"))
-	if err != nil {
-		return nil, err
-	}
-	p = &Province{Settings: field.Settings{Commune: Commune, Listen: addrs[2], Hub: hubID, HubAddr: addrs[0], Central: cenID}, CentralAddr: addrs[1]}
+	p = &Province{CentralAddr: addrs[1]}
 	defer func() {
 		if err != nil {
 			p.Close()
 		}
 	}()
-	commune, receipts := province.CommuneFolder(Commune), province.ReceiptsFolder(Commune)
-	p.hub, err = mesh.Start(ctx, mesh.Config{Dir: filepath.Join(hubDir, "mesh"), Listen: addrs[0], Log: cfg.Log,
-		Folders: province.HubFolders(hubDir, []string{Commune}, []string{cfg.Device, cenID}),
-		Peers:   []mesh.Peer{{ID: cfg.Device, Name: "device"}, {ID: cenID, Name: "central", Addr: addrs[1]}}})
+	p.srv, err = central.NewServer(central.ServerConfig{Dir: cenDir, Key: cfg.Key, Listen: addrs[1], Log: cfg.Log,
+		Hubs: []central.HubPeer{{Commune: Commune, ID: hubID, Addr: addrs[0]}}, Interval: 2 * time.Second})
+	if err != nil {
+		return p, fmt.Errorf("demo central: %w", err)
+	}
+	if err := p.srv.Enroll(cfg.Device, "Đình demo"); err != nil {
+		return p, fmt.Errorf("demo central: %w", err)
+	}
+	h, err := hub.New(hub.Config{Dir: hubDir, Listen: addrs[0], Communes: []string{Commune}, Log: cfg.Log,
+		Peers: []mesh.Peer{{ID: cfg.Device, Name: "device"}, {ID: p.srv.ID(), Name: "central", Addr: addrs[1]}}})
 	if err != nil {
 		return p, fmt.Errorf("demo hub: %w", err)
 	}
-	p.cen, err = mesh.Start(ctx, mesh.Config{Dir: filepath.Join(cenDir, "mesh"), Listen: addrs[1], Log: cfg.Log,
-		Peers:   []mesh.Peer{{ID: hubID, Name: "hub", Addr: addrs[0]}},
-		Folders: province.CentralFolders(cenDir, []province.Hub{{Commune: Commune, ID: hubID}})})
-	if err != nil {
-		return p, fmt.Errorf("demo central: %w", err)
-	}
-	if p.st, err = store.Open(filepath.Join(cenDir, "store")); err != nil {
-		return p, fmt.Errorf("demo central: %w", err)
-	}
-	if _, err := central.Enroll(p.st, mesh.ParseID, cfg.Device, "Đình demo", time.Now()); err != nil {
-		return p, fmt.Errorf("demo central: %w", err)
-	}
-	c := central.New(central.Config{Store: p.st, Key: cfg.Key, Node: p.cen,
-		CommuneID: commune, CommuneDir: filepath.Join(cenDir, commune),
-		ReceiptsID: receipts, ReceiptsDir: filepath.Join(cenDir, receipts),
-		CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(cenDir, province.CatalogFolder),
-		DataDir: cenDir, Log: cfg.Log, Interval: 2 * time.Second})
+	p.Settings = field.Settings{Commune: Commune, Listen: addrs[2], Hub: h.ID(), HubAddr: addrs[0], Central: p.srv.ID()}
 	runCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	p.wg.Add(1)
-	go func() { defer p.wg.Done(); c.Run(runCtx) }()
+	for name, run := range map[string]func(context.Context) error{"hub": h.Run, "central": p.srv.Run} {
+		p.wg.Go(func() {
+			if err := run(runCtx); err != nil {
+				cfg.Log.Error("demo province: "+name+" stopped", "err", err)
+			}
+		})
+	}
 	if cfg.Advance > 0 {
-		p.wg.Add(1)
-		go func() { defer p.wg.Done(); p.advance(runCtx, c, cfg.Advance) }()
+		p.wg.Go(func() { p.advance(runCtx, cfg.Advance) })
 	}
 	return p, nil
 }
 
 // advance plays the commune office: each dossier receipted at least
 // after ago moves to processing, and after twice that to result-ready.
-func (p *Province) advance(ctx context.Context, c *central.Central, after time.Duration) {
+func (p *Province) advance(ctx context.Context, after time.Duration) {
 	t := time.NewTicker(after / 2)
 	defer t.Stop()
 	for {
@@ -127,14 +114,13 @@ func (p *Province) advance(ctx context.Context, c *central.Central, after time.D
 			return
 		case <-t.C:
 		}
-		ids, err := p.st.IngestedIDs()
+		recs, err := p.srv.Records()
 		if err != nil {
 			continue
 		}
 		now := time.Now()
-		for _, id := range ids {
-			var r central.Record
-			if raw, ok, err := p.st.Ingested(id); err != nil || !ok || json.Unmarshal(raw, &r) != nil || len(r.History) == 0 {
+		for _, r := range recs {
+			if len(r.History) == 0 {
 				continue
 			}
 			last := r.History[len(r.History)-1]
@@ -150,7 +136,7 @@ func (p *Province) advance(ctx context.Context, c *central.Central, after time.D
 			default:
 				continue
 			}
-			c.SetStatus(r.Code, next)
+			p.srv.SetStatus(r.Code, next)
 		}
 	}
 }
@@ -161,13 +147,8 @@ func (p *Province) Close() {
 		p.cancel()
 		p.wg.Wait()
 	}
-	for _, n := range []*mesh.Node{p.cen, p.hub} {
-		if n != nil {
-			n.Close()
-		}
-	}
-	if p.st != nil {
-		p.st.Close()
+	if p.srv != nil {
+		p.srv.Close()
 	}
 }
 

@@ -59,7 +59,7 @@ func (s Settings) Check() (Settings, error) {
 	}
 	for _, a := range []*string{&s.Listen, &s.HubAddr} {
 		*a = strings.TrimSpace(*a)
-		if !validAddr(*a) {
+		if _, err := mesh.ParseAddr(*a); err != nil {
 			return s, ErrBadAddress
 		}
 	}
@@ -70,23 +70,6 @@ func (s Settings) Check() (Settings, error) {
 		return s, ErrBadCentralID
 	}
 	return s, nil
-}
-
-func validAddr(a string) bool {
-	hostport, ok := strings.CutPrefix(a, "tcp://")
-	if !ok {
-		return false
-	}
-	i := strings.LastIndexByte(hostport, ':')
-	if i <= 0 || i == len(hostport)-1 {
-		return false
-	}
-	for _, c := range hostport[i+1:] {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // LoadSettings reads dir's settings; ErrNoSettings when there are none.

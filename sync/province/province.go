@@ -7,6 +7,7 @@ package province
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -25,7 +26,7 @@ var ErrBadCommune = errors.New("province: a commune code is five digits")
 func ParseCommune(code string) (string, error) {
 	code = strings.TrimSpace(code)
 	if len(code) != 5 || strings.Trim(code, "0123456789") != "" {
-		return code, ErrBadCommune
+		return code, fmt.Errorf("%q: %w", code, ErrBadCommune)
 	}
 	return code, nil
 }

@@ -1,0 +1,129 @@
+package central
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"dinh/offline/seal"
+	"dinh/offline/store"
+	"dinh/sync/mesh"
+	"dinh/sync/mesh/meshtest"
+	"dinh/sync/province"
+)
+
+// TestNewServerRefuses: every mistake an administrator can make on
+// central's command line is refused by NewServer, at once, naming what is
+// wrong, and nothing is left held (the store opens again afterwards).
+func TestNewServerRefuses(t *testing.T) {
+	dir := t.TempDir()
+	hubID, err := mesh.Identity(filepath.Join(t.TempDir(), "hub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := seal.GenerateCentralKey()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	good := func() ServerConfig {
+		return ServerConfig{Dir: dir, Key: key, Listen: meshtest.FreeAddr(t), HTTP: "127.0.0.1:0", Admin: true,
+			Hubs: []HubPeer{{Commune: "25252", ID: hubID, Addr: meshtest.FreeAddr(t)}}}
+	}
+	tests := []struct {
+		name   string
+		change func(*ServerConfig)
+		err    error
+		naming string
+	}{
+		{"a path as commune", func(c *ServerConfig) { c.Hubs[0].Commune = "../x" }, province.ErrBadCommune, "../x"},
+		{"no hub", func(c *ServerConfig) { c.Hubs = nil }, nil, "no hub"},
+		{"a mistyped hub ID", func(c *ServerConfig) { c.Hubs[0].ID = meshtest.Mistype(hubID) }, nil, "25252"},
+		{"a hub address without tcp://", func(c *ServerConfig) { c.Hubs[0].Addr = "127.0.0.1:22000" }, mesh.ErrBadAddress, "127.0.0.1:22000"},
+		{"a bad listen address", func(c *ServerConfig) { c.Listen = "tcp://127.0.0.1" }, mesh.ErrBadAddress, "tcp://127.0.0.1"},
+		{"the listen port taken", func(c *ServerConfig) { c.Listen = "tcp://" + taken.Addr().String() }, syscall.EADDRINUSE, taken.Addr().String()},
+		{"the API port taken", func(c *ServerConfig) { c.HTTP = taken.Addr().String() }, syscall.EADDRINUSE, taken.Addr().String()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := good()
+			tt.change(&cfg)
+			s, err := NewServer(cfg)
+			if err == nil {
+				s.Close()
+				t.Fatal("accepted")
+			}
+			if (tt.err != nil && !errors.Is(err, tt.err)) || !strings.Contains(err.Error(), tt.naming) {
+				t.Errorf("got %v; want %v naming %q", err, tt.err, tt.naming)
+			}
+			st, err := store.Open(filepath.Join(dir, "store"))
+			if err != nil {
+				t.Fatalf("the store is still held: %v", err)
+			}
+			st.Close()
+		})
+	}
+	// A second central on the same data folder is refused by the store's
+	// lock, and the first one's admin socket stays.
+	first, err := NewServer(good())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	if _, err := NewServer(good()); !errors.Is(err, store.ErrLocked) {
+		t.Errorf("a second central on one folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "admin.sock")); err != nil {
+		t.Errorf("the running central's admin socket: %v", err)
+	}
+}
+
+// TestServerRunStops runs a server with its API and admin socket, asks the
+// API, and checks that cancelling stops everything: the API refuses, the
+// socket is gone, the store is free and no goroutine is left.
+func TestServerRunStops(t *testing.T) {
+	defer meshtest.NoLeaks(t)()
+	dir := t.TempDir()
+	hubID, _ := mesh.Identity(filepath.Join(t.TempDir(), "hub"))
+	_, key, _ := seal.GenerateCentralKey()
+	s, err := NewServer(ServerConfig{Dir: dir, Key: key, Listen: meshtest.FreeAddr(t), HTTP: "127.0.0.1:0", Admin: true,
+		Hubs: []HubPeer{{Commune: "25252", ID: hubID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	client := &http.Client{}
+	resp, err := client.Get("http://" + s.APIAddr() + "/api/v1/dossiers/DH-AAAA-AAAA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	client.CloseIdleConnections()
+	if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status API answered %s", resp.Status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get("http://" + s.APIAddr() + "/"); err == nil {
+		t.Error("the status API still answers")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "admin.sock")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("admin socket after Run: %v", err)
+	}
+	st, err := store.Open(filepath.Join(dir, "store"))
+	if err != nil {
+		t.Fatalf("store after Run: %v", err)
+	}
+	st.Close()
+}
