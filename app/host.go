@@ -289,14 +289,13 @@ func (h *hostScreen) publish() {
 		h.m.ID = meeting.NewID(h.m.Title, h.m.Start)
 	}
 	if h.host == nil {
-		host, err := room.StartHost(h.u.ctx, room.HostConfig{Store: h.st, Blobs: h.blobs, Ifaces: h.u.cfg.Ifaces, Log: h.u.cfg.Log, TrustDir: room.TrustFolder(h.st.Dir())})
+		host, err := room.NewHost(room.HostConfig{Store: h.st, Blobs: h.blobs, Ifaces: h.u.cfg.Ifaces, Log: h.u.cfg.Log, TrustDir: room.TrustFolder(h.st.Dir())})
 		if err != nil {
 			h.fail(err)
 			return
 		}
 		h.host = host
-		h.u.wg.Add(1)
-		go func() { defer h.u.wg.Done(); host.Wait() }()
+		h.u.goService(func(ctx context.Context) { host.Run(ctx) })
 	}
 	man, err := h.host.PublishFiles(h.m, h.paths)
 	if err != nil {

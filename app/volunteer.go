@@ -497,7 +497,7 @@ func (v *volunteerScreen) refreshList() {
 		if who == "" {
 			who = "—"
 		}
-		label := fmt.Sprintf("%s · %s\n%s · %s", who, name, e.Created.Local().Format("02/01/2006"), e.State.Label(lang))
+		label := fmt.Sprintf("%s · %s\n%s · %s", who, name, e.Created.Local().Format("02/01/2006"), i18n.Word(lang, "outbox.state.", string(e.State)))
 		b := widget.NewButton(label, nil)
 		b.Alignment = widget.ButtonAlignLeading
 		id, state := e.ID, e.State

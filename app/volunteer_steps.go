@@ -220,7 +220,7 @@ func (v *volunteerScreen) pick(code string) {
 // procedureCard describes a procedure and offers its cases.
 func (v *volunteerScreen) procedureCard(p *catalog.Procedure) fyne.CanvasObject {
 	lang := i18n.Language()
-	info := wrapped(fmt.Sprintf("%s · %s · %s\n%s: %s", p.Code, p.Sector, p.Level.Label(lang), i18n.T("vol.agency"), p.Agency))
+	info := wrapped(fmt.Sprintf("%s · %s · %s\n%s: %s", p.Code, p.Sector, i18n.Word(lang, "catalog.level.", string(p.Level)), i18n.T("vol.agency"), p.Agency))
 	box := container.NewVBox(bigLabel(p.Name), info)
 	if p.Status == catalog.StatusReplaced {
 		w := wrapped(i18n.T("vol.replaced", p.ReplacedBy))
@@ -232,7 +232,7 @@ func (v *volunteerScreen) procedureCard(p *catalog.Procedure) fyne.CanvasObject 
 		c := &p.Cases[i]
 		var ch []string
 		for _, k := range c.Channels {
-			ch = append(ch, k.Label(lang))
+			ch = append(ch, i18n.Word(lang, "catalog.channel.", k.Code()))
 		}
 		desc := fmt.Sprintf("%s: %s · %s: %s · %s", i18n.T("vol.fee"), c.Fee, i18n.T("vol.days"), days(c.ProcessingDays), strings.Join(ch, ", "))
 		b := widget.NewButtonWithIcon(c.Name, theme.ConfirmIcon(), func() { v.chooseCase(p, c) })
@@ -745,7 +745,7 @@ func (v *volunteerScreen) stepSummary() fyne.CanvasObject {
 	problems := container.NewVBox()
 	lang := i18n.Language()
 	for _, p := range d.Check() {
-		l := wrapped("⚠ " + p.Label(lang))
+		l := wrapped("⚠ " + i18n.Word(lang, "dossier.problem.", string(p)))
 		l.Importance = widget.DangerImportance
 		problems.Add(l)
 	}
@@ -876,11 +876,11 @@ func (v *volunteerScreen) sealedView(id string) fyne.CanvasObject {
 	if p := v.procedure(e.Procedure); p != nil {
 		name = p.Name + " (" + p.Code + ")"
 	}
-	state := widget.NewLabelWithStyle(e.State.Label(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	state := widget.NewLabelWithStyle(i18n.Word(lang, "outbox.state.", string(e.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	state.Importance = widget.SuccessImportance
 	box := container.NewVBox(bigLabel(name), wrapped(i18n.T("vol.sealed.who", e.Initials, e.Created.Local().Format("02/01/2006"))), state)
 	for _, t := range e.History {
-		box.Add(widget.NewLabel(fmt.Sprintf("%s  %s", t.At.Local().Format("15:04 02/01/2006"), t.State.Label(lang))))
+		box.Add(widget.NewLabel(fmt.Sprintf("%s  %s", t.At.Local().Format("15:04 02/01/2006"), i18n.Word(lang, "outbox.state.", string(t.State)))))
 	}
 	for _, p := range e.Progress {
 		box.Add(widget.NewLabel(fmt.Sprintf("%s  %s", p.At.Local().Format("15:04 02/01/2006"), statusLabel(p.Status))))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"dinh/internal/i18n"
 	"dinh/offline/catalog"
 )
 
@@ -80,9 +81,9 @@ func printHits(w io.Writer, hits []catalog.Hit, lang string) {
 	for i, h := range hits {
 		p := h.Procedure
 		line := fmt.Sprintf("%s%s  %s · %s · %s", codes[i], strings.Repeat(" ", width-utf8.RuneCountInString(codes[i])),
-			bracket(h, "name", p.Name), bracket(h, "sector", p.Sector), p.Level.Label(lang))
+			bracket(h, "name", p.Name), bracket(h, "sector", p.Sector), i18n.Word(lang, "catalog.level.", string(p.Level)))
 		if p.Status == catalog.StatusReplaced {
-			line += fmt.Sprintf(" · %s → %s", p.Status.Label(lang), p.ReplacedBy)
+			line += fmt.Sprintf(" · %s → %s", i18n.Word(lang, "catalog.status.", string(p.Status)), p.ReplacedBy)
 		}
 		fmt.Fprintln(w, line)
 	}

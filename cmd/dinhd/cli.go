@@ -59,10 +59,10 @@ type centralCmd struct {
 	} `cmd:"" help:"${h_central_catalog}"`
 }
 
-// env is what every command's Run receives: the run's context, its
-// output streams and its language.
+// env is what every command's Run receives: the run's output streams and
+// its language. Commands that run until stopped also take the run's
+// context.
 type env struct {
-	ctx            context.Context
 	stdout, stderr io.Writer
 	lang           string
 }
@@ -76,16 +76,16 @@ type helpCmd struct {
 	Command []string `sep:"none" arg:"" optional:"" help:"${h_help_command}"`
 }
 
-func (h *helpCmd) Run(k *kong.Context, e *env) error {
+func (h *helpCmd) Run(ctx context.Context, e *env) error {
 	args := append(append([]string{}, h.Command...), "--help", "--lang", e.lang)
-	code := run(e.ctx, args, e.stdout, e.stderr)
+	code := run(ctx, args, e.stdout, e.stderr)
 	if code != 0 {
 		return exitError{code: code}
 	}
 	return nil
 }
 
-func newParser(c *cli, e *env) (*kong.Kong, error) {
+func newParser(ctx context.Context, c *cli, e *env) (*kong.Kong, error) {
 	vars := kong.Vars{"lang": e.lang}
 	for _, role := range []string{"host", "delegate", "volunteer", "hub", "central"} {
 		vars["data_"+role] = defaultData(role)
@@ -100,6 +100,7 @@ func newParser(c *cli, e *env) (*kong.Kong, error) {
 		kong.Exit(func(code int) { panic(exited(code)) }),
 		kong.Vars(vars),
 		kong.Bind(e),
+		kong.BindTo(ctx, (*context.Context)(nil)),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 		kong.Help(func(options kong.HelpOptions, k *kong.Context) error { return e.help(options, k) }),
 	)

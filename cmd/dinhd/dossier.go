@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"dinh/internal/i18n"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
@@ -283,8 +285,8 @@ type dossierNewCmd struct {
 	PassFile         string   `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
 }
 
-func (c *dossierNewCmd) Run(e *env) (err error) {
-	ctx, stdout, stderr := e.ctx, e.stdout, e.stderr
+func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
+	stdout, stderr := e.stdout, e.stderr
 	data, passFile, catFile, code, caseN := &c.Data, &c.PassFile, &c.Catalog, &c.Procedure, &c.Case
 	p := dossier.Person{FullName: c.Name, BirthDate: c.Birth, Gender: c.Gender, IDNumber: c.IDNumber, Phone: c.Phone, Address: c.Address}
 	request, notes, consent, consentForm, paper := &c.Request, &c.Notes, &c.Consent, &c.ConsentForm, &c.Paper
@@ -414,7 +416,7 @@ func (c *dossierNewCmd) Run(e *env) (err error) {
 	kept = true
 	fmt.Fprintln(stdout, id)
 	for _, pr := range d.Check() {
-		fmt.Fprintln(stderr, e.T("dossier.missing", pr.Label(e.lang)))
+		fmt.Fprintln(stderr, e.T("dossier.missing", i18n.Word(e.lang, "dossier.problem.", string(pr))))
 	}
 	return nil
 }
@@ -470,7 +472,14 @@ func (c *dossierListCmd) Run(e *env) (err error) {
 		if initials == "" {
 			initials = "—"
 		}
-		fmt.Fprintf(stdout, "%s  %-10s  %-5s  %s  %s\n", en.ID, en.Procedure, initials, en.Created.Local().Format("2006-01-02 15:04"), en.State.Label(e.lang))
+		line := fmt.Sprintf("%s  %-10s  %-5s  %s  %s", en.ID, en.Procedure, initials, en.Created.Local().Format("2006-01-02 15:04"), i18n.Word(e.lang, "outbox.state.", string(en.State)))
+		if en.Receipt != "" {
+			line += "  " + en.Receipt
+			if n := len(en.Progress); n > 0 {
+				line += "  " + i18n.Word(e.lang, "vol.status.", en.Progress[n-1].Status)
+			}
+		}
+		fmt.Fprintln(stdout, line)
 	}
 	return nil
 }
@@ -496,8 +505,8 @@ type dossierSealCmd struct {
 	PassFile string `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
 }
 
-func (c *dossierSealCmd) Run(e *env) (err error) {
-	ctx, stdout, stderr, data, passFile, id := e.ctx, e.stdout, e.stderr, &c.Data, &c.PassFile, c.ID
+func (c *dossierSealCmd) Run(ctx context.Context, e *env) (err error) {
+	stdout, stderr, data, passFile, id := e.stdout, e.stderr, &c.Data, &c.PassFile, c.ID
 	defer func() { err = e.explain(err, *data) }()
 	if !validDossierID(id) {
 		return usageError{errors.New(e.T("dossier.badID", id))}
@@ -513,7 +522,7 @@ func (c *dossierSealCmd) Run(e *env) (err error) {
 	case errors.As(err, &inc):
 		fmt.Fprintln(stderr, e.T("dossier.incompleteHdr", id))
 		for _, p := range inc.Problems {
-			fmt.Fprintln(stderr, "-", p.Label(e.lang))
+			fmt.Fprintln(stderr, "-", i18n.Word(e.lang, "dossier.problem.", string(p)))
 		}
 		return userError{e.T("dossier.incomplete", len(inc.Problems)), err}
 	case errors.Is(err, dossier.ErrNotFound):
@@ -523,6 +532,6 @@ func (c *dossierSealCmd) Run(e *env) (err error) {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(stdout, "%s  %s  %s\n", entry.ID, entry.State.Label(e.lang), filepath.Join(w.Dir, "outbox", entry.SealedPath))
+	fmt.Fprintf(stdout, "%s  %s  %s\n", entry.ID, i18n.Word(e.lang, "outbox.state.", string(entry.State)), filepath.Join(w.Dir, "outbox", entry.SealedPath))
 	return nil
 }

@@ -27,7 +27,7 @@ type hostCmd struct {
 	Iface   []string      `sep:"none" help:"${h_iface}" placeholder:"NAME"`
 }
 
-func (c *hostCmd) Run(e *env) error {
+func (c *hostCmd) Run(ctx context.Context, e *env) error {
 	ifaces, st, blobs, err := openDevice(c.Iface, c.Data)
 	if err != nil {
 		return err
@@ -47,13 +47,16 @@ func (c *hostCmd) Run(e *env) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	h, err := room.StartHost(ctx, room.HostConfig{Store: st, Blobs: blobs, Ifaces: ifaces, Addr: c.Addr, Log: log, TrustDir: c.Trust})
+	h, err := room.NewHost(room.HostConfig{Store: st, Blobs: blobs, Ifaces: ifaces, Addr: c.Addr, Log: log, TrustDir: c.Trust})
 	if err != nil {
 		return err
 	}
-	defer h.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var hostErr error
+	hosted := make(chan struct{})
+	go func() { hostErr = h.Run(ctx); close(hosted) }()
+	defer func() { cancel(); <-hosted }()
 	publish := func() error {
 		m, err := meeting.LoadFolder(c.Meeting)
 		if err != nil {
@@ -108,9 +111,9 @@ func (c *hostCmd) Run(e *env) error {
 			}
 		})
 	}()
-	err = h.Wait()
+	<-hosted
 	fmt.Fprintln(e.stderr, e.T("host.stopped"))
-	return err
+	return hostErr
 }
 
 func names(ifaces []net.Interface) string {

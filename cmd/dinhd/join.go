@@ -30,8 +30,8 @@ type joinCmd struct {
 	Iface   []string      `sep:"none" help:"${h_iface}" placeholder:"NAME"`
 }
 
-func (c *joinCmd) Run(e *env) error {
-	ctx, stdout, stderr := e.ctx, e.stdout, e.stderr
+func (c *joinCmd) Run(ctx context.Context, e *env) error {
+	stdout, stderr := e.stdout, e.stderr
 	if c.Meeting != "" {
 		if err := meeting.ValidID(c.Meeting); err != nil {
 			return usageError{fmt.Errorf("--meeting: %w", err)}

@@ -62,9 +62,9 @@ type exited int
 // run executes one command line and returns the process exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	lang := language(args)
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, lang: lang}
+	e := &env{stdout: stdout, stderr: stderr, lang: lang}
 	var c cli
-	parser, err := newParser(&c, e)
+	parser, err := newParser(ctx, &c, e)
 	if err != nil {
 		panic(err) // the grammar is the program's own: a test catches this
 	}

@@ -37,7 +37,7 @@ type hubCmd struct {
 	Data    string   `help:"${h_data}" default:"${data_hub}" placeholder:"DIR"`
 }
 
-func (c *hubCmd) Run(e *env) error {
+func (c *hubCmd) Run(ctx context.Context, e *env) error {
 	var peers []mesh.Peer
 	for _, p := range c.Peer {
 		id, addr, _ := strings.Cut(p, "=")
@@ -48,7 +48,7 @@ func (c *hubCmd) Run(e *env) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "hub", h.ID())
-	return h.Run(e.ctx)
+	return h.Run(ctx)
 }
 
 type centralInitCmd struct {
@@ -98,7 +98,7 @@ type centralRunCmd struct {
 	Data   string   `help:"${h_data}" default:"${data_central}" placeholder:"DIR"`
 }
 
-func (c *centralRunCmd) Run(e *env) error {
+func (c *centralRunCmd) Run(ctx context.Context, e *env) error {
 	key, err := e.loadCentralKey(c.Data)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func (c *centralRunCmd) Run(e *env) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "central", srv.ID(), "status API http://"+srv.APIAddr())
-	return srv.Run(e.ctx)
+	return srv.Run(ctx)
 }
 
 // centralAdmin runs devices/status/catalog on the store, or through the
@@ -270,8 +270,8 @@ type dossierSyncCmd struct {
 	Data           string        `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
 }
 
-func (c *dossierSyncCmd) Run(e *env) error {
-	ctx, stdout, data, until, timeout := e.ctx, e.stdout, &c.Data, &c.UntilReceipted, &c.Timeout
+func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
+	stdout, data, until, timeout := e.stdout, &c.Data, &c.UntilReceipted, &c.Timeout
 	s := c.settings()
 	var err error
 	if s == (field.Settings{}) {

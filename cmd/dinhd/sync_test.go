@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -165,7 +167,7 @@ func TestSyncCommands(t *testing.T) {
 	for !syncOut.wait(func(s string) bool { return strings.Contains(s, want) }, exited) {
 		select {
 		case <-exited:
-			t.Fatalf("the status never reached the device:\n%s", syncOut)
+			t.Fatalf("the status never reached the device:\n%s\nreceipt files:\n%s\noutbox: %+v", syncOut, receiptFiles(hubData, cdata, data), listJSON(t, data))
 		default:
 		}
 	}
@@ -177,4 +179,25 @@ func TestSyncCommands(t *testing.T) {
 	if e := listJSON(t, data)[0]; len(e.Progress) != 1 || e.Progress[0].Status != "result-ready" {
 		t.Errorf("after the status came: %+v", e)
 	}
+	// The volunteer's list shows the receipt code and the office's status.
+	if code, out, _ := runDossier(t, "", "list", "--data", data); code != 0 || !strings.Contains(out, "  Đã có biên nhận  "+code4+"  Đã có kết quả, mời người dân đến nhận\n") {
+		t.Errorf("dossier list after the status: %d %q", code, out)
+	}
+}
+
+// receiptFiles lists the receipt files below roots with their sizes and
+// times, to tell where a receipt stopped on its way.
+func receiptFiles(roots ...string) string {
+	var b strings.Builder
+	for _, root := range roots {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.Contains(p, "receipts") {
+				if fi, err := d.Info(); err == nil {
+					fmt.Fprintf(&b, "  %s %d bytes %s\n", p, fi.Size(), fi.ModTime().Format(time.RFC3339Nano))
+				}
+			}
+			return nil
+		})
+	}
+	return b.String()
 }

@@ -167,3 +167,16 @@ func Table(lang, prefix string) map[string]string {
 	}
 	return out
 }
+
+// Word names a domain code for a person, in lang: the message for
+// prefix+code ("outbox.state." + "sealed"), or the code itself when the
+// catalogue has none, so a code from a newer peer still shows.
+func Word(lang, prefix, code string) string {
+	t := table()
+	for _, l := range []string{lang, Languages[0]} {
+		if msg, ok := t[l][prefix+code]; ok {
+			return msg
+		}
+	}
+	return code
+}

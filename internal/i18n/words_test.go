@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"dinh/meeting/pdfsig"
+	"dinh/offline/catalog"
+	"dinh/offline/dossier"
+	"dinh/offline/outbox"
 )
 
 // TestSignatureWords: every verdict and every kind of later change that
@@ -60,6 +63,49 @@ func TestBytes(t *testing.T) {
 	} {
 		if got := BytesIn(tt.lang, tt.n); got != tt.want {
 			t.Errorf("BytesIn(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestDomainWords: every code the domain packages report (a procedure's
+// level, status and channel, a dossier's problem, an outbox state) has
+// words in both languages, and a code with none shows as itself.
+func TestDomainWords(t *testing.T) {
+	codes := map[string][]string{}
+	for _, l := range []catalog.Level{catalog.LevelCommune, catalog.LevelDistrict, catalog.LevelProvince} {
+		codes["catalog.level."] = append(codes["catalog.level."], string(l))
+	}
+	for _, s := range []catalog.Status{catalog.StatusInForce, catalog.StatusReplaced} {
+		codes["catalog.status."] = append(codes["catalog.status."], string(s))
+	}
+	for _, k := range []catalog.ChannelKind{catalog.KindInPerson, catalog.KindPostal, catalog.KindOnline} {
+		codes["catalog.channel."] = append(codes["catalog.channel."], catalog.Channel{Kind: k}.Code())
+	}
+	for _, m := range []catalog.OnlineMode{catalog.OnlineWhole, catalog.OnlinePartial} {
+		codes["catalog.channel."] = append(codes["catalog.channel."], catalog.Channel{Kind: catalog.KindOnline, Online: m}.Code())
+	}
+	for _, p := range dossier.Problems {
+		codes["dossier.problem."] = append(codes["dossier.problem."], string(p))
+	}
+	for _, s := range outbox.States {
+		codes["outbox.state."] = append(codes["outbox.state."], string(s))
+	}
+	for prefix, cs := range codes {
+		for _, c := range cs {
+			vi, en := Word("vi", prefix, c), Word("en", prefix, c)
+			if vi == c || en == c || vi == en {
+				t.Errorf("%s%s: vi %q, en %q", prefix, c, vi, en)
+			}
+		}
+	}
+	for _, tt := range []struct{ lang, prefix, code, want string }{
+		{"vi", "outbox.state.", string(outbox.Sealed), "Đã niêm phong"},
+		{"en", "catalog.channel.", "online.partial", "Partly online"},
+		{"fr", "catalog.level.", "district", "Cấp huyện"},
+		{"vi", "catalog.level.", "village", "village"},
+	} {
+		if got := Word(tt.lang, tt.prefix, tt.code); got != tt.want {
+			t.Errorf("Word(%s, %s, %s) = %q, want %q", tt.lang, tt.prefix, tt.code, got, tt.want)
 		}
 	}
 }

@@ -127,76 +127,27 @@ const (
 	OnlinePartial OnlineMode = "partial" // một phần: the result or an original is handled in person
 )
 
-var labels = map[string]map[string]string{
-	"vi": {
-		string(LevelCommune):   "Cấp xã",
-		string(LevelDistrict):  "Cấp huyện",
-		string(LevelProvince):  "Cấp tỉnh",
-		string(StatusInForce):  "Đang áp dụng",
-		string(StatusReplaced): "Đã được thay thế",
-		string(KindInPerson):   "Trực tiếp",
-		string(KindPostal):     "Qua dịch vụ bưu chính",
-		string(KindOnline):     "Trực tuyến",
-		string(OnlineWhole):    "Trực tuyến toàn trình",
-		string(OnlinePartial):  "Trực tuyến một phần",
-	},
-	"en": {
-		string(LevelCommune):   "Commune",
-		string(LevelDistrict):  "District",
-		string(LevelProvince):  "Province",
-		string(StatusInForce):  "In force",
-		string(StatusReplaced): "Replaced",
-		string(KindInPerson):   "In person",
-		string(KindPostal):     "By post",
-		string(KindOnline):     "Online",
-		string(OnlineWhole):    "Fully online",
-		string(OnlinePartial):  "Partly online",
-	},
-}
-
-// label returns the text for key in lang (Vietnamese when lang is unknown),
-// or key itself when it has no label.
-func label(key, lang string) string {
-	m, ok := labels[lang]
-	if !ok {
-		m = labels["vi"]
-	}
-	if s, ok := m[key]; ok {
-		return s
-	}
-	return key
-}
-
 // Valid reports whether l is one of the defined levels.
 func (l Level) Valid() bool {
 	return l == LevelCommune || l == LevelDistrict || l == LevelProvince
 }
 
-// Label returns the level in lang ("vi" or "en"; Vietnamese otherwise).
-func (l Level) Label(lang string) string { return label(string(l), lang) }
-
 // Valid reports whether s is one of the defined statuses.
 func (s Status) Valid() bool { return s == StatusInForce || s == StatusReplaced }
-
-// Label returns the status in lang ("vi" or "en"; Vietnamese otherwise).
-func (s Status) Label(lang string) string { return label(string(s), lang) }
 
 // Valid reports whether k is one of the defined channel kinds.
 func (k ChannelKind) Valid() bool { return k == KindInPerson || k == KindPostal || k == KindOnline }
 
-// Label returns the channel kind in lang ("vi" or "en"; Vietnamese otherwise).
-func (k ChannelKind) Label(lang string) string { return label(string(k), lang) }
-
 // Valid reports whether m is one of the defined online modes.
 func (m OnlineMode) Valid() bool { return m == OnlineWhole || m == OnlinePartial }
 
-// Label returns the channel in lang ("vi" or "en"; Vietnamese otherwise),
-// telling a fully online channel from a partly online one.
-func (c Channel) Label(lang string) string {
+// Code names the channel for the catalogue of words: its kind, and for an
+// online channel how much of it is online ("online.whole").
+func (c Channel) Code() string {
 	if c.Kind == KindOnline && c.Online.Valid() {
-		return label(string(c.Online), lang)
+		return string(c.Kind) + "." + string(c.Online)
 	}
-	return c.Kind.Label(lang)
+	return string(c.Kind)
 }
 
 // Lookup returns the procedure with the given code, or nil.

@@ -360,23 +360,20 @@ func TestSampleFindable(t *testing.T) {
 	}
 }
 
-func TestLabels(t *testing.T) {
-	tests := []struct{ got, want string }{
-		{LevelCommune.Label("vi"), "Cấp xã"},
-		{LevelCommune.Label(""), "Cấp xã"},
-		{LevelProvince.Label("en"), "Province"},
-		{LevelDistrict.Label("fr"), "Cấp huyện"},
-		{StatusReplaced.Label("vi"), "Đã được thay thế"},
-		{StatusInForce.Label("en"), "In force"},
-		{Channel{Kind: KindOnline, Online: OnlineWhole}.Label("vi"), "Trực tuyến toàn trình"},
-		{Channel{Kind: KindOnline, Online: OnlinePartial}.Label("en"), "Partly online"},
-		{Channel{Kind: KindInPerson}.Label("vi"), "Trực tiếp"},
-		{Channel{Kind: KindPostal}.Label("en"), "By post"},
-		{Level("village").Label("vi"), "village"},
+func TestChannelCode(t *testing.T) {
+	tests := []struct {
+		c    Channel
+		want string
+	}{
+		{Channel{Kind: KindOnline, Online: OnlineWhole}, "online.whole"},
+		{Channel{Kind: KindOnline, Online: OnlinePartial}, "online.partial"},
+		{Channel{Kind: KindOnline}, "online"},
+		{Channel{Kind: KindInPerson}, "in-person"},
+		{Channel{Kind: KindPostal, Online: OnlineWhole}, "postal"},
 	}
-	for i, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
+	for _, tt := range tests {
+		if got := tt.c.Code(); got != tt.want {
+			t.Errorf("%+v: got %q, want %q", tt.c, got, tt.want)
 		}
 	}
 }

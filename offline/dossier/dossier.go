@@ -160,30 +160,9 @@ const (
 	TooManyAttached Problem = "too-many-attachments"
 )
 
-var problemLabels = map[Problem][2]string{ // Vietnamese, English
-	NoCase:          {"Chưa chọn trường hợp của thủ tục", "No case of the procedure is chosen"},
-	NoName:          {"Chưa nhập họ tên người dân", "The villager's full name is missing"},
-	BadBirthDate:    {"Ngày sinh chưa nhập hoặc không hợp lệ", "The date of birth is missing or not valid"},
-	BadIDNumber:     {"Số định danh cá nhân phải có đúng 12 chữ số", "The personal ID number must have exactly 12 digits"},
-	NoConsent:       {"Người dân chưa đồng ý cho xử lý dữ liệu cá nhân", "The villager has not consented to the processing of personal data"},
-	NoConsentForm:   {"Chưa có ảnh phiếu đồng ý đã ký", "There is no photo of the signed consent form"},
-	NoGuardian:      {"Người dân dưới 18 tuổi: cần thông tin người giám hộ", "The villager is under 18: a guardian is needed"},
-	BadGuardianID:   {"Số định danh của người giám hộ phải có đúng 12 chữ số", "The guardian's ID number must have exactly 12 digits"},
-	TextTooLong:     {"Có nội dung quá dài", "Some text is too long"},
-	TooManyAttached: {"Quá nhiều ảnh đính kèm", "Too many attachments"},
-}
-
-// Label is the problem in Vietnamese ("vi") or English.
-func (p Problem) Label(lang string) string {
-	l, ok := problemLabels[p]
-	if !ok {
-		return string(p)
-	}
-	if lang == "en" {
-		return l[1]
-	}
-	return l[0]
-}
+// Problems lists every problem, for the catalogue of words.
+var Problems = []Problem{NoCase, NoName, BadBirthDate, BadIDNumber, NoConsent, NoConsentForm, NoGuardian,
+	BadGuardianID, TextTooLong, TooManyAttached}
 
 // Check returns what stops the dossier from being sealed, in the order
 // the volunteer meets the steps; none means it is complete.

@@ -110,7 +110,7 @@ func (k *Desk) writeSealed(ctx context.Context, d *Dossier, name string, progres
 		report = func(int64, int64) {}
 	}
 	err = atomicfile.Write(filepath.Join(k.cfg.OutboxDir, name), name+".tmp-", func(w io.Writer) error {
-		err := seal.Seal(ctxWriter{ctx, io.MultiWriter(w, hw)}, h, parts, k.cfg.Central, k.cfg.Device, func(done, total int64) {
+		err := seal.Seal(ctxWriter{ctx.Err, io.MultiWriter(w, hw)}, h, parts, k.cfg.Central, k.cfg.Device, func(done, total int64) {
 			report(done, total)
 			if !halfway && done*2 >= total {
 				halfway = true
@@ -128,14 +128,15 @@ func (k *Desk) writeSealed(ctx context.Context, d *Dossier, name string, progres
 	return hex.EncodeToString(hw.Sum(nil)), nil
 }
 
-// ctxWriter stops a seal in progress when its context ends.
+// ctxWriter stops a seal in progress when its context ends: err is the
+// context's Err.
 type ctxWriter struct {
-	ctx context.Context
+	err func() error
 	w   io.Writer
 }
 
 func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
+	if err := c.err(); err != nil {
 		return 0, err
 	}
 	return c.w.Write(p)

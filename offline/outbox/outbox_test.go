@@ -668,29 +668,6 @@ func TestListAndCounts(t *testing.T) {
 	}
 }
 
-func TestLabel(t *testing.T) {
-	tests := []struct {
-		s          outbox.State
-		lang, want string
-	}{
-		{outbox.Draft, "vi", "Bản nháp"},
-		{outbox.Sealed, "vi", "Đã niêm phong"},
-		{outbox.Queued, "", "Chờ gửi"},
-		{outbox.Delivered, "vi-VN", "Đã chuyển tới trạm xã"},
-		{outbox.Receipted, "fr", "Đã có biên nhận"},
-		{outbox.Purged, "vi", "Đã xóa theo hạn lưu trữ"},
-		{outbox.Draft, "en", "Draft"},
-		{outbox.Queued, "en-GB", "Waiting to send"},
-		{outbox.Receipted, "EN_us", "Receipt received"},
-		{outbox.State("lost"), "vi", "lost"},
-	}
-	for _, tt := range tests {
-		if got := tt.s.Label(tt.lang); got != tt.want {
-			t.Errorf("%s.Label(%q): got %q, want %q", tt.s, tt.lang, got, tt.want)
-		}
-	}
-}
-
 // TestSetInitials corrects a draft's initials and refuses once sealed.
 func TestSetInitials(t *testing.T) {
 	f := newFixture(t)

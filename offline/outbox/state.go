@@ -1,7 +1,5 @@
 package outbox
 
-import "strings"
-
 // State is where a dossier is on its way to the central server.
 type State string
 
@@ -38,27 +36,4 @@ func (s State) Unreceipted() bool {
 // hasSealedFile reports whether a dossier in this state keeps a sealed file.
 func (s State) hasSealedFile() bool {
 	return s.Unreceipted() || s == Receipted
-}
-
-var labels = map[State][2]string{ // Vietnamese, English
-	Draft:     {"Bản nháp", "Draft"},
-	Sealed:    {"Đã niêm phong", "Sealed"},
-	Queued:    {"Chờ gửi", "Waiting to send"},
-	Delivered: {"Đã chuyển tới trạm xã", "Delivered to the commune station"},
-	Receipted: {"Đã có biên nhận", "Receipt received"},
-	Purged:    {"Đã xóa theo hạn lưu trữ", "Deleted after the retention period"},
-}
-
-// Label names the state for a person, in Vietnamese unless lang is English
-// ("en", "en-GB", "en_US"…).
-func (s State) Label(lang string) string {
-	l, ok := labels[s]
-	if !ok {
-		return string(s)
-	}
-	lang = strings.ToLower(lang)
-	if lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_") {
-		return l[1]
-	}
-	return l[0]
 }

@@ -190,7 +190,7 @@ func TestStatusAPI(t *testing.T) {
 		t.Errorf("the status shows the dossier ID or the device: %s", body)
 	}
 	resp, body = get("DH-0000-0000")
-	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "Không tìm thấy") {
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `"error":"not found"`) {
 		t.Errorf("unknown code: got %s %s", resp.Status, body)
 	}
 	// The receipt sent back to the device carries the new status.

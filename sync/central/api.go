@@ -28,7 +28,7 @@ func (c *Central) Handler() http.Handler {
 		rec, err := c.Lookup(r.PathValue("receipt"))
 		if errors.Is(err, ErrNotFound) {
 			w.WriteHeader(http.StatusNotFound)
-			json.NewEncoder(w).Encode(map[string]string{"error": "not found", "message": "Không tìm thấy hồ sơ với mã biên nhận này."})
+			json.NewEncoder(w).Encode(map[string]string{"error": "not found"}) // the kiosk says it in its language
 			return
 		}
 		if err != nil {

@@ -109,13 +109,17 @@ func TestHostListensOnLoopbackOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h, err := StartHost(ctx, HostConfig{Store: st, Blobs: bl, Ifaces: loopback(t)})
+	h, err := NewHost(HostConfig{Store: st, Blobs: bl, Ifaces: loopback(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan error, 1)
+	go func() { done <- h.Run(ctx) }()
 	if ip := h.ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
 		t.Errorf("listening on %v, want loopback only", ip)
 	}
 	cancel()
-	h.Wait()
+	if err := <-done; err != nil {
+		t.Error(err)
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
-	"sync"
 	"time"
 
 	"dinh/meeting"
@@ -32,22 +31,28 @@ type HostConfig struct {
 
 // Host serves and announces one meeting at a time.
 type Host struct {
-	cfg  HostConfig
-	key  ed25519.PrivateKey
-	lan  *lan.Host
-	ln   net.Listener
-	done chan error
-
-	mu  sync.Mutex
-	adv *discovery.Advertiser
-	ctx context.Context
+	cfg      HostConfig
+	key      ed25519.PrivateKey
+	lan      *lan.Host
+	ln       net.Listener
+	announce chan announcement // to Run, which owns the advertiser
+	stopped  chan struct{}     // closed when Run returns
 
 	verdicts verdicts
 }
 
-// StartHost listens and starts serving; nothing is announced until the
-// first publish. It stops when ctx ends; Wait reports why.
-func StartHost(ctx context.Context, cfg HostConfig) (*Host, error) {
+// announcement asks Run to announce a publication and says how it went.
+type announcement struct {
+	a     discovery.Announcement
+	reply chan error
+}
+
+// ErrHostStopped is a publication after the host stopped.
+var ErrHostStopped = errors.New("room: the host has stopped")
+
+// NewHost loads the host key and binds the listen address, so that a port
+// in use is reported at once. Nothing is served or announced until Run.
+func NewHost(cfg HostConfig) (*Host, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -66,9 +71,54 @@ func StartHost(ctx context.Context, cfg HostConfig) (*Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	h := &Host{cfg: cfg, key: key, lan: lan.NewHost(key, cfg.Blobs, cfg.Log), ln: ln, done: make(chan error, 1), ctx: ctx}
-	go func() { h.done <- h.lan.Serve(ctx, ln) }()
-	return h, nil
+	return &Host{cfg: cfg, key: key, lan: lan.NewHost(key, cfg.Blobs, cfg.Log), ln: ln,
+		announce: make(chan announcement), stopped: make(chan struct{})}, nil
+}
+
+// Run serves the published meeting and announces it on the LAN until ctx
+// ends, then sends mDNS goodbyes, stops serving and returns nil. Publish
+// blocks until Run takes its announcement.
+func (h *Host) Run(ctx context.Context) error {
+	defer close(h.stopped)
+	ctx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- h.lan.Serve(ctx, h.ln) }()
+	var adv *discovery.Advertiser
+	defer func() {
+		cancel()
+		if adv != nil {
+			<-adv.Done()
+		}
+	}()
+	for {
+		select {
+		case r := <-h.announce:
+			r.reply <- h.announceOn(ctx, &adv, r.a)
+		case err := <-served:
+			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// announceOn starts announcing a, or updates what *adv announces.
+func (h *Host) announceOn(ctx context.Context, adv **discovery.Advertiser, a discovery.Announcement) error {
+	if *adv != nil {
+		select {
+		case <-(*adv).Done():
+			*adv = nil
+		default:
+			return (*adv).Update(a)
+		}
+	}
+	ad, err := discovery.Announce(ctx, a, h.cfg.Ifaces)
+	if err != nil {
+		return fmt.Errorf("announce on the LAN: %w", err)
+	}
+	*adv = ad
+	return nil
 }
 
 func allLoopback(ifaces []net.Interface) bool {
@@ -148,36 +198,11 @@ func (h *Host) serve(raw []byte, man *meeting.Manifest) error {
 			discovery.KeyVersion:     strconv.FormatInt(man.Version, 10),
 		},
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.adv != nil {
-		select {
-		case <-h.adv.Done():
-			h.adv = nil
-		default:
-			return h.adv.Update(a)
-		}
+	r := announcement{a: a, reply: make(chan error, 1)}
+	select {
+	case h.announce <- r:
+		return <-r.reply
+	case <-h.stopped:
+		return ErrHostStopped
 	}
-	adv, err := discovery.Announce(h.ctx, a, h.cfg.Ifaces)
-	if err != nil {
-		return fmt.Errorf("announce on the LAN: %w", err)
-	}
-	h.adv = adv
-	return nil
-}
-
-// Wait blocks until the host has stopped serving and announcing.
-func (h *Host) Wait() error {
-	err := <-h.done
-	h.done <- err
-	h.mu.Lock()
-	adv := h.adv
-	h.mu.Unlock()
-	if adv != nil {
-		<-adv.Done()
-	}
-	if errors.Is(err, context.Canceled) {
-		return nil
-	}
-	return err
 }

@@ -60,10 +60,12 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	hst, hbl := open(t)
-	h, err := StartHost(ctx, HostConfig{Store: hst, Blobs: hbl, Ifaces: ifs})
+	h, err := NewHost(HostConfig{Store: hst, Blobs: hbl, Ifaces: ifs})
 	if err != nil {
 		t.Fatal(err)
 	}
+	hostDone := make(chan error, 1)
+	go func() { hostDone <- h.Run(ctx) }()
 	if _, err := h.PublishFolder(m, folder); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +144,7 @@ func TestEndToEnd(t *testing.T) {
 		<-d.done
 		<-d.done
 	}
-	if err := h.Wait(); err != nil {
+	if err := <-hostDone; err != nil {
 		t.Fatal(err)
 	}
 }

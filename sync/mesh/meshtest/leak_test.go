@@ -29,7 +29,7 @@ func TestTopIDsCounts(t *testing.T) {
 	close(stop)
 	for len(topIDs("dinh/sync/mesh/meshtest.park")) != 0 {
 	}
-	if n := len(topIDs(halfOpen)); n != 0 {
+	if n := len(topIDs(halfOpen...)); n != 0 {
 		t.Errorf("got %d half-open goroutines in a process without Syncthing, want 0", n)
 	}
 }
