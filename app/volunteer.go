@@ -251,41 +251,14 @@ func (v *volunteerScreen) setUp(pass, again, centralText, recoveryText string) e
 // key pairs on first use. Outside the demo, keys come from the team's
 // administrator.
 func demoAdmin(dir string) (volunteer.Setup, error) {
-	var s volunteer.Setup
-	cpath, rpath := filepath.Join(dir, "central.key"), filepath.Join(dir, "recovery.key")
-	if _, err := os.Stat(cpath); err != nil {
-		cpub, cpriv, err := seal.GenerateCentralKey()
-		if err != nil {
-			return s, err
-		}
-		rpub, rpriv, err := vault.GenerateRecoveryKey()
-		if err != nil {
-			return s, err
-		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return s, err
-		}
-		for name, val := range map[string]string{"central.pub": cpub.String(), "recovery.pub": rpub.String(), "recovery.key": rpriv.String(), "central.key": cpriv.String()} {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(val+"\n"), 0o600); err != nil {
-				return s, err
-			}
+	if _, err := os.Stat(filepath.Join(dir, volunteer.CentralKey)); err != nil {
+		if _, err := volunteer.MakeAdminKeys(dir); err != nil {
+			return volunteer.Setup{}, err
 		}
 	}
-	cb, err := os.ReadFile(cpath)
+	cpriv, rpriv, err := volunteer.LoadAdminKeys(dir)
 	if err != nil {
-		return s, err
-	}
-	rb, err := os.ReadFile(rpath)
-	if err != nil {
-		return s, err
-	}
-	cpriv, err := seal.ParseCentralPrivateKey(strings.TrimSpace(string(cb)))
-	if err != nil {
-		return s, err
-	}
-	rpriv, err := vault.ParseRecoveryPrivateKey(strings.TrimSpace(string(rb)))
-	if err != nil {
-		return s, err
+		return volunteer.Setup{}, err
 	}
 	return volunteer.Setup{Central: cpriv.Public(), Recovery: rpriv.Public()}, nil
 }
@@ -293,11 +266,8 @@ func demoAdmin(dir string) (volunteer.Setup, error) {
 // demoCentralKey is the demo administrator's central private key, which
 // the demo's own central server holds.
 func demoCentralKey(dir string) (seal.CentralPrivateKey, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "central.key"))
-	if err != nil {
-		return seal.CentralPrivateKey{}, err
-	}
-	return seal.ParseCentralPrivateKey(strings.TrimSpace(string(b)))
+	c, _, err := volunteer.LoadAdminKeys(dir)
+	return c, err
 }
 
 func (v *volunteerScreen) unlockView() fyne.CanvasObject {
@@ -518,14 +488,7 @@ func (v *volunteerScreen) refreshList() {
 	v.list.Refresh()
 }
 
-func (v *volunteerScreen) procedure(code string) *catalog.Procedure {
-	for i := range v.cat.Procedures {
-		if v.cat.Procedures[i].Code == code {
-			return &v.cat.Procedures[i]
-		}
-	}
-	return nil
-}
+func (v *volunteerScreen) procedure(code string) *catalog.Procedure { return v.cat.Lookup(code) }
 
 // open shows a dossier: a draft in its steps, a sealed one as its summary.
 func (v *volunteerScreen) open(id string, state outbox.State) {

@@ -116,75 +116,24 @@ func (e *env) openUnlocked(data, passFile string) (*volunteer.Workspace, error) 
 	return w, nil
 }
 
-// keyFiles are the files keygen writes, in the order it prints them.
-var keyFiles = []string{"central.pub", "central.key", "recovery.pub", "recovery.key"}
-
 type dossierKeygenCmd struct {
 	Out string `help:"${h_dossier_keygen_out}" placeholder:"DIR" required:""`
 }
 
 func (c *dossierKeygenCmd) Run(e *env) error {
-	out, stdout, stderr := &c.Out, e.stdout, e.stderr
-	// Refuse before writing anything: a new half of a key pair beside an
-	// old half would not match it.
-	for _, name := range keyFiles {
-		path := filepath.Join(*out, name)
-		if _, err := os.Lstat(path); err == nil {
-			return errors.New(e.T("dossier.keyExists", path))
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
+	written, err := volunteer.MakeAdminKeys(c.Out)
+	var exists *volunteer.KeyExistsError
+	if errors.As(err, &exists) {
+		return errors.New(e.T("dossier.keyExists", exists.Path))
 	}
-	cpub, cpriv, err := seal.GenerateCentralKey()
 	if err != nil {
 		return err
-	}
-	rpub, rpriv, err := vault.GenerateRecoveryKey()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(*out, 0o700); err != nil {
-		return err
-	}
-	values := []string{cpub.String(), cpriv.String(), rpub.String(), rpriv.String()}
-	var written []string
-	for i, name := range keyFiles {
-		path := filepath.Join(*out, name)
-		if err := writeNewFile(path, values[i]+"\n"); err != nil {
-			for _, p := range written {
-				os.Remove(p)
-			}
-			if errors.Is(err, os.ErrExist) {
-				return errors.New(e.T("dossier.keyExists", path))
-			}
-			return err
-		}
-		written = append(written, path)
 	}
 	for _, p := range written {
-		fmt.Fprintln(stdout, p)
+		fmt.Fprintln(e.stdout, p)
 	}
-	fmt.Fprintln(stderr, e.T("dossier.keySecret"))
+	fmt.Fprintln(e.stderr, e.T("dossier.keySecret"))
 	return nil
-}
-
-// writeNewFile writes a file that must not exist yet, synced to disk.
-func writeNewFile(path, content string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.WriteString(content)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
 }
 
 // keyArg is a key given inline or as a file holding it; fileErr is why it
@@ -299,12 +248,7 @@ func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
 			return err
 		}
 	}
-	var proc *catalog.Procedure
-	for i := range cat.Procedures {
-		if cat.Procedures[i].Code == strings.TrimSpace(*code) {
-			proc = &cat.Procedures[i]
-		}
-	}
+	proc := cat.Lookup(strings.TrimSpace(*code))
 	if proc == nil {
 		return usageError{errors.New(e.T("dossier.noProcedure", *code))}
 	}

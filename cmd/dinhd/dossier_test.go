@@ -184,7 +184,7 @@ func setUpTeam(t *testing.T) team {
 		t.Fatalf("keygen: exit %d, stderr %q", code, errOut)
 	}
 	var want []string
-	for _, name := range keyFiles {
+	for _, name := range volunteer.AdminKeyFiles {
 		want = append(want, filepath.Join(tm.keys, name))
 	}
 	if got := strings.Split(strings.TrimSuffix(out, "\n"), "\n"); !slices.Equal(got, want) {
