@@ -31,7 +31,6 @@ type syncer interface {
 	ID() string
 	Status() field.DeviceStatus
 	Changed() <-chan struct{}
-	Close() error
 }
 
 // syncState is what the volunteer tab keeps of the sync.
@@ -43,12 +42,10 @@ type syncState struct {
 	counts   map[outbox.State]int
 	shown    string // what the open sealed dossier's view showed
 
-	// The running sync's goroutine and what stops it; stop may run from
-	// any goroutine.
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	stoppers []func()
+	// The running sync's goroutines (the device, and in the demo the
+	// province) and what stops them.
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 
 	box      *fyne.Container
 	locked   *widget.Label // the sync's line on the unlock view
@@ -88,25 +85,23 @@ func (v *volunteerScreen) startSync() {
 			}
 		})
 	}
-	v.sync.wg.Add(1)
-	go func() {
-		defer v.sync.wg.Done()
+	v.sync.wg.Go(func() {
 		if demo {
-			p, err := v.startProvince(ctx)
+			p, err := v.newProvince()
 			if err != nil {
 				report(func() { v.sync.starting, v.sync.err = false, i18n.T("vol.sync.failed", err); v.refreshSync() })
 				return
 			}
-			v.keepStopper(p.Close)
+			v.sync.wg.Go(func() { p.Run(ctx) })
 			s = p.Settings
 		}
-		dev, err := field.StartDevice(ctx, field.DeviceConfig{Dir: v.dir, Settings: s, Outbox: ob, Log: v.u.cfg.Log,
+		dev, err := field.NewDevice(field.DeviceConfig{Dir: v.dir, Settings: s, Outbox: ob, Log: v.u.cfg.Log,
 			OnCatalog: func(c *catalog.Catalog) { report(func() { v.setCatalog(c, true) }) }})
 		if err != nil {
 			report(func() { v.sync.starting, v.sync.err = false, i18n.T("vol.sync.failed", err); v.refreshSync() })
 			return
 		}
-		v.keepStopper(func() { dev.Close() })
+		v.sync.wg.Go(func() { dev.Run(ctx) })
 		report(func() { v.sync.starting, v.sync.dev = false, dev })
 		for {
 			ch := dev.Changed()
@@ -117,18 +112,12 @@ func (v *volunteerScreen) startSync() {
 			case <-ch:
 			}
 		}
-	}()
+	})
 }
 
-func (v *volunteerScreen) keepStopper(f func()) {
-	v.sync.mu.Lock()
-	defer v.sync.mu.Unlock()
-	v.sync.stoppers = append(v.sync.stoppers, f)
-}
-
-// startProvince starts the demo's hub and central, and keeps the device
+// newProvince prepares the demo's hub and central, and keeps the device
 // settings that reach them.
-func (v *volunteerScreen) startProvince(ctx context.Context) (*demoprovince.Province, error) {
+func (v *volunteerScreen) newProvince() (*demoprovince.Province, error) {
 	key, err := demoCentralKey(v.adminDir)
 	if err != nil {
 		return nil, err
@@ -137,7 +126,7 @@ func (v *volunteerScreen) startProvince(ctx context.Context) (*demoprovince.Prov
 	if err != nil {
 		return nil, err
 	}
-	p, err := demoprovince.Start(ctx, demoprovince.Config{Dir: filepath.Join(filepath.Dir(v.dir), "demo-province"), Key: key, Device: id,
+	p, err := demoprovince.New(demoprovince.Config{Dir: filepath.Join(filepath.Dir(v.dir), "demo-province"), Key: key, Device: id,
 		Log: v.u.cfg.Log, Advance: time.Minute})
 	if err != nil {
 		return nil, err
@@ -156,13 +145,6 @@ func (v *volunteerScreen) stopSync() {
 	}
 	v.sync.cancel()
 	v.sync.wg.Wait()
-	v.sync.mu.Lock()
-	stop := v.sync.stoppers
-	v.sync.stoppers = nil
-	v.sync.mu.Unlock()
-	for i := len(stop) - 1; i >= 0; i-- {
-		stop[i]()
-	}
 	v.sync.cancel, v.sync.dev, v.sync.starting = nil, nil, false
 	v.sync.gen++
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -573,16 +575,24 @@ func TestVolunteerSyncSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var hubAddr, cenAddr string
-	startProvince := func() *demoprovince.Province {
-		p, err := demoprovince.Start(t.Context(), demoprovince.Config{Dir: filepath.Join(data, "province"), Key: cpriv, Device: devID,
+	// province runs the demo province until its stop is called.
+	type province struct {
+		*demoprovince.Province
+		stop func()
+	}
+	startProvince := func() province {
+		p, err := demoprovince.New(demoprovince.Config{Dir: filepath.Join(data, "province"), Key: cpriv, Device: devID,
 			HubAddr: hubAddr, CentralAddr: cenAddr})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return p
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { p.Run(ctx); close(done) }()
+		return province{p, sync.OnceFunc(func() { cancel(); <-done })}
 	}
 	p := startProvince()
-	defer func() { p.Close() }()
+	defer func() { p.stop() }()
 	hubAddr, cenAddr = p.Settings.HubAddr, p.CentralAddr
 
 	test.Tap(button(v.sync.box, "Cài đặt đồng bộ"))
@@ -623,7 +633,7 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	}
 
 	// The hub goes away: the panel says so; a new sealed dossier waits.
-	p.Close()
+	p.stop()
 	eventually(t, "the panel to say the hub is gone", func() bool { return strings.Contains(shown(v.sync.box), "Chưa kết nối với trạm xã") })
 	id2 := dossiertest.SealOne(t, v.ws.Desk, "Lò Thị Mai")
 	eventually(t, "the new dossier to wait", func() bool { return strings.Contains(shown(v.sync.box), "Chờ gửi 1") })

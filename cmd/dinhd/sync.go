@@ -294,14 +294,20 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	d, err := field.StartDevice(ctx, field.DeviceConfig{Dir: *data, Settings: s, Outbox: w.Outbox, Log: e.logger(), Interval: time.Second})
+	d, err := field.NewDevice(field.DeviceConfig{Dir: *data, Settings: s, Outbox: w.Outbox, Log: e.logger(), Interval: time.Second})
 	if err != nil {
 		return err
 	}
-	defer d.Close()
 	fmt.Fprintln(stdout, "device", d.ID())
+	// What the outbox holds now is not news; anything after it is, even
+	// what the device's first pass brings before this loop looks.
 	seen := news{}
 	seen.report(w.Outbox, io.Discard)
+	ctx, cancel := context.WithCancel(ctx)
+	var runErr error
+	ran := make(chan struct{})
+	go func() { runErr = d.Run(ctx); close(ran) }()
+	defer func() { cancel(); <-ran }()
 	for {
 		changed := d.Changed()
 		seen.report(w.Outbox, stdout)
@@ -320,6 +326,8 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 			// well; what is still on its way is said, not failed.
 			fmt.Fprintf(stdout, "receipted %d, waiting %d\n", c[outbox.Receipted], waiting)
 			return nil
+		case <-ran:
+			return runErr
 		case <-changed:
 		}
 	}

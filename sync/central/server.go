@@ -185,6 +185,9 @@ func (s *Server) Run(ctx context.Context) error {
 	n, err := mesh.Start(ctx, mesh.Config{Dir: filepath.Join(s.cfg.Dir, "mesh"), Listen: s.cfg.Listen, Peers: peers,
 		Folders: province.CentralFolders(s.cfg.Dir, hubs), Log: s.cfg.Log})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started
+		}
 		return fmt.Errorf("central: %w", err)
 	}
 	defer n.Close()

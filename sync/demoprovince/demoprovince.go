@@ -8,6 +8,7 @@ package demoprovince
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -26,11 +27,12 @@ import (
 // Commune is the demo commune's code.
 const Commune = "99999"
 
-// Province is the running hub and central server.
+// Province is the demo's hub and central server, ready to run.
 type Province struct {
-	srv    *central.Server
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	srv     *central.Server
+	hub     *hub.Hub
+	advance time.Duration
+	log     *slog.Logger
 	// Settings are what the demo device needs to reach the hub.
 	Settings    field.Settings
 	CentralAddr string
@@ -50,8 +52,9 @@ type Config struct {
 	HubAddr, CentralAddr string
 }
 
-// Start starts the hub and central on free loopback ports.
-func Start(ctx context.Context, cfg Config) (p *Province, err error) {
+// New prepares the hub and central on loopback ports (free ones unless
+// cfg names them) and enrols the demo device; Run runs them.
+func New(cfg Config) (p *Province, err error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -68,10 +71,10 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 	if err != nil {
 		return nil, err
 	}
-	p = &Province{CentralAddr: addrs[1]}
+	p = &Province{CentralAddr: addrs[1], advance: cfg.Advance, log: cfg.Log}
 	defer func() {
-		if err != nil {
-			p.Close()
+		if err != nil && p.srv != nil {
+			p.srv.Close()
 		}
 	}()
 	p.srv, err = central.NewServer(central.ServerConfig{Dir: cenDir, Key: cfg.Key, Listen: addrs[1], Log: cfg.Log,
@@ -82,30 +85,32 @@ func Start(ctx context.Context, cfg Config) (p *Province, err error) {
 	if err := p.srv.Enroll(cfg.Device, "Đình demo"); err != nil {
 		return p, fmt.Errorf("demo central: %w", err)
 	}
-	h, err := hub.New(hub.Config{Dir: hubDir, Listen: addrs[0], Communes: []string{Commune}, Log: cfg.Log,
+	p.hub, err = hub.New(hub.Config{Dir: hubDir, Listen: addrs[0], Communes: []string{Commune}, Log: cfg.Log,
 		Peers: []mesh.Peer{{ID: cfg.Device, Name: "device"}, {ID: p.srv.ID(), Name: "central", Addr: addrs[1]}}})
 	if err != nil {
 		return p, fmt.Errorf("demo hub: %w", err)
 	}
-	p.Settings = field.Settings{Commune: Commune, Listen: addrs[2], Hub: h.ID(), HubAddr: addrs[0], Central: p.srv.ID()}
-	runCtx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
-	for name, run := range map[string]func(context.Context) error{"hub": h.Run, "central": p.srv.Run} {
-		p.wg.Go(func() {
-			if err := run(runCtx); err != nil {
-				cfg.Log.Error("demo province: "+name+" stopped", "err", err)
-			}
-		})
-	}
-	if cfg.Advance > 0 {
-		p.wg.Go(func() { p.advance(runCtx, cfg.Advance) })
-	}
+	p.Settings = field.Settings{Commune: Commune, Listen: addrs[2], Hub: p.hub.ID(), HubAddr: addrs[0], Central: p.srv.ID()}
 	return p, nil
 }
 
-// advance plays the commune office: each dossier receipted at least
+// Run runs the hub, central and the demo office until ctx ends.
+func (p *Province) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, run := range []func(context.Context) error{p.hub.Run, p.srv.Run} {
+		wg.Go(func() { errs[i] = run(ctx) })
+	}
+	if p.advance > 0 {
+		wg.Go(func() { p.office(ctx, p.advance) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// office plays the commune office: each dossier receipted at least
 // after ago moves to processing, and after twice that to result-ready.
-func (p *Province) advance(ctx context.Context, after time.Duration) {
+func (p *Province) office(ctx context.Context, after time.Duration) {
 	t := time.NewTicker(after / 2)
 	defer t.Stop()
 	for {
@@ -141,17 +146,6 @@ func (p *Province) advance(ctx context.Context, after time.Duration) {
 	}
 }
 
-// Close stops central and the hub.
-func (p *Province) Close() {
-	if p.cancel != nil {
-		p.cancel()
-		p.wg.Wait()
-	}
-	if p.srv != nil {
-		p.srv.Close()
-	}
-}
-
 func freeAddr() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -160,3 +154,7 @@ func freeAddr() (string, error) {
 	defer l.Close()
 	return "tcp://" + l.Addr().String(), nil
 }
+
+// Close releases what New holds (central's store and ports) when Run is
+// never called; after Run it does nothing.
+func (p *Province) Close() error { return p.srv.Close() }

@@ -145,11 +145,10 @@ type DeviceStatus struct {
 // move sealed dossiers out and receipts in, the catalogue, and the purge
 // of old receipted dossiers.
 type Device struct {
-	cfg    DeviceConfig
-	node   *mesh.Node
-	fcfg   Config
-	cancel context.CancelFunc
-	done   chan struct{}
+	cfg  DeviceConfig
+	id   string
+	node *mesh.Node // while Run runs
+	fcfg Config
 
 	mu      sync.Mutex
 	status  DeviceStatus
@@ -159,8 +158,10 @@ type Device struct {
 	catSeen os.FileInfo // that catalogue's file; the pass loop's only
 }
 
-// StartDevice starts the node and the passes; Close stops them.
-func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
+// NewDevice checks the settings and the listen address (a port in use is
+// reported here) and reads or makes the device's identity. Nothing runs
+// until Run.
+func NewDevice(cfg DeviceConfig) (*Device, error) {
 	s, err := cfg.Settings.Check()
 	if err != nil {
 		return nil, err
@@ -172,11 +173,29 @@ func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	base := filepath.Join(cfg.Dir, "sync")
+	if err := mesh.CheckListen(s.Listen); err != nil {
+		return nil, fmt.Errorf("field: %w", err)
+	}
+	id, err := mesh.Identity(filepath.Join(cfg.Dir, "mesh"))
+	if err != nil {
+		return nil, fmt.Errorf("field: %w", err)
+	}
+	d := &Device{cfg: cfg, id: id, changed: make(chan struct{})}
+	if b, err := os.ReadFile(filepath.Join(cfg.Dir, adoptedCatalog)); err == nil {
+		d.catSum = sha256.Sum256(b)
+	}
+	return d, nil
+}
+
+// Run starts the device's mesh node and makes a pass at every change and
+// at least every Interval until ctx ends; then it stops the node.
+func (d *Device) Run(ctx context.Context) error {
+	s := d.cfg.Settings
+	base := filepath.Join(d.cfg.Dir, "sync")
 	cdir, rdir := filepath.Join(base, "commune"), filepath.Join(base, "receipts")
 	hub := []string{s.Hub}
 	n, err := mesh.Start(ctx, mesh.Config{
-		Dir: filepath.Join(cfg.Dir, "mesh"), Listen: s.Listen, Log: cfg.Log,
+		Dir: filepath.Join(d.cfg.Dir, "mesh"), Listen: s.Listen, Log: d.cfg.Log,
 		Peers: []mesh.Peer{{ID: s.Hub, Name: "hub", Addr: s.HubAddr}},
 		Folders: []mesh.Folder{
 			{ID: province.CommuneFolder(s.Commune), Path: cdir, Type: mesh.SendOnly, Peers: hub},
@@ -184,22 +203,21 @@ func StartDevice(ctx context.Context, cfg DeviceConfig) (*Device, error) {
 			{ID: province.CatalogFolder, Path: filepath.Join(base, "catalog"), Type: mesh.ReceiveOnly, Peers: hub},
 		}})
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil // stopped before it started
+		}
+		return fmt.Errorf("field: %w", err)
 	}
-	d := &Device{cfg: cfg, node: n, done: make(chan struct{}), changed: make(chan struct{})}
-	if b, err := os.ReadFile(filepath.Join(cfg.Dir, adoptedCatalog)); err == nil {
-		d.catSum = sha256.Sum256(b)
-	}
+	defer n.Close()
+	d.node = n
 	d.fcfg = Config{Node: n, CommuneID: province.CommuneFolder(s.Commune), CommuneDir: cdir, ReceiptsID: province.ReceiptsFolder(s.Commune), ReceiptsDir: rdir,
-		Hub: s.Hub, Central: s.Central, Outbox: cfg.Outbox, OutboxDir: filepath.Join(cfg.Dir, "outbox"), Log: cfg.Log}
-	runCtx, cancel := context.WithCancel(context.Background())
-	d.cancel = cancel
-	go d.run(runCtx)
-	return d, nil
+		Hub: s.Hub, Central: s.Central, Outbox: d.cfg.Outbox, OutboxDir: filepath.Join(d.cfg.Dir, "outbox"), Log: d.cfg.Log}
+	d.run(ctx)
+	return nil
 }
 
 // ID is this device's ID.
-func (d *Device) ID() string { return d.node.ID() }
+func (d *Device) ID() string { return d.id }
 
 // Status returns the sync's state now.
 func (d *Device) Status() DeviceStatus {
@@ -223,15 +241,7 @@ func (d *Device) pass() (Report, error) {
 	return rep, err
 }
 
-// Close stops the passes and the node.
-func (d *Device) Close() error {
-	d.cancel()
-	<-d.done
-	return d.node.Close()
-}
-
 func (d *Device) run(ctx context.Context) {
-	defer close(d.done)
 	every := d.cfg.Interval
 	if every <= 0 {
 		every = 5 * time.Second

@@ -3,11 +3,13 @@ package field_test
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -156,13 +158,21 @@ func TestDevice(t *testing.T) {
 
 	var mu sync.Mutex
 	var got []*catalog.Catalog
-	d, err := field.StartDevice(context.Background(), field.DeviceConfig{Dir: devDir, Outbox: w.Outbox, Interval: time.Second,
+	d, err := field.NewDevice(field.DeviceConfig{Dir: devDir, Outbox: w.Outbox, Interval: time.Second,
 		Settings:  field.Settings{Commune: "25252", Listen: dev.addr, Hub: hub.id, HubAddr: hub.addr, Central: cen.id},
 		OnCatalog: func(c *catalog.Catalog) { mu.Lock(); got = append(got, c); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	dctx, stopDevice := context.WithCancel(context.Background())
+	devDone := make(chan error, 1)
+	go func() { devDone <- d.Run(dctx) }()
+	defer func() {
+		stopDevice()
+		if err := <-devDone; err != nil {
+			t.Error(err)
+		}
+	}()
 
 	meshtest.WaitFor(t, "the receipt", func() bool {
 		e, _ := w.Outbox.Entry(id)
@@ -229,4 +239,31 @@ func TestDevice(t *testing.T) {
 func withUpdated(catalogJSON, date string) string {
 	loc := regexp.MustCompile(`"updated":\s*"[0-9-]+"`).FindStringIndex(catalogJSON)
 	return catalogJSON[:loc[0]] + `"updated": "` + date + `"` + catalogJSON[loc[1]:]
+}
+
+// TestNewDeviceRefusesTakenPort: a device told to listen where another
+// program already does is refused at once, naming the address, and
+// nothing starts.
+func TestNewDeviceRefusesTakenPort(t *testing.T) {
+	defer meshtest.NoLeaks(t)()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ob := outbox.New(st, filepath.Join(dir, "outbox"), time.Now, time.Hour)
+	hub, _ := mesh.Identity(filepath.Join(t.TempDir(), "hub"))
+	cen, _ := mesh.Identity(filepath.Join(t.TempDir(), "cen"))
+	addr := "tcp://" + taken.Addr().String()
+	_, err = field.NewDevice(field.DeviceConfig{Dir: dir, Outbox: ob,
+		Settings: field.Settings{Commune: "25252", Listen: addr, Hub: hub, HubAddr: meshtest.FreeAddr(t), Central: cen}})
+	if !errors.Is(err, syscall.EADDRINUSE) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("got %v, want the address in use named", err)
+	}
 }

@@ -79,6 +79,9 @@ func (h *Hub) Run(ctx context.Context) error {
 	n, err := mesh.Start(ctx, mesh.Config{Dir: filepath.Join(h.cfg.Dir, "mesh"), Listen: h.cfg.Listen, Peers: h.cfg.Peers,
 		Folders: province.HubFolders(h.cfg.Dir, h.cfg.Communes, ids), Log: h.cfg.Log})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started
+		}
 		return fmt.Errorf("hub: %w", err)
 	}
 	<-ctx.Done()

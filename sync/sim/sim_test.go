@@ -204,11 +204,13 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 		dinhd(b, bin, "central", "devices", "add", d.id, "--data", cdir)
 		devs[i] = d
 	}
+	// The devices' syncs run until the run ends; the stores close after.
+	devCtx, stopDevices := context.WithCancel(context.Background())
+	var devRuns sync.WaitGroup
 	defer func() {
+		stopDevices()
+		devRuns.Wait()
 		for _, d := range devs {
-			if d.dev != nil {
-				d.dev.Close()
-			}
 			d.st.Close()
 		}
 	}()
@@ -218,7 +220,7 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 	type hub struct{ code, id, addr, dir string }
 	hubs := make([]hub, sc.hubs)
 	for h := range hubs {
-		hubs[h] = hub{code: fmt.Sprintf("c%03d", h), addr: meshtest.FreeAddr(b), dir: filepath.Join(base, fmt.Sprintf("hub%03d", h))}
+		hubs[h] = hub{code: fmt.Sprintf("25%03d", h), addr: meshtest.FreeAddr(b), dir: filepath.Join(base, fmt.Sprintf("hub%03d", h))}
 		if hubs[h].id, err = mesh.Identity(filepath.Join(hubs[h].dir, "mesh")); err != nil {
 			b.Fatal(err)
 		}
@@ -245,11 +247,12 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 	t0 := time.Now()
 	for i, d := range devs {
 		hb := hubs[i%sc.hubs]
-		d.dev, err = field.StartDevice(context.Background(), field.DeviceConfig{Dir: d.dir, Outbox: d.ob, Interval: time.Second,
+		d.dev, err = field.NewDevice(field.DeviceConfig{Dir: d.dir, Outbox: d.ob, Interval: time.Second,
 			Settings: field.Settings{Commune: hb.code, Listen: meshtest.FreeAddr(b), Hub: hb.id, HubAddr: hb.addr, Central: cenID}})
 		if err != nil {
 			b.Fatal(err)
 		}
+		devRuns.Go(func() { d.dev.Run(devCtx) })
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
