@@ -40,7 +40,8 @@ type volunteerScreen struct {
 	ws   *volunteer.Workspace
 	opts vault.Options
 	cat  *catalog.Catalog
-	ix   *catalog.Index
+	// search is the catalogue search of the first step.
+	search *catalogSearch
 	// adminDir holds the demo's administrator keys; empty outside the demo.
 	adminDir string
 
@@ -57,8 +58,6 @@ type volunteerScreen struct {
 	saveGen   int
 	attaching int    // photo batches in progress; saving waits for them
 	sealedID  string // the sealed dossier shown, when cur is nil
-	query     string
-	pickCode  string // procedure picked in step 0 before a draft exists
 	creating  bool   // step 0 of a new dossier
 	unlockErr string
 	recovery  bool // the unlock view shows the recovery form
@@ -81,8 +80,6 @@ type volunteerScreen struct {
 	progressBox *fyne.Container
 	passEntry   *widget.Entry
 	unlockBtn   *widget.Button
-	results     *fyne.Container
-	search      *widget.Entry
 	nextBtn     *widget.Button
 	sealBtn     *widget.Button
 
@@ -92,11 +89,19 @@ type volunteerScreen struct {
 func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
 	v := &volunteerScreen{u: u, dir: dir}
 	// The catalogue central published last, else the bundled sample.
-	if c, err := field.LoadCatalog(dir); err == nil {
-		v.setCatalog(c, false)
-	} else {
-		v.setCatalog(catalog.Sample(), false)
+	c, err := field.LoadCatalog(dir)
+	if err != nil {
+		c = catalog.Sample()
 	}
+	v.search = newCatalogSearch(c)
+	v.search.onCase = v.chooseCase
+	v.search.chosen = func() string {
+		if v.cur == nil {
+			return ""
+		}
+		return v.cur.Case
+	}
+	v.setCatalog(c, false)
 	v.opts = vault.Options{OnLock: func() { post(v.lockedByIdle) }}
 	v.root = container.NewStack()
 	v.status = widget.NewLabel("")
@@ -494,6 +499,7 @@ func (v *volunteerScreen) procedure(code string) *catalog.Procedure { return v.c
 func (v *volunteerScreen) open(id string, state outbox.State) {
 	v.saveNow()
 	v.cur, v.proc, v.creating, v.sealedID = nil, nil, false, ""
+	v.search.reset() // the first step shows the opened dossier's procedure
 	if state != outbox.Draft {
 		v.sealedID = id
 		v.refreshList()
@@ -516,10 +522,11 @@ func (v *volunteerScreen) open(id string, state outbox.State) {
 func (v *volunteerScreen) startNew() {
 	v.saveNow()
 	v.cur, v.proc, v.sealedID = nil, nil, ""
-	v.creating, v.step, v.pickCode, v.query = true, 0, "", ""
+	v.creating, v.step = true, 0
+	v.search.reset()
 	v.refreshList()
 	v.refreshEditor()
-	v.u.win.Canvas().Focus(v.search) // type at once
+	v.u.win.Canvas().Focus(v.search.entry) // type at once
 }
 
 // showError puts a failure into words for the volunteer.

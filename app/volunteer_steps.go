@@ -120,139 +120,10 @@ func (v *volunteerScreen) goStep(i int) {
 // --- step 1: procedure and case ------------------------------------------
 
 func (v *volunteerScreen) stepProcedure() fyne.CanvasObject {
-	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder(i18n.T("vol.search.hint"))
-	v.search.SetText(v.query)
-	v.results = container.NewVBox()
-	v.search.OnChanged = func(s string) { v.query = s; v.refreshResults() }
-	v.search.OnSubmitted = func(string) {
-		if hits := v.ix.Search(v.query, 1); len(hits) > 0 {
-			v.pick(hits[0].Procedure.Code)
-		}
+	if v.cur != nil && v.search.code == "" {
+		v.search.code = v.cur.Procedure
 	}
-	if v.cur != nil && v.pickCode == "" {
-		v.pickCode = v.cur.Procedure
-	}
-	v.refreshResults()
-	box := container.NewVBox(wrapped(i18n.T("vol.search.text")))
-	if v.cat.Sample {
-		n := wrapped(i18n.T("vol.sample"))
-		n.Importance = widget.WarningImportance
-		box.Add(n)
-	}
-	box.Add(v.search)
-	box.Add(v.results)
-	return box
-}
-
-// refreshResults lists the procedures found, what matched in bold, or the
-// cases of the picked procedure.
-func (v *volunteerScreen) refreshResults() {
-	v.results.Objects = nil
-	if p := v.procedure(v.pickCode); p != nil {
-		v.results.Add(v.procedureCard(p))
-		v.results.Refresh()
-		return
-	}
-	if strings.TrimSpace(v.query) == "" {
-		v.results.Refresh()
-		return
-	}
-	hits := v.ix.Search(v.query, 8)
-	if len(hits) == 0 {
-		v.results.Add(wrapped(i18n.T("vol.search.none")))
-	}
-	for _, h := range hits {
-		p := h.Procedure
-		text := widget.NewRichText(highlighted(h, "name", p.Name, true)...)
-		text.Wrapping = fyne.TextWrapWord
-		sub := widget.NewRichText(append(append(highlighted(h, "code", p.Code, false),
-			&widget.TextSegment{Text: " · ", Style: widget.RichTextStyleInline}),
-			highlighted(h, "sector", p.Sector, false)...)...)
-		code := p.Code
-		pick := widget.NewButtonWithIcon(i18n.T("vol.choose"), theme.NavigateNextIcon(), func() { v.pick(code) })
-		v.results.Add(widget.NewCard("", "", container.NewBorder(nil, nil, nil, pick, container.NewVBox(text, sub))))
-	}
-	v.results.Refresh()
-}
-
-// highlighted splits text into segments with the matched spans in bold.
-func highlighted(h catalog.Hit, field, text string, big bool) []widget.RichTextSegment {
-	style := widget.RichTextStyleInline
-	if big {
-		style = widget.RichTextStyleStrong
-		style.Inline = true
-		style.TextStyle = fyne.TextStyle{}
-		style.SizeName = theme.SizeNameSubHeadingText
-	}
-	strong := style
-	strong.TextStyle = fyne.TextStyle{Bold: true}
-	strong.ColorName = theme.ColorNamePrimary
-	var spans [][2]int
-	for _, m := range h.Matches {
-		if m.Field == field {
-			spans = m.Spans
-		}
-	}
-	var out []widget.RichTextSegment
-	at := 0
-	for _, s := range spans {
-		if s[0] < at || s[1] > len(text) || s[0] >= s[1] {
-			continue
-		}
-		if s[0] > at {
-			out = append(out, &widget.TextSegment{Text: text[at:s[0]], Style: style})
-		}
-		out = append(out, &widget.TextSegment{Text: text[s[0]:s[1]], Style: strong})
-		at = s[1]
-	}
-	if at < len(text) {
-		out = append(out, &widget.TextSegment{Text: text[at:], Style: style})
-	}
-	return out
-}
-
-func (v *volunteerScreen) pick(code string) {
-	v.pickCode = code
-	v.refreshResults()
-}
-
-// procedureCard describes a procedure and offers its cases.
-func (v *volunteerScreen) procedureCard(p *catalog.Procedure) fyne.CanvasObject {
-	lang := i18n.Language()
-	info := wrapped(fmt.Sprintf("%s · %s · %s\n%s: %s", p.Code, p.Sector, i18n.Word(lang, "catalog.level.", string(p.Level)), i18n.T("vol.agency"), p.Agency))
-	box := container.NewVBox(bigLabel(p.Name), info)
-	if p.Status == catalog.StatusReplaced {
-		w := wrapped(i18n.T("vol.replaced", p.ReplacedBy))
-		w.Importance = widget.WarningImportance
-		box.Add(w)
-	}
-	box.Add(widget.NewLabelWithStyle(i18n.T("vol.cases"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	for i := range p.Cases {
-		c := &p.Cases[i]
-		var ch []string
-		for _, k := range c.Channels {
-			ch = append(ch, i18n.Word(lang, "catalog.channel.", k.Code()))
-		}
-		desc := fmt.Sprintf("%s: %s · %s: %s · %s", i18n.T("vol.fee"), c.Fee, i18n.T("vol.days"), days(c.ProcessingDays), strings.Join(ch, ", "))
-		b := widget.NewButtonWithIcon(c.Name, theme.ConfirmIcon(), func() { v.chooseCase(p, c) })
-		b.Alignment = widget.ButtonAlignLeading
-		if v.cur != nil && v.cur.Case == c.Name {
-			b.Importance = widget.HighImportance
-		}
-		box.Add(container.NewVBox(b, wrapped(desc)))
-	}
-	other := widget.NewButtonWithIcon(i18n.T("vol.other_procedure"), theme.SearchIcon(), func() { v.pickCode = ""; v.refreshResults() })
-	other.Importance = widget.LowImportance
-	box.Add(other)
-	return widget.NewCard("", "", box)
-}
-
-func days(d float64) string {
-	if d == 0 {
-		return i18n.T("vol.same_day")
-	}
-	return i18n.T("vol.n_days", fmt.Sprintf("%g", d))
+	return v.search.view()
 }
 
 // chooseCase starts the draft, or sets the case of a draft that has none.
@@ -593,7 +464,7 @@ func (v *volunteerScreen) fillPhotos() {
 		if a.Paper != "" {
 			label = a.Paper + " – " + a.Name
 		}
-		info := wrapped(fmt.Sprintf("%s\n%d×%d · %s", label, a.Width, a.Height, sizeText(a.Size)))
+		info := wrapped(fmt.Sprintf("%s\n%d×%d · %s", label, a.Width, a.Height, i18n.Bytes(a.Size)))
 		att := a.ID
 		remove := widget.NewButtonWithIcon(i18n.T("vol.photo.remove"), theme.DeleteIcon(), func() {
 			v.ask(i18n.T("vol.photo.remove"), i18n.T("vol.photo.remove.ask"), func(ok bool) {
@@ -610,13 +481,6 @@ func (v *volunteerScreen) fillPhotos() {
 		box.Add(l)
 	}
 	box.Refresh()
-}
-
-func sizeText(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%d KB", (n+1023)/1024)
 }
 
 // thumbnail shows a photo small. It is decrypted and scaled down once per

@@ -151,7 +151,8 @@ func (v *volunteerScreen) stopSync() {
 
 // setCatalog puts a catalogue in use; announce says so to the volunteer.
 func (v *volunteerScreen) setCatalog(c *catalog.Catalog, announce bool) {
-	v.cat, v.ix = c, catalog.NewIndex(c)
+	v.cat = c
+	v.search.setCatalog(c)
 	if announce {
 		v.setStatus(i18n.T("vol.sync.catalog_new", c.Updated, len(c.Procedures)))
 		if v.cur == nil && v.creating {

@@ -240,17 +240,17 @@ func TestVolunteerFlow(t *testing.T) {
 
 	// 1. Procedure: a search without accents, with a typo, finds it.
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search, "dang ky khai sinnh")
-	if got := shown(v.results); !strings.Contains(got, "Đăng ký khai sinh") {
+	test.Type(v.search.entry, "dang ky khai sinnh")
+	if got := shown(v.search.results); !strings.Contains(got, "Đăng ký khai sinh") {
 		t.Fatalf("search results: %q", got)
 	}
-	if bold := boldSpans(v.results); !slices.Contains(bold, "Đăng ký khai sinh") {
+	if bold := boldSpans(v.search.results); !slices.Contains(bold, "Đăng ký khai sinh") {
 		t.Errorf("the match is not highlighted: bold %q", bold)
 	}
-	test.Tap(button(v.results, "Chọn"))
-	caseBtn := button(v.results, "Khai sinh đúng hạn")
+	test.Tap(button(v.search.results, "Chọn"))
+	caseBtn := button(v.search.results, "Khai sinh đúng hạn")
 	if caseBtn == nil {
-		t.Fatalf("the procedure's cases are not offered: %q", shown(v.results))
+		t.Fatalf("the procedure's cases are not offered: %q", shown(v.search.results))
 	}
 	test.Tap(caseBtn)
 	if v.cur == nil || v.step != 1 {
@@ -408,9 +408,9 @@ func TestVolunteerWrongPassphrase(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.Local)}
 	_, v := startVolunteer(t, vault.Options{IdleTimeout: -1, Now: clock.Now})
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search, "1.001193")
-	test.Tap(button(v.results, "Chọn"))
-	test.Tap(button(v.results, "Khai sinh đúng hạn"))
+	test.Type(v.search.entry, "1.001193")
+	test.Tap(button(v.search.results, "Chọn"))
+	test.Tap(button(v.search.results, "Khai sinh đúng hạn"))
 	v.goStep(3)
 	test.Type(entryNamed(v.editor, "Họ và tên"), "Trần Thị Bình")
 	id := v.cur.ID
@@ -455,9 +455,9 @@ func TestVolunteerWrongPassphrase(t *testing.T) {
 func TestVolunteerIdleLockKeepsEdits(t *testing.T) {
 	_, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search, "1.001193")
-	test.Tap(button(v.results, "Chọn"))
-	test.Tap(button(v.results, "Khai sinh đúng hạn"))
+	test.Type(v.search.entry, "1.001193")
+	test.Tap(button(v.search.results, "Chọn"))
+	test.Tap(button(v.search.results, "Khai sinh đúng hạn"))
 	v.goStep(3)
 	// The timer starts now, so that only the edit races it, however slow
 	// the set-up was.
@@ -483,9 +483,9 @@ func TestVolunteerIdleLockKeepsEdits(t *testing.T) {
 func TestVolunteerPassphraseChangeAndRecovery(t *testing.T) {
 	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search, "1.001193")
-	test.Tap(button(v.results, "Chọn"))
-	test.Tap(button(v.results, "Khai sinh đúng hạn"))
+	test.Type(v.search.entry, "1.001193")
+	test.Tap(button(v.search.results, "Chọn"))
+	test.Tap(button(v.search.results, "Khai sinh đúng hạn"))
 	v.goStep(3)
 	test.Type(entryNamed(v.editor, "Họ và tên"), "Hà Thị Mỷ")
 	test.Type(entryNamed(v.editor, "Ngày sinh"), "01/06/2012")
