@@ -11,12 +11,14 @@ import (
 	"github.com/alecthomas/kong"
 
 	"dinh/internal/i18n"
+	"dinh/sync/province"
 )
 
 // cli is dinhd's grammar. Every help text is a ${variable} that newParser
 // fills from the catalogue of words (cli.h.* keys), in the run's language.
 type cli struct {
-	Lang string `help:"${h_lang}" enum:"vi,en" default:"${lang}" placeholder:"vi|en"`
+	Lang    string `help:"${h_lang}" enum:"vi,en" default:"${lang}" placeholder:"vi|en"`
+	Verbose bool   `help:"${h_verbose}"`
 
 	Help    helpCmd    `cmd:"" help:"${h_help}"`
 	Host    hostCmd    `cmd:"" help:"${h_host}"`
@@ -24,7 +26,7 @@ type cli struct {
 	Verify  verifyCmd  `cmd:"" help:"${h_verify}"`
 	Catalog catalogCmd `cmd:"" help:"${h_catalog}"`
 	Dossier dossierCmd `cmd:"" help:"${h_dossier}"`
-	Hub     hubCmd     `cmd:"" help:"${h_hub}"`
+	Hub     hubGroup   `cmd:"" help:"${h_hub}"`
 	Central centralCmd `cmd:"" help:"${h_central}"`
 }
 
@@ -41,6 +43,11 @@ type dossierCmd struct {
 	Seal   dossierSealCmd   `cmd:"" help:"${h_dossier_seal}"`
 	Join   dossierJoinCmd   `cmd:"" help:"${h_dossier_join}"`
 	Sync   dossierSyncCmd   `cmd:"" help:"${h_dossier_sync}"`
+}
+
+type hubGroup struct {
+	Init hubInitCmd `cmd:"" help:"${h_hub_init}"`
+	Run  hubCmd     `cmd:"" default:"withargs" help:"${h_hub_run}"`
 }
 
 type centralCmd struct {
@@ -65,6 +72,7 @@ type centralCmd struct {
 type env struct {
 	stdout, stderr io.Writer
 	lang           string
+	verbose        bool // the services' logs on standard error too
 }
 
 // T is the message for key (below "cli.") in the run's language.
@@ -86,7 +94,7 @@ func (h *helpCmd) Run(ctx context.Context, e *env) error {
 }
 
 func newParser(ctx context.Context, c *cli, e *env) (*kong.Kong, error) {
-	vars := kong.Vars{"lang": e.lang}
+	vars := kong.Vars{"lang": e.lang, "listen_hub": province.DefaultHubListen, "listen_central": province.DefaultCentralListen}
 	for _, role := range []string{"host", "delegate", "volunteer", "hub", "central"} {
 		vars["data_"+role] = defaultData(role)
 	}

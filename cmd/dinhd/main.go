@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		}
 		return exitUsage
 	}
+	e.verbose = c.Verbose
 	err = kctx.Run()
 	var ee exitError
 	var ue usageError

@@ -27,11 +27,28 @@ import (
 	"dinh/sync/province"
 )
 
-// logger is where the services' logs go: standard error.
-func (e *env) logger() *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }
+// logger is where a service's log goes: DATA/logs/ROLE.log, and standard
+// error for errors only, or for everything with --verbose. Syncthing's
+// chatter would otherwise bury what the administrator must see.
+func (e *env) logger(data, role string) (*slog.Logger, func()) {
+	level := slog.LevelError
+	if e.verbose {
+		level = slog.LevelInfo
+	}
+	handlers := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})}
+	closeLog := func() {}
+	dir := filepath.Join(data, "logs")
+	if err := os.MkdirAll(dir, 0o700); err == nil {
+		if f, err := os.OpenFile(filepath.Join(dir, role+".log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {
+			handlers = append(handlers, slog.NewTextHandler(f, nil))
+			closeLog = func() { f.Close() }
+		}
+	}
+	return slog.New(slog.NewMultiHandler(handlers...)), closeLog
+}
 
 type hubCmd struct {
-	Listen  string   `help:"${h_hub_listen}" placeholder:"tcp://HOST:PORT" required:""`
+	Listen  string   `help:"${h_hub_listen}" default:"${listen_hub}"`
 	Commune []string `sep:"none" help:"${h_hub_commune}" placeholder:"CODE" required:""`
 	Peer    []string `sep:"none" help:"${h_hub_peer}" placeholder:"ID=tcp://HOST:PORT" required:""`
 	Data    string   `help:"${h_data}" default:"${data_hub}" placeholder:"DIR"`
@@ -43,12 +60,29 @@ func (c *hubCmd) Run(ctx context.Context, e *env) error {
 		id, addr, _ := strings.Cut(p, "=")
 		peers = append(peers, mesh.Peer{ID: id, Addr: addr})
 	}
-	h, err := hub.New(hub.Config{Dir: c.Data, Listen: c.Listen, Communes: c.Commune, Peers: peers, Log: e.logger()})
+	log, closeLog := e.logger(c.Data, "hub")
+	defer closeLog()
+	h, err := hub.New(hub.Config{Dir: c.Data, Listen: c.Listen, Communes: c.Commune, Peers: peers, Log: log})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "hub", h.ID())
 	return h.Run(ctx)
+}
+
+type hubInitCmd struct {
+	Data string `help:"${h_data}" default:"${data_hub}" placeholder:"DIR"`
+}
+
+// Run prints the hub's device ID, made on first use, without starting it:
+// the administrator gives it to central and to the devices.
+func (c *hubInitCmd) Run(e *env) error {
+	id, err := mesh.Identity(filepath.Join(c.Data, "mesh"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "hub", id)
+	return nil
 }
 
 type centralInitCmd struct {
@@ -92,7 +126,7 @@ func (e *env) loadCentralKey(data string) (seal.CentralPrivateKey, error) {
 }
 
 type centralRunCmd struct {
-	Listen string   `help:"${h_central_listen}" placeholder:"tcp://HOST:PORT" required:""`
+	Listen string   `help:"${h_central_listen}" default:"${listen_central}"`
 	Hub    []string `sep:"none" help:"${h_central_hub}" placeholder:"CODE,ID,tcp://HOST:PORT" required:""`
 	HTTP   string   `name:"http" help:"${h_central_http}" default:"127.0.0.1:8480" placeholder:"HOST:PORT"`
 	Data   string   `help:"${h_data}" default:"${data_central}" placeholder:"DIR"`
@@ -111,8 +145,10 @@ func (c *centralRunCmd) Run(ctx context.Context, e *env) error {
 		}
 		hubs = append(hubs, central.HubPeer{Commune: parts[0], ID: parts[1], Addr: parts[2]})
 	}
+	log, closeLog := e.logger(c.Data, "central")
+	defer closeLog()
 	srv, err := central.NewServer(central.ServerConfig{Dir: c.Data, Key: key, Listen: c.Listen, Hubs: hubs,
-		HTTP: c.HTTP, Admin: true, Log: e.logger()})
+		HTTP: c.HTTP, Admin: true, Log: log})
 	if err != nil {
 		return err
 	}
@@ -174,6 +210,10 @@ func (c *centralCatalogPublishCmd) Run(e *env) error {
 // running central's admin socket when central holds the store.
 func (e *env) admin(data string, req central.AdminRequest) error {
 	stdout := e.stdout
+	// A mistyped --data must not become a new, empty central.
+	if _, err := os.Stat(filepath.Join(data, "central.key")); err != nil {
+		return fmt.Errorf("%s: %w", e.T("central.noData", data), err)
+	}
 	var rep central.AdminReply
 	st, err := store.Open(filepath.Join(data, "store"))
 	switch {
@@ -249,6 +289,9 @@ type dossierJoinCmd struct {
 func (c *dossierJoinCmd) Run(e *env) error {
 	data, stdout := &c.Data, e.stdout
 	s := c.settings()
+	if s.Listen == "" {
+		s.Listen = province.DefaultDeviceListen
+	}
 	var err error
 	if s, err = field.SaveSettings(*data, s); err != nil {
 		return usageError{err}
@@ -279,6 +322,9 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 			return usageError{errors.New(e.T("dossier.noSettings"))}
 		}
 	} else {
+		if s.Listen == "" {
+			s.Listen = province.DefaultDeviceListen
+		}
 		s, err = s.Check()
 	}
 	if err != nil {
@@ -294,7 +340,9 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	d, err := field.NewDevice(field.DeviceConfig{Dir: *data, Settings: s, Outbox: w.Outbox, Log: e.logger(), Interval: time.Second})
+	log, closeLog := e.logger(*data, "sync")
+	defer closeLog()
+	d, err := field.NewDevice(field.DeviceConfig{Dir: *data, Settings: s, Outbox: w.Outbox, Log: log, Interval: time.Second})
 	if err != nil {
 		return err
 	}

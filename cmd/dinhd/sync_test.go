@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -120,6 +122,15 @@ func TestSyncCommands(t *testing.T) {
 	if want := "receipted " + id + " " + code4 + "\n"; !strings.Contains(syncOut.String(), want) {
 		t.Errorf("the session did not report the receipt as %q:\n%s", want, syncOut)
 	}
+	// Syncthing's log goes to the data folders, not to the terminal.
+	if strings.Contains(syncOut.String(), "syncthing:") {
+		t.Errorf("Syncthing's log reached the terminal without --verbose:\n%s", syncOut)
+	}
+	for _, f := range []string{filepath.Join(data, "logs", "sync.log"), filepath.Join(hubData, "logs", "hub.log"), filepath.Join(cdata, "logs", "central.log")} {
+		if b, err := os.ReadFile(f); err != nil || !bytes.Contains(b, []byte("syncthing: ")) {
+			t.Errorf("%s: %v, %d bytes without Syncthing's log", f, err, len(b))
+		}
+	}
 
 	client := &http.Client{}
 	defer client.CloseIdleConnections()
@@ -161,7 +172,7 @@ func TestSyncCommands(t *testing.T) {
 	exited := make(chan int)
 	go func() {
 		defer close(exited)
-		run(ctx, []string{"dossier", "sync", "--data", data}, syncOut, syncOut)
+		run(ctx, []string{"dossier", "sync", "--data", data, "--verbose"}, syncOut, syncOut)
 	}()
 	want := "status " + code4 + " result-ready\n"
 	for !syncOut.wait(func(s string) bool { return strings.Contains(s, want) }, exited) {
@@ -175,6 +186,9 @@ func TestSyncCommands(t *testing.T) {
 	<-exited
 	if out := syncOut.String(); strings.Count(out, "status ") != 1 || !strings.Contains(out, "receipted 1, waiting 0\n") {
 		t.Errorf("sync session output:\n%s", out)
+	}
+	if !strings.Contains(syncOut.String(), "syncthing: ") {
+		t.Errorf("--verbose did not show Syncthing's log:\n%s", syncOut)
 	}
 	if e := listJSON(t, data)[0]; len(e.Progress) != 1 || e.Progress[0].Status != "result-ready" {
 		t.Errorf("after the status came: %+v", e)
@@ -200,4 +214,69 @@ func receiptFiles(roots ...string) string {
 		})
 	}
 	return b.String()
+}
+
+// TestDaemonsRefuseBadAddresses: a hub or central told to listen where it
+// cannot exits at once with the address in its message, instead of
+// waiting quietly; a second hub on a port the first one holds is refused.
+func TestDaemonsRefuseBadAddresses(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	dir := t.TempDir()
+	cdata := filepath.Join(dir, "central")
+	var out strings.Builder
+	if code := run(t.Context(), []string{"central", "init", "--data", cdata}, &out, &out); code != 0 {
+		t.Fatalf("central init: %s", out.String())
+	}
+	hubID, _ := mesh.Identity(filepath.Join(dir, "hub", "mesh"))
+	devID, _ := mesh.Identity(filepath.Join(dir, "dev"))
+	tests := []struct {
+		args   []string
+		naming string
+	}{
+		{[]string{"hub", "--data", filepath.Join(dir, "hub"), "--listen", "tcp://" + taken.Addr().String(), "--commune", "25252", "--peer", devID},
+			taken.Addr().String()},
+		{[]string{"hub", "--data", filepath.Join(dir, "hub"), "--listen", "127.0.0.1:22000", "--commune", "25252", "--peer", devID},
+			"127.0.0.1:22000"},
+		{[]string{"hub", "--data", filepath.Join(dir, "hub"), "--listen", "tcp://" + loopbackAddr(t), "--commune", "../x", "--peer", devID},
+			"../x"},
+		{[]string{"central", "run", "--data", cdata, "--listen", "tcp://" + loopbackAddr(t), "--hub", "25252," + hubID + ",tcp://" + loopbackAddr(t),
+			"--http", taken.Addr().String()}, taken.Addr().String()},
+		{[]string{"central", "run", "--data", cdata, "--listen", "tcp://" + taken.Addr().String(), "--hub", "25252," + hubID + ",tcp://" + loopbackAddr(t)},
+			taken.Addr().String()},
+	}
+	for _, tt := range tests {
+		// A daemon that does not refuse would run until this context ends.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, tt.args, &stdout, &stderr)
+		if ctx.Err() != nil || code == 0 || !strings.Contains(stderr.String(), tt.naming) {
+			t.Errorf("%q: exit %d after %v, stderr %q; want a refusal naming %s", tt.args, code, ctx.Err(), stderr.String(), tt.naming)
+		}
+		cancel()
+	}
+}
+
+// TestAdminNeedsCentralsFolder: an administrator's command given a folder
+// that is not central's (a typo) says so, exits 1 and creates nothing.
+func TestAdminNeedsCentralsFolder(t *testing.T) {
+	typo := filepath.Join(t.TempDir(), "centrl")
+	devID, _ := mesh.Identity(filepath.Join(t.TempDir(), "dev"))
+	for _, args := range [][]string{
+		{"central", "devices", "list", "--data", typo},
+		{"central", "devices", "add", devID, "--data", typo},
+		{"central", "status", "set", "DH-7K3M-9QXA", "processing", "--data", typo},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(t.Context(), args, &out, &errOut)
+		if code != 1 || !strings.Contains(errOut.String(), "central.key") {
+			t.Errorf("%q: exit %d, %q", args, code, errOut.String())
+		}
+		if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%q created %s", args, typo)
+		}
+	}
 }

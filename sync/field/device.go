@@ -135,6 +135,7 @@ type DeviceStatus struct {
 	RecvBytes    int64
 	LastSync     time.Time // the last time every folder was in step
 	LastPass     Report    // what the last pass changed
+	Updates      int       // status updates recorded since Run started
 	Err          error     // the last pass's failure, nil once one succeeds
 	// CatalogErr is why the last catalogue central published was
 	// refused; the one in use stays.
@@ -281,6 +282,7 @@ func (d *Device) update(rep Report, err error) {
 	s.RecvFiles, s.RecvBytes = ns.NeedFiles, ns.NeedBytes
 	s.LastSync = ns.LastSync
 	s.LastPass, s.Err = rep, err
+	s.Updates += rep.Updated
 	// A pass that changed the outbox is news even when the status reads
 	// the same as after the last one.
 	if s == d.status && rep == (Report{}) {

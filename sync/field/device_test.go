@@ -26,6 +26,7 @@ import (
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
 	"dinh/sync/province"
+	"dinh/sync/receipt"
 )
 
 func TestSettings(t *testing.T) {
@@ -182,6 +183,29 @@ func TestDevice(t *testing.T) {
 		s := d.Status()
 		return s.HubConnected && s.SendFiles == 0 && !s.LastSync.IsZero() && s.Err == nil
 	}, d)
+
+	// The office moves the dossier on: the pass that records it says so,
+	// so that whoever watches the device (the app's panel, dinhd's
+	// session) hears of it even when nothing else changed.
+	e, _ := w.Outbox.Entry(id)
+	if _, err := c.SetStatus(e.Receipt, receipt.ResultReady); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.After(2 * time.Minute); d.Status().Updates == 0; {
+		ch := d.Changed()
+		if d.Status().Updates > 0 {
+			break
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			e, _ := w.Outbox.Entry(id)
+			t.Fatalf("no pass reported the status update; the outbox has %+v", e.Progress)
+		}
+	}
+	if e, _ := w.Outbox.Entry(id); len(e.Progress) != 1 || e.Progress[0].Status != receipt.ResultReady {
+		t.Errorf("progress after the update: %+v", e.Progress)
+	}
 
 	// Central publishes a new catalogue; the device takes it.
 	sample := withUpdated(string(assets.SampleCatalog()), "2027-01-15")

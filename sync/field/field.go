@@ -20,6 +20,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,9 +55,10 @@ type Config struct {
 	Interval time.Duration
 }
 
-// Report counts what one pass changed.
+// Report counts what one pass changed. Updated counts receipts whose
+// status history grew: the office moved a dossier on.
 type Report struct {
-	Queued, Delivered, Receipted, Removed int
+	Queued, Delivered, Receipted, Removed, Updated int
 }
 
 // Run makes a pass at every change of the node and at least every
@@ -142,8 +144,9 @@ func Pass(cfg Config) (Report, error) {
 			errs = append(errs, err)
 		}
 	}
-	n, err := readReceipts(cfg, me)
+	n, updated, err := readReceipts(cfg, me)
 	rep.Receipted += n
+	rep.Updated += updated
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -182,18 +185,19 @@ func place(src, dst string) (bool, error) {
 	return err == nil, err
 }
 
-// readReceipts records the receipts central wrote for this device.
-func readReceipts(cfg Config, me string) (int, error) {
+// readReceipts records the receipts central wrote for this device, and
+// the status updates that came with them; it returns how many dossiers
+// got their receipt and how many a newer status.
+func readReceipts(cfg Config, me string) (receipted, updated int, err error) {
 	dir := filepath.Join(cfg.ReceiptsDir, me)
 	names, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+		return 0, 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("field: receipts: %w", err)
+		return 0, 0, fmt.Errorf("field: receipts: %w", err)
 	}
 	var errs []error
-	n := 0
 	for _, de := range names {
 		id, ok := strings.CutSuffix(de.Name(), ".json")
 		if !ok || de.IsDir() {
@@ -225,7 +229,7 @@ func readReceipts(cfg Config, me string) (int, error) {
 				errs = append(errs, err)
 				continue
 			}
-			n++
+			receipted++
 		}
 		var prog []outbox.Progress
 		for _, u := range r.History {
@@ -233,9 +237,19 @@ func readReceipts(cfg Config, me string) (int, error) {
 				prog = append(prog, outbox.Progress{Status: u.Status, At: u.At})
 			}
 		}
+		if sameProgress(e.Progress, prog) {
+			continue
+		}
 		if err := cfg.Outbox.SetProgress(id, prog); err != nil && !errors.Is(err, outbox.ErrTransition) {
 			errs = append(errs, err)
+		} else if err == nil {
+			updated++
 		}
 	}
-	return n, errors.Join(errs...)
+	return receipted, updated, errors.Join(errs...)
+}
+
+// sameProgress reports whether two status histories say the same.
+func sameProgress(a, b []outbox.Progress) bool {
+	return slices.EqualFunc(a, b, func(x, y outbox.Progress) bool { return x.Status == y.Status && x.At.Equal(y.At) })
 }

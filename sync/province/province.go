@@ -14,6 +14,14 @@ import (
 	"dinh/sync/mesh"
 )
 
+// Each role listens on a port of its own by default, so that a hub and a
+// device, or a hub and central, can share one machine in a small commune.
+const (
+	DefaultHubListen     = "tcp://0.0.0.0:22000"
+	DefaultCentralListen = "tcp://0.0.0.0:22001"
+	DefaultDeviceListen  = "tcp://0.0.0.0:22002"
+)
+
 // CatalogName is the catalogue's file name in the catalogue folder.
 const CatalogName = "catalog.json"
 
