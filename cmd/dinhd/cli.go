@@ -36,13 +36,12 @@ type catalogCmd struct {
 }
 
 type dossierCmd struct {
-	Keygen dossierKeygenCmd `cmd:"" help:"${h_dossier_keygen}"`
-	Init   dossierInitCmd   `cmd:"" help:"${h_dossier_init}"`
-	New    dossierNewCmd    `cmd:"" help:"${h_dossier_new}"`
-	List   dossierListCmd   `cmd:"" help:"${h_dossier_list}"`
-	Seal   dossierSealCmd   `cmd:"" help:"${h_dossier_seal}"`
-	Join   dossierJoinCmd   `cmd:"" help:"${h_dossier_join}"`
-	Sync   dossierSyncCmd   `cmd:"" help:"${h_dossier_sync}"`
+	Init dossierInitCmd `cmd:"" help:"${h_dossier_init}"`
+	New  dossierNewCmd  `cmd:"" help:"${h_dossier_new}"`
+	List dossierListCmd `cmd:"" help:"${h_dossier_list}"`
+	Seal dossierSealCmd `cmd:"" help:"${h_dossier_seal}"`
+	Join dossierJoinCmd `cmd:"" help:"${h_dossier_join}"`
+	Sync dossierSyncCmd `cmd:"" help:"${h_dossier_sync}"`
 }
 
 type hubGroup struct {

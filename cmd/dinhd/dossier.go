@@ -116,26 +116,6 @@ func (e *env) openUnlocked(data, passFile string) (*volunteer.Workspace, error) 
 	return w, nil
 }
 
-type dossierKeygenCmd struct {
-	Out string `help:"${h_dossier_keygen_out}" placeholder:"DIR" required:""`
-}
-
-func (c *dossierKeygenCmd) Run(e *env) error {
-	written, err := volunteer.MakeAdminKeys(c.Out)
-	var exists *volunteer.KeyExistsError
-	if errors.As(err, &exists) {
-		return errors.New(e.T("dossier.keyExists", exists.Path))
-	}
-	if err != nil {
-		return err
-	}
-	for _, p := range written {
-		fmt.Fprintln(e.stdout, p)
-	}
-	fmt.Fprintln(e.stderr, e.T("dossier.keySecret"))
-	return nil
-}
-
 // keyArg is a key given inline or as a file holding it; fileErr is why it
 // could not be read as a file.
 func keyArg(s string) (key string, fileErr error) {

@@ -167,31 +167,28 @@ var idLine = regexp.MustCompile(`^[A-Z2-7]{26}\n$`)
 
 // team is what the administrator and one volunteer set up.
 type team struct {
-	keys string // keygen's folder
+	keys string // central init's folder: the team's key files
 	data string // the volunteer's data folder, set up and empty: copy it
 	pass string // file holding the passphrase
 }
 
-// setUpTeam runs keygen and init as an administrator and a volunteer
+// setUpTeam runs central init and dossier init as an administrator and a volunteer
 // would (two derivations: init creates the vault, then unlocks it).
 func setUpTeam(t *testing.T) team {
 	t.Helper()
 	dir := t.TempDir()
 	tm := team{keys: filepath.Join(dir, "keys"), data: filepath.Join(dir, "data"), pass: filepath.Join(dir, "pass.txt")}
 
-	code, out, errOut := runDossier(t, "", "keygen", "--out", tm.keys)
-	if code != 0 {
-		t.Fatalf("keygen: exit %d, stderr %q", code, errOut)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"central", "init", "--data", tm.keys}, &out, &errOut); code != 0 {
+		t.Fatalf("central init: exit %d, stderr %q", code, errOut.String())
 	}
-	var want []string
-	for _, name := range volunteer.AdminKeyFiles {
-		want = append(want, filepath.Join(tm.keys, name))
+	printed := regexp.MustCompile(`^device [A-Z2-7-]{63}\ncentral\.pub (\S+)\nrecovery\.pub (\S+)\n$`).FindStringSubmatch(out.String())
+	if printed == nil {
+		t.Fatalf("central init printed %q, want its device ID and both public keys", out.String())
 	}
-	if got := strings.Split(strings.TrimSuffix(out, "\n"), "\n"); !slices.Equal(got, want) {
-		t.Fatalf("keygen printed %q, want the four paths %q", got, want)
-	}
-	if !strings.Contains(errOut, "Giữ kín central.key") {
-		t.Errorf("keygen does not say which keys are secret: %q", errOut)
+	if !strings.Contains(errOut.String(), filepath.Join(tm.keys, "recovery.key")) {
+		t.Errorf("central init does not say to move recovery.key away: %q", errOut.String())
 	}
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join(tm.keys, name))
@@ -208,17 +205,17 @@ func setUpTeam(t *testing.T) team {
 	rpub, err3 := vault.ParseRecoveryPublicKey(read("recovery.pub"))
 	rpriv, err4 := vault.ParseRecoveryPrivateKey(read("recovery.key"))
 	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-		t.Fatalf("keygen wrote keys that do not parse: %v %v %v %v", err1, err2, err3, err4)
+		t.Fatalf("central init wrote keys that do not parse: %v %v %v %v", err1, err2, err3, err4)
 	}
-	if cpriv.Public() != cpub || rpriv.Public() != rpub {
-		t.Fatal("keygen wrote public keys that do not match the private ones")
+	if cpriv.Public() != cpub || rpriv.Public() != rpub || printed[1] != cpub.String() || printed[2] != rpub.String() {
+		t.Fatal("central init wrote or printed public keys that do not match the private ones")
 	}
 
 	writeFile(t, tm.pass, testPassphrase+"\n")
-	code, out, errOut = runDossier(t, "", "init", "--central", filepath.Join(tm.keys, "central.pub"),
+	code, stdout, stderr := runDossier(t, "", "init", "--central", filepath.Join(tm.keys, "central.pub"),
 		"--recovery", filepath.Join(tm.keys, "recovery.pub"), "--data", tm.data, "--passphrase-file", tm.pass)
-	if code != 0 || out != "OK: "+tm.data+"\n" {
-		t.Fatalf("init: exit %d, stdout %q, stderr %q", code, out, errOut)
+	if code != 0 || stdout != "OK: "+tm.data+"\n" {
+		t.Fatalf("init: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	if !volunteer.IsSetUp(tm.data) {
 		t.Fatal("init did not set the folder up")
@@ -528,7 +525,7 @@ func testDossierBadInput(t *testing.T, tm team) {
 	if err := os.CopyFS(fullKeys, os.DirFS(tm.keys)); err != nil {
 		t.Fatal(err)
 	}
-	halfKeys := filepath.Join(root, "half-keys") // an earlier keygen left one file
+	halfKeys := filepath.Join(root, "half-keys") // an earlier set-up left one file
 	os.Mkdir(halfKeys, 0o700)
 	oldRecovery, _ := os.ReadFile(filepath.Join(tm.keys, "recovery.key"))
 	writeFile(t, filepath.Join(halfKeys, "recovery.key"), string(oldRecovery))
@@ -600,9 +597,9 @@ func testDossierBadInput(t *testing.T, tm team) {
 			[]string{"--central: đây là khóa bí mật"}, false, nil},
 		{"init with a key file that is not there", initArgs(filepath.Join(tm.keys, "centrl.pub"), filepath.Join(root, "new")), 2,
 			[]string{"--central: không đọc được tệp khóa", "centrl.pub"}, false, nil},
-		{"keygen over keys", []string{"keygen", "--out", fullKeys}, 1,
-			[]string{filepath.Join(fullKeys, "central.pub") + " đã có: khóa không bao giờ bị ghi đè"}, false, nil},
-		{"keygen beside an old key", []string{"keygen", "--out", halfKeys}, 1,
+		{"central init over keys", []string{"central", "init", "--data", fullKeys}, 1,
+			[]string{filepath.Join(fullKeys, "central.pub") + " đã có; khoá của máy chủ tỉnh không bao giờ bị ghi đè"}, false, nil},
+		{"central init beside an old key", []string{"central", "init", "--data", halfKeys}, 1,
 			[]string{filepath.Join(halfKeys, "recovery.key") + " đã có"}, false, nil},
 		{"seal before set-up", []string{"seal", "AAAA", "--data", filepath.Join(root, "never"), "--passphrase-file", tm.pass}, 1,
 			[]string{"chưa được thiết lập", "«dinhd dossier init»"}, false, nil},
@@ -612,7 +609,15 @@ func testDossierBadInput(t *testing.T, tm team) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := snapshot(t, root)
-			code, out, errOut := runDossier(t, "", tt.args...)
+			var code int
+			var out, errOut string
+			if tt.args[0] == "central" {
+				var o, e bytes.Buffer
+				code = run(context.Background(), tt.args, &o, &e)
+				out, errOut = o.String(), e.String()
+			} else {
+				code, out, errOut = runDossier(t, "", tt.args...)
+			}
 			if code != tt.code || out != "" {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want %d and nothing on stdout", code, out, errOut, tt.code)
 			}

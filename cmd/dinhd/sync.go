@@ -89,31 +89,31 @@ type centralInitCmd struct {
 	Data string `help:"${h_data}" default:"${data_central}" placeholder:"DIR"`
 }
 
+// Run makes the team's two key pairs in central's data folder, the one
+// way to make them: central keeps central.key; the administrator takes
+// recovery.key away; every device gets the two .pub files. It prints
+// central's device ID and both public keys.
 func (c *centralInitCmd) Run(e *env) error {
-	data, stdout := &c.Data, e.stdout
-	keyFile := filepath.Join(*data, "central.key")
-	if _, err := os.Stat(keyFile); err == nil {
-		return errors.New(e.T("central.keyExists", keyFile))
+	_, err := volunteer.MakeAdminKeys(c.Data)
+	var exists *volunteer.KeyExistsError
+	if errors.As(err, &exists) {
+		return errors.New(e.T("central.keyExists", exists.Path))
 	}
-	pub, priv, err := seal.GenerateCentralKey()
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		return err
-	}
-	if err := os.WriteFile(keyFile, []byte(priv.String()+"\n"), 0o600); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(*data, "central.pub"), []byte(pub.String()+"\n"), 0o644); err != nil {
-		return err
-	}
-	id, err := mesh.Identity(filepath.Join(*data, "mesh"))
+	cpriv, rpriv, err := volunteer.LoadAdminKeys(c.Data)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "device", id)
-	fmt.Fprintln(stdout, "central.pub", pub.String())
+	id, err := mesh.Identity(filepath.Join(c.Data, "mesh"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "device", id)
+	fmt.Fprintln(e.stdout, "central.pub", cpriv.Public().String())
+	fmt.Fprintln(e.stdout, "recovery.pub", rpriv.Public().String())
+	fmt.Fprintln(e.stderr, e.T("central.keys", filepath.Join(c.Data, volunteer.RecoveryKey), filepath.Join(c.Data, volunteer.CentralPub), filepath.Join(c.Data, volunteer.RecoveryPub)))
 	return nil
 }
 
