@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -152,12 +151,4 @@ func defaultData(role string) string {
 		return ".dinh-" + role
 	}
 	return home + "/.local/share/dinh/" + role
-}
-
-// withTimeout bounds ctx by d when d is positive.
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d > 0 {
-		return context.WithTimeout(ctx, d)
-	}
-	return context.WithCancel(ctx)
 }
