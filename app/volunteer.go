@@ -93,7 +93,7 @@ func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
 	if err != nil {
 		c = catalog.Sample()
 	}
-	v.search = newCatalogSearch(c)
+	v.cat, v.search = c, newCatalogSearch(c) // the search indexes it once
 	v.search.onCase = v.chooseCase
 	v.search.chosen = func() string {
 		if v.cur == nil {
@@ -101,7 +101,6 @@ func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
 		}
 		return v.cur.Case
 	}
-	v.setCatalog(c, false)
 	v.opts = vault.Options{OnLock: func() { post(v.lockedByIdle) }}
 	v.root = container.NewStack()
 	v.status = widget.NewLabel("")

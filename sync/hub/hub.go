@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 
 	"dinh/sync/mesh"
 	"dinh/sync/province"
@@ -35,6 +36,8 @@ func New(cfg Config) (*Hub, error) {
 	if len(cfg.Communes) == 0 {
 		return nil, fmt.Errorf("hub: no commune")
 	}
+	cfg.Communes = slices.Clone(cfg.Communes) // the caller's stays as given
+	cfg.Peers = slices.Clone(cfg.Peers)
 	for i, c := range cfg.Communes {
 		code, err := province.ParseCommune(c)
 		if err != nil {
