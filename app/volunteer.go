@@ -6,7 +6,6 @@ import (
 	"image"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,11 +15,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dinh/internal/i18n"
+	"dinh/offline/agekey"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/photo"
-	"dinh/offline/seal"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
@@ -111,7 +110,7 @@ func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
 	if ws, err := volunteer.Open(dir, v.opts); err == nil {
 		v.ws = ws
 	} else if !errors.Is(err, volunteer.ErrNotSetUp) {
-		v.unlockErr = i18n.T("vol.open_failed", err)
+		v.unlockErr = v.errorText(err)
 	}
 	return v
 }
@@ -232,10 +231,10 @@ func (v *volunteerScreen) setUp(pass, again, centralText, recoveryText string) e
 		}
 	} else {
 		var err error
-		if s.Central, err = seal.ParseCentralPublicKey(strings.TrimSpace(centralText)); err != nil {
+		if s.Central, err = agekey.ParsePublic(centralText); err != nil {
 			return errors.New(i18n.T("vol.central_key.bad"))
 		}
-		if s.Recovery, err = vault.ParseRecoveryPublicKey(strings.TrimSpace(recoveryText)); err != nil {
+		if s.Recovery, err = agekey.ParsePublic(recoveryText); err != nil {
 			return errors.New(i18n.T("vol.recovery_key.bad"))
 		}
 	}
@@ -269,7 +268,7 @@ func demoAdmin(dir string) (volunteer.Setup, error) {
 
 // demoCentralKey is the demo administrator's central private key, which
 // the demo's own central server holds.
-func demoCentralKey(dir string) (seal.CentralPrivateKey, error) {
+func demoCentralKey(dir string) (agekey.Private, error) {
 	c, _, err := volunteer.LoadAdminKeys(dir)
 	return c, err
 }
@@ -316,7 +315,7 @@ func (v *volunteerScreen) unlock(pass string) {
 
 func (v *volunteerScreen) recoveryView() fyne.CanvasObject {
 	key := widget.NewMultiLineEntry()
-	key.SetPlaceHolder("XXXX-XXXX-XXXX-…")
+	key.SetPlaceHolder("AGE-SECRET-KEY-1…")
 	key.Wrapping = fyne.TextWrapBreak
 	pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	msg := wrapped(v.unlockErr)
@@ -346,7 +345,7 @@ func (v *volunteerScreen) recover(keyText, pass, again string) error {
 	if pass != again {
 		return errors.New(i18n.T("vol.pass.mismatch"))
 	}
-	key, err := vault.ParseRecoveryPrivateKey(strings.TrimSpace(keyText))
+	key, err := agekey.ParsePrivate(keyText)
 	if err != nil {
 		return errors.New(i18n.T("vol.recovery_key.bad"))
 	}
@@ -541,6 +540,8 @@ func (v *volunteerScreen) errorText(err error) string {
 	switch {
 	case errors.Is(err, vault.ErrLocked):
 		return i18n.T("vol.locked.idle")
+	case errors.Is(err, vault.ErrOldFormat):
+		return i18n.T("vol.err.old_vault")
 	case errors.Is(err, dossier.ErrDiskFull):
 		return i18n.T("vol.err.disk_full")
 	case errors.Is(err, photo.ErrTooLarge):

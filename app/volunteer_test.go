@@ -24,6 +24,7 @@ import (
 
 	"dinh/internal/i18n"
 	"dinh/internal/testenv"
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
@@ -360,7 +361,7 @@ func TestVolunteerFlow(t *testing.T) {
 	}
 	// The sealed file is for the demo's central server, and holds the notes.
 	key, _ := os.ReadFile(filepath.Join(v.adminDir, "central.key"))
-	central, err := seal.ParseCentralPrivateKey(strings.TrimSpace(string(key)))
+	central, err := agekey.ParsePrivate(strings.TrimSpace(string(key)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -558,8 +559,8 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	v := u.volunteer
 	v.opts.KDF = vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 	u.tabs.SelectIndex(2)
-	cpub, cpriv, _ := seal.GenerateCentralKey()
-	rpub, _, _ := vault.GenerateRecoveryKey()
+	cpub, cpriv, _ := agekey.Generate()
+	rpub, _, _ := agekey.Generate()
 	if err := v.setUp(volunteerPass, volunteerPass, cpub.String(), rpub.String()); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@ case "$1" in
   run)        want="$build" ;;
   # The signed-PDF corpus (meeting/pdfsig/testdata/thirdparty) is made by
   # openssl, NSS, poppler, mutool, PDFBox and BouncyCastle, and node-forge.
-  test)       want="$build iproute2 nftables poppler-utils syncthing imagemagick zbar-tools $corpus" ;;
+  # The stock age tool reads and writes sealed payloads and key files.
+  test)       want="$build iproute2 nftables poppler-utils syncthing imagemagick zbar-tools age $corpus" ;;
   bench)      want="$build mupdf-tools nginx" ;;
   screenshot) want="$build xvfb xauth imagemagick" ;;
   *) echo "usage: $0 run|test|bench|screenshot" >&2; exit 2 ;;

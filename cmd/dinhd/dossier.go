@@ -17,11 +17,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"dinh/internal/i18n"
+	"dinh/offline/agekey"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/photo"
-	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
@@ -58,6 +58,8 @@ func (e *env) explain(err error, data string) error {
 		return userError{e.T("dossier.notSetUp", data), err}
 	case errors.Is(err, vault.ErrExists):
 		return userError{e.T("dossier.setUp", data), err}
+	case errors.Is(err, vault.ErrOldFormat):
+		return userError{e.T("dossier.oldVault", data), err}
 	case errors.Is(err, store.ErrLocked):
 		return userError{e.T("dossier.inUse", data), err}
 	case errors.Is(err, dossier.ErrDiskFull):
@@ -116,6 +118,12 @@ func (e *env) openUnlocked(data, passFile string) (*volunteer.Workspace, error) 
 	return w, nil
 }
 
+// privateKey reports whether text is a private key.
+func privateKey(text string) bool {
+	_, err := agekey.ParsePrivate(text)
+	return err == nil
+}
+
 // keyArg is a key given inline or as a file holding it; fileErr is why it
 // could not be read as a file.
 func keyArg(s string) (key string, fileErr error) {
@@ -129,13 +137,13 @@ func keyArg(s string) (key string, fileErr error) {
 // parsePublicKey reads the public key given to the flag called name. It
 // recognises the private key of the pair, which does not belong on a
 // volunteer's device, and a key file that cannot be read.
-func parsePublicKey[K any](e *env, name, arg string, parse func(string) (K, error), private func(string) error) (K, error) {
+func parsePublicKey(e *env, name, arg string) (agekey.Public, error) {
 	text, fileErr := keyArg(arg)
-	k, err := parse(text)
+	k, err := agekey.ParsePublic(text)
 	switch {
 	case err == nil:
 		return k, nil
-	case private(text) == nil:
+	case privateKey(text):
 		return k, usageError{errors.New(e.T("dossier.keyIsPrivate", name))}
 	case fileErr != nil && strings.ContainsAny(arg, `/\.`): // a key has neither
 		return k, usageError{errors.New(e.T("dossier.keyFile", name, fileErr))}
@@ -154,12 +162,10 @@ func (c *dossierInitCmd) Run(e *env) (err error) {
 	data, central, recovery, passFile, stdout := &c.Data, &c.Central, &c.Recovery, &c.PassFile, e.stdout
 	defer func() { err = e.explain(err, *data) }()
 	var s volunteer.Setup
-	if s.Central, err = parsePublicKey(e, "--central", *central, seal.ParseCentralPublicKey,
-		func(k string) error { _, err := seal.ParseCentralPrivateKey(k); return err }); err != nil {
+	if s.Central, err = parsePublicKey(e, "--central", *central); err != nil {
 		return err
 	}
-	if s.Recovery, err = parsePublicKey(e, "--recovery", *recovery, vault.ParseRecoveryPublicKey,
-		func(k string) error { _, err := vault.ParseRecoveryPrivateKey(k); return err }); err != nil {
+	if s.Recovery, err = parsePublicKey(e, "--recovery", *recovery); err != nil {
 		return err
 	}
 	if volunteer.IsSetUp(*data) { // before asking for the passphrase

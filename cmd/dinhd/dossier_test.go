@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
@@ -200,14 +201,14 @@ func setUpTeam(t *testing.T) team {
 		}
 		return strings.TrimSpace(string(b))
 	}
-	cpub, err1 := seal.ParseCentralPublicKey(read("central.pub"))
-	cpriv, err2 := seal.ParseCentralPrivateKey(read("central.key"))
-	rpub, err3 := vault.ParseRecoveryPublicKey(read("recovery.pub"))
-	rpriv, err4 := vault.ParseRecoveryPrivateKey(read("recovery.key"))
+	cpub, err1 := agekey.ParsePublic(read("central.pub"))
+	cpriv, err2 := agekey.ParsePrivate(read("central.key"))
+	rpub, err3 := agekey.ParsePublic(read("recovery.pub"))
+	rpriv, err4 := agekey.ParsePrivate(read("recovery.key"))
 	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 		t.Fatalf("central init wrote keys that do not parse: %v %v %v %v", err1, err2, err3, err4)
 	}
-	if cpriv.Public() != cpub || rpriv.Public() != rpub || printed[1] != cpub.String() || printed[2] != rpub.String() {
+	if !cpriv.Public().Equal(cpub) || !rpriv.Public().Equal(rpub) || printed[1] != cpub.String() || printed[2] != rpub.String() {
 		t.Fatal("central init wrote or printed public keys that do not match the private ones")
 	}
 
@@ -333,7 +334,7 @@ func testDossierSession(t *testing.T, tm team) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	central, err := seal.ParseCentralPrivateKey(string(keyText))
+	central, err := agekey.ParsePrivate(string(keyText))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"dinh/offline/agekey"
 	"dinh/offline/outbox"
-	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
@@ -117,12 +117,12 @@ func (c *centralInitCmd) Run(e *env) error {
 	return nil
 }
 
-func (e *env) loadCentralKey(data string) (seal.CentralPrivateKey, error) {
-	b, err := os.ReadFile(filepath.Join(data, "central.key"))
+func (e *env) loadCentralKey(data string) (agekey.Private, error) {
+	b, err := os.ReadFile(filepath.Join(data, volunteer.CentralKey))
 	if err != nil {
-		return seal.CentralPrivateKey{}, fmt.Errorf("%s: %w", e.T("central.noKey", data), err)
+		return agekey.Private{}, fmt.Errorf("%s: %w", e.T("central.noKey", data), err)
 	}
-	return seal.ParseCentralPrivateKey(strings.TrimSpace(string(b)))
+	return agekey.ParsePrivate(string(b))
 }
 
 type centralRunCmd struct {

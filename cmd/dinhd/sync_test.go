@@ -77,7 +77,7 @@ func TestSyncCommands(t *testing.T) {
 	if code := run(t.Context(), []string{"central", "init", "--data", filepath.Join(dir, "unused")}, &initOut, &initOut); code != 0 {
 		t.Fatalf("central init: %s", initOut.String())
 	}
-	if !regexp.MustCompile(`device [A-Z2-7-]{63}\ncentral.pub [A-Z2-7]{4}-`).MatchString(initOut.String()) {
+	if !regexp.MustCompile(`device [A-Z2-7-]{63}\ncentral.pub age1[a-z0-9]{58}\nrecovery.pub age1[a-z0-9]{58}\n`).MatchString(initOut.String()) {
 		t.Errorf("central init: %q", initOut.String())
 	}
 

@@ -16,8 +16,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"dinh/offline/agekey"
 	"dinh/offline/outbox"
-	"dinh/offline/seal"
 )
 
 // The child process of TestKilledWhileSealing: it seals the dossier named
@@ -49,7 +49,7 @@ func sealChild(dir, id, stop string) error {
 	if err != nil {
 		return err
 	}
-	central, err := seal.ParseCentralPrivateKey(string(key))
+	central, err := agekey.ParsePrivate(string(key))
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"dinh/offline/agekey"
 	"dinh/offline/outbox"
 	"dinh/offline/photo"
 	"dinh/offline/seal"
@@ -79,8 +80,11 @@ type Config struct {
 	Dir string
 	// OutboxDir is the outbox's folder, where sealed dossiers are written.
 	OutboxDir string
-	// Central is the key the dossiers are sealed for.
-	Central seal.CentralPublicKey
+	// Central is the key the dossiers are sealed for, and Recovery the
+	// administrator's key that can open them too when central's is lost
+	// (zero: none).
+	Central  agekey.Public
+	Recovery agekey.Public
 	// Device signs sealed dossiers.
 	Device ed25519.PrivateKey
 	// Photo tunes how attachments are downscaled.

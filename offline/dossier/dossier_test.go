@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"dinh/offline/agekey"
 	"dinh/offline/outbox"
 	"dinh/offline/photo"
 	"dinh/offline/seal"
@@ -193,7 +194,7 @@ func TestDraftToSealed(t *testing.T) {
 	}
 }
 
-func openSealedErr(path string, central seal.CentralPrivateKey) (*Dossier, map[string][]byte, error) {
+func openSealedErr(path string, central agekey.Private) (*Dossier, map[string][]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -219,7 +220,7 @@ func openSealedErr(path string, central seal.CentralPrivateKey) (*Dossier, map[s
 	return &d, files, nil
 }
 
-func openSealed(t testing.TB, path string, central seal.CentralPrivateKey) (*Dossier, map[string][]byte) {
+func openSealed(t testing.TB, path string, central agekey.Private) (*Dossier, map[string][]byte) {
 	t.Helper()
 	d, files, err := openSealedErr(path, central)
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"dinh/offline/agekey"
 	"dinh/offline/outbox"
-	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 )
@@ -34,7 +34,7 @@ type env struct {
 	st      *store.Store
 	vault   *vault.Vault
 	desk    *Desk
-	central seal.CentralPrivateKey
+	central agekey.Private
 	clock   *clock
 }
 
@@ -43,7 +43,7 @@ func vaultOptions(c *clock) vault.Options {
 }
 
 // newEnv creates a data folder with a vault, or opens the one in dir.
-func newEnv(t testing.TB, dir string, central seal.CentralPrivateKey) *env {
+func newEnv(t testing.TB, dir string, central agekey.Private) *env {
 	t.Helper()
 	e, err := openEnv(dir, central)
 	if err != nil {
@@ -54,7 +54,7 @@ func newEnv(t testing.TB, dir string, central seal.CentralPrivateKey) *env {
 }
 
 // openEnv is newEnv for a child process, which has no testing.TB.
-func openEnv(dir string, central seal.CentralPrivateKey) (_ *env, err error) {
+func openEnv(dir string, central agekey.Private) (_ *env, err error) {
 	e := &env{dir: dir, central: central, clock: &clock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.Local)}}
 	defer func() {
 		if err != nil {
@@ -66,7 +66,7 @@ func openEnv(dir string, central seal.CentralPrivateKey) (_ *env, err error) {
 	}
 	vdir := filepath.Join(dir, "vault")
 	if _, err := os.Stat(vdir); err != nil {
-		rpub, _, err := vault.GenerateRecoveryKey()
+		rpub, _, err := agekey.Generate()
 		if err != nil {
 			return nil, err
 		}
@@ -111,9 +111,9 @@ func (e *env) close() {
 	}
 }
 
-func newCentral(t testing.TB) seal.CentralPrivateKey {
+func newCentral(t testing.TB) agekey.Private {
 	t.Helper()
-	_, priv, err := seal.GenerateCentralKey()
+	_, priv, err := agekey.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"dinh/internal/atomicfile"
+	"dinh/offline/agekey"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 )
@@ -110,7 +111,7 @@ func (k *Desk) writeSealed(ctx context.Context, d *Dossier, name string, progres
 		report = func(int64, int64) {}
 	}
 	err = atomicfile.Write(filepath.Join(k.cfg.OutboxDir, name), name+".tmp-", func(w io.Writer) error {
-		err := seal.Seal(ctxWriter{ctx.Err, io.MultiWriter(w, hw)}, h, parts, k.cfg.Central, k.cfg.Device, func(done, total int64) {
+		err := seal.Seal(ctxWriter{ctx.Err, io.MultiWriter(w, hw)}, h, parts, []agekey.Public{k.cfg.Central, k.cfg.Recovery}, k.cfg.Device, func(done, total int64) {
 			report(done, total)
 			if !halfway && done*2 >= total {
 				halfway = true

@@ -11,8 +11,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"dinh/offline/agekey"
 	"dinh/offline/outbox"
-	"dinh/offline/seal"
 	"dinh/offline/store"
 )
 
@@ -81,7 +81,10 @@ const fixtureID = "FIXTUREFORMAT1DRAFT"
 
 // TestFormat1DraftsOpen opens a data folder written by the version that
 // introduced drafts (record format 1, store schema 4), committed under
-// testdata, and reads its draft and photo. It guards every later change
+// testdata, and reads its draft and photo. Before the first release the
+// vault moved to age: the folder's vault.json and its photo were then
+// re-encrypted once, under the same data key and passphrase wrap, and
+// central.key became an age key; dinh.db is as that version wrote it. It guards every later change
 // of the record, the store or the vault: drafts must survive upgrades.
 func TestFormat1DraftsOpen(t *testing.T) {
 	src := filepath.Join("testdata", "format1")
@@ -96,7 +99,7 @@ func TestFormat1DraftsOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	central, err := seal.ParseCentralPrivateKey(string(key))
+	central, err := agekey.ParsePrivate(string(key))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +127,7 @@ func writeFixture(t *testing.T, dst string) {
 		t.Fatal(err)
 	}
 	central := newCentral(t)
-	os.WriteFile(filepath.Join(dst, "central.key"), []byte(central.String()), 0o600)
+	os.WriteFile(filepath.Join(dst, "central.key"), []byte(central.File(time.Now())), 0o600)
 	e := newEnv(t, dst, central)
 	newID = func() string { return fixtureID }
 	defer func() { newID = outbox.NewID }()

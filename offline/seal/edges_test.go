@@ -32,7 +32,7 @@ func TestSealedSizeIsExact(t *testing.T) {
 	} {
 		var buf bytes.Buffer
 		var announced int64
-		if err := seal(&buf, f.header, parts, f.centralPub, f.dev, nil, sealHooks{sized: func(n int64) { announced = n }}); err != nil {
+		if err := seal(&buf, f.header, parts, f.to(), f.dev, nil, sealHooks{sized: func(n int64) { announced = n }}); err != nil {
 			t.Fatal(err)
 		}
 		if announced != int64(buf.Len()) {
@@ -53,7 +53,7 @@ func TestSealLimitsAtTheirEdges(t *testing.T) {
 		parts[i] = small(fmt.Sprintf("p/%04d", i))
 	}
 	var many bytes.Buffer
-	if err := Seal(&many, f.header, parts, f.centralPub, f.dev, nil); err != nil {
+	if err := Seal(&many, f.header, parts, f.to(), f.dev, nil); err != nil {
 		t.Errorf("%d parts: %v", MaxParts, err)
 	}
 	if o, err := open(many.Bytes(), f.centralPriv); err != nil || len(o.Parts()) != MaxParts {
@@ -63,7 +63,7 @@ func TestSealLimitsAtTheirEdges(t *testing.T) {
 	// A part of MaxPartSize is sealed (1 GiB of zeros, streamed).
 	if testing.Short() {
 		t.Log("the 1 GiB part is left out under -short")
-	} else if err := Seal(io.Discard, f.header, []Part{zeroPart("big", MaxPartSize)}, f.centralPub, f.dev, nil); err != nil {
+	} else if err := Seal(io.Discard, f.header, []Part{zeroPart("big", MaxPartSize)}, f.to(), f.dev, nil); err != nil {
 		t.Errorf("a part of %d bytes: %v", MaxPartSize, err)
 	}
 
@@ -73,7 +73,7 @@ func TestSealLimitsAtTheirEdges(t *testing.T) {
 		h := f.header
 		h.Summary = map[string]string{"note": note}
 		var buf bytes.Buffer
-		err := Seal(&buf, h, []Part{small("a")}, f.centralPub, f.dev, nil)
+		err := Seal(&buf, h, []Part{small("a")}, f.to(), f.dev, nil)
 		if err != nil {
 			return 0, err
 		}
@@ -92,30 +92,40 @@ func TestSealLimitsAtTheirEdges(t *testing.T) {
 	}
 
 	// A space is a printable character in a part name.
-	if err := Seal(io.Discard, f.header, []Part{small("giấy tờ.pdf")}, f.centralPub, f.dev, nil); err != nil {
+	if err := Seal(io.Discard, f.header, []Part{small("giấy tờ.pdf")}, f.to(), f.dev, nil); err != nil {
 		t.Errorf("a name with a space: %v", err)
 	}
 }
 
-// TestIndexLengthAtTheLimit: an index length of exactly the limit, in a
-// file large enough to hold it, passes the length check and is refused
-// only because it does not decrypt.
-func TestIndexLengthAtTheLimit(t *testing.T) {
+// TestHostileIndexLength: the index length a device writes inside the
+// payload is checked against its limit and the payload's size before the
+// index is read; the error says which length was refused.
+func TestHostileIndexLength(t *testing.T) {
 	f := newFixture(t)
-	sealed := f.seal(t) // with the 5 MiB scan: room for a 1 MiB index
-	hlen := binary.BigEndian.Uint32(sealed[len(magic):])
-	indexAt := len(magic) + 4 + int(hlen)
+	f.parts = f.parts[:2] // the 5 MiB scan: room for a 1 MiB index
+	var plain int64 = 4
+	for _, p := range f.parts {
+		plain += p.Size
+	}
 	for _, tt := range []struct {
-		n    uint32
+		edit func(n uint32) uint32
 		want string
 	}{
-		{maxIndexSize, "index does not decrypt"},
-		{maxIndexSize + 1, "index length 1048577 out of range"},
+		{func(uint32) uint32 { return maxIndexSize }, "index:"},
+		{func(uint32) uint32 { return maxIndexSize + 1 }, "index length 1048577 out of range"},
+		{func(uint32) uint32 { return 0xffffffff }, "index length 4294967295 out of range"},
+		{func(n uint32) uint32 { return n - 1 }, "index:"},
+		{func(n uint32) uint32 { return n + 1 }, "index:"},
+		{func(uint32) uint32 { return 0 }, "index: EOF"},
 	} {
-		c := bytes.Clone(sealed)
-		binary.BigEndian.PutUint32(c[indexAt:], tt.n)
-		if _, err := open(resign(c, f.dev), f.centralPriv); !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("index length %d: got %v, want %q", tt.n, err, tt.want)
+		var buf bytes.Buffer
+		var got uint32
+		err := seal(&buf, f.header, f.parts, f.to(), f.dev, nil, sealHooks{indexLen: func(n uint32) uint32 { got = tt.edit(n); return got }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := open(buf.Bytes(), f.centralPriv); !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("index length %d: got %v, want %q", got, err, tt.want)
 		}
 	}
 }

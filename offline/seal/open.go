@@ -18,17 +18,16 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/crypto/chacha20poly1305"
+	"filippo.io/age"
 
-	"dinh/offline/internal/stream"
+	"dinh/offline/agekey"
 )
 
 const (
 	preludeSize = int64(len(magic) + 4)
-	wrappedSize = chacha20poly1305.KeySize + chacha20poly1305.Overhead
 	// minSize is the smallest file that could be valid: an empty header
-	// object, an empty index and the signature.
-	minSize = preludeSize + 2 + 4 + nonceSize + chacha20poly1305.Overhead + sigSize
+	// object, an age payload of one recipient and the signature.
+	minSize = preludeSize + 2 + 200 + sigSize
 )
 
 func tampered(format string, args ...any) error {
@@ -50,24 +49,29 @@ func readAt(r io.ReaderAt, p []byte, off int64) error {
 
 // verified is a file whose signature checks.
 type verified struct {
-	wh        wireHeader
+	h         Header
 	headerSum []byte // SHA-256 of magic, header length and header
-	indexAt   int64  // offset of the index length
+	payloadAt int64  // offset of the age payload
 	end       int64  // offset of the trailer
 }
 
 // verify reads the clear header and checks the device signature over the
 // whole file.
 func verify(r io.ReaderAt, size int64) (*verified, error) {
+	pre := make([]byte, preludeSize)
+	if size >= preludeSize {
+		if err := readAt(r, pre, 0); err != nil {
+			return nil, err
+		}
+		if string(pre[:len(magicV1)]) == magicV1 {
+			return nil, ErrOldFormat
+		}
+	}
 	if size < minSize {
 		return nil, tampered("%d bytes is too short", size)
 	}
 	if size > MaxFileSize {
 		return nil, fmt.Errorf("%w: %w: %d bytes, at most %d", ErrTampered, ErrTooLarge, size, int64(MaxFileSize))
-	}
-	pre := make([]byte, preludeSize)
-	if err := readAt(r, pre, 0); err != nil {
-		return nil, err
 	}
 	if string(pre[:len(magic)]) != magic {
 		return nil, tampered("not a sealed dossier (bad magic)")
@@ -80,16 +84,16 @@ func verify(r io.ReaderAt, size int64) (*verified, error) {
 	if err := readAt(r, hdr, preludeSize); err != nil {
 		return nil, err
 	}
-	v := &verified{indexAt: preludeSize + hlen, end: size - sigSize}
+	v := &verified{payloadAt: preludeSize + hlen, end: size - sigSize}
 	dec := json.NewDecoder(bytes.NewReader(hdr))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v.wh); err != nil {
+	if err := dec.Decode(&v.h); err != nil {
 		return nil, tampered("header: %v", err)
 	}
-	if dec.More() {
+	if dec.InputOffset() != hlen {
 		return nil, tampered("header: data after the JSON")
 	}
-	if err := v.wh.validate(); err != nil {
+	if err := validate(v.h); err != nil {
 		return nil, err
 	}
 
@@ -97,44 +101,32 @@ func verify(r io.ReaderAt, size int64) (*verified, error) {
 	sum.Write(pre)
 	sum.Write(hdr)
 	v.headerSum = sum.Sum(nil)
-	n, err := io.Copy(sum, io.NewSectionReader(r, v.indexAt, v.end-v.indexAt))
+	n, err := io.Copy(sum, io.NewSectionReader(r, v.payloadAt, v.end-v.payloadAt))
 	if err != nil {
 		return nil, fmt.Errorf("seal: read: %w", err)
 	}
-	if n != v.end-v.indexAt {
+	if n != v.end-v.payloadAt {
 		return nil, tampered("file shorter than its size")
 	}
 	sig := make([]byte, sigSize)
 	if err := readAt(r, sig, v.end); err != nil {
 		return nil, err
 	}
-	if !ed25519.Verify(v.wh.Device, signedMessage(sum.Sum(nil)), sig) {
+	if !ed25519.Verify(v.h.Device, signedMessage(sum.Sum(nil)), sig) {
 		return nil, tampered("device signature does not verify")
 	}
 	return v, nil
 }
 
-func (wh *wireHeader) validate() error {
-	if wh.Format != Format {
-		return tampered("format %q, want %q", wh.Format, Format)
+func validate(h Header) error {
+	if h.Format != Format {
+		return tampered("format %q, want %q", h.Format, Format)
 	}
-	if wh.DossierID == "" {
+	if h.DossierID == "" {
 		return tampered("missing dossier ID")
 	}
-	for _, f := range []struct {
-		name string
-		b    []byte
-		n    int
-	}{
-		{"device key", wh.Device, ed25519.PublicKeySize},
-		{"recipient", wh.Recipient, 32},
-		{"ephemeral key", wh.Ephemeral, 32},
-		{"wrap nonce", wh.WrapNonce, nonceSize},
-		{"wrapped key", wh.WrappedKey, wrappedSize},
-	} {
-		if len(f.b) != f.n {
-			return tampered("%s is %d bytes, want %d", f.name, len(f.b), f.n)
-		}
+	if len(h.Device) != ed25519.PublicKeySize {
+		return tampered("device key is %d bytes, want %d", len(h.Device), ed25519.PublicKeySize)
 	}
 	return nil
 }
@@ -146,93 +138,134 @@ func ReadHeader(r io.ReaderAt, size int64) (Header, error) {
 	if err != nil {
 		return Header{}, err
 	}
-	return v.wh.Header, nil
+	return v.h, nil
 }
 
 // Opened is a sealed dossier whose signature and encryption have been
 // verified. Its methods read the file again, and report ErrTampered if it
 // changed since Open.
 type Opened struct {
-	r         io.ReaderAt
-	header    Header
-	parts     []PartInfo
-	offsets   []int64 // start of each part's stream
-	key       []byte
-	headerSum []byte
+	plain   io.ReaderAt // the decrypted payload
+	header  Header
+	parts   []PartInfo
+	offsets []int64 // start of each part in plain
 }
 
-// Open verifies a sealed dossier of size bytes and decrypts its index with
-// the central key. It checks the device signature over the whole file
-// first, then that every part decrypts, so a caller never sees a byte of a
-// changed file. Errors: ErrTampered for any change or cut, ErrNotForUs when
-// it was sealed for another central key.
-func Open(r io.ReaderAt, size int64, central CentralPrivateKey) (*Opened, error) {
+// Open verifies a sealed dossier of size bytes and decrypts it with key:
+// central's, or the administrator's recovery key. It checks the device
+// signature over the whole file first, then that the whole payload
+// decrypts, so a caller never sees a byte of a changed file. Errors:
+// ErrTampered for any change or cut, ErrNotForUs when it was sealed for
+// other keys, ErrOldFormat for a file of the development format.
+func Open(r io.ReaderAt, size int64, key agekey.Private) (*Opened, error) {
+	if key.IsZero() {
+		return nil, ErrNoKey
+	}
 	v, err := verify(r, size)
 	if err != nil {
 		return nil, err
 	}
-	pub := central.Public()
-	if subtle.ConstantTimeCompare(pub[:], v.wh.Recipient) != 1 {
-		return nil, ErrNotForUs
-	}
-	key, err := unwrapKey(central, v.wh.Ephemeral, v.wh.WrapNonce, v.wh.WrappedKey)
+	plain, plainSize, err := age.DecryptReaderAt(io.NewSectionReader(markedReaderAt{r}, v.payloadAt, v.end-v.payloadAt), v.end-v.payloadAt, key.Identity())
 	if err != nil {
+		if _, ok := errors.AsType[*age.NoIdentityMatchError](err); ok {
+			return nil, ErrNotForUs
+		}
+		return nil, ageError(err)
+	}
+	o := &Opened{plain: plain, header: v.h}
+	if err := o.readIndex(v.headerSum, plainSize); err != nil {
 		return nil, err
 	}
-	o := &Opened{r: r, header: v.wh.Header, key: key, headerSum: v.headerSum}
-	if err := o.readIndex(v); err != nil {
-		return nil, err
-	}
-	for i := range o.parts {
-		if err := o.extract(i, io.Discard); err != nil {
+	// Every chunk is decrypted once, whole, before a part is handed out.
+	buf := make([]byte, ageChunkSize)
+	for off := int64(0); off < plainSize; off += ageChunkSize {
+		if err := o.readPlain(buf[:min(ageChunkSize, plainSize-off)], off); err != nil {
 			return nil, err
 		}
 	}
 	return o, nil
 }
 
-func (o *Opened) readIndex(v *verified) error {
+// readError marks an error of reading the file itself, so that it is not
+// taken for a payload that does not decrypt.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+type markedReaderAt struct{ r io.ReaderAt }
+
+func (m markedReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := m.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = &readError{err}
+	}
+	return n, err
+}
+
+// ageError tells a read error of the file apart from a payload that does
+// not decrypt.
+func ageError(err error) error {
+	if _, ok := errors.AsType[*readError](err); ok {
+		return fmt.Errorf("seal: read: %w", err)
+	}
+	return tampered("payload: %v", err)
+}
+
+// readPlain fills p from the payload at off.
+func (o *Opened) readPlain(p []byte, off int64) error {
+	n, err := o.plain.ReadAt(p, off)
+	if n == len(p) {
+		return nil
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		return tampered("payload shorter than its index")
+	}
+	return ageError(err)
+}
+
+func (o *Opened) readIndex(headerSum []byte, plainSize int64) error {
 	var lb [4]byte
-	if err := readAt(o.r, lb[:], v.indexAt); err != nil {
+	if plainSize < 4 {
+		return tampered("payload of %d bytes", plainSize)
+	}
+	if err := o.readPlain(lb[:], 0); err != nil {
 		return err
 	}
 	ilen := int64(binary.BigEndian.Uint32(lb[:]))
-	start := v.indexAt + 4
-	if ilen < nonceSize+chacha20poly1305.Overhead || ilen > maxIndexSize || ilen > v.end-start {
+	if ilen > maxIndexSize || ilen > plainSize-4 {
 		return tampered("index length %d out of range", ilen)
 	}
-	enc := make([]byte, ilen)
-	if err := readAt(o.r, enc, start); err != nil {
+	plainIdx := make([]byte, ilen)
+	if err := o.readPlain(plainIdx, 4); err != nil {
 		return err
 	}
-	aead, err := chacha20poly1305.NewX(o.key)
-	if err != nil {
-		return fmt.Errorf("seal: %w", err)
-	}
-	plain, err := aead.Open(nil, enc[:nonceSize], enc[nonceSize:], indexAAD(o.headerSum))
-	if err != nil {
-		return tampered("index does not decrypt")
-	}
 	var idx index
-	dec := json.NewDecoder(bytes.NewReader(plain))
+	dec := json.NewDecoder(bytes.NewReader(plainIdx))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&idx); err != nil {
 		return tampered("index: %v", err)
 	}
+	if dec.InputOffset() != ilen {
+		return tampered("index: data after the JSON")
+	}
+	if subtle.ConstantTimeCompare(idx.HeaderSum, headerSum) != 1 {
+		return tampered("the clear header is not the one sealed")
+	}
 	if len(idx.Parts) > MaxParts {
 		return tampered("%d parts, at most %d", len(idx.Parts), MaxParts)
 	}
-	off := start + ilen
+	off := 4 + ilen
 	o.offsets = make([]int64, len(idx.Parts))
 	for i, p := range idx.Parts {
 		if p.Size < 0 || p.Size > MaxPartSize {
 			return tampered("part %d size %d out of range", i, p.Size)
 		}
 		o.offsets[i] = off
-		off += stream.EncryptedSize(p.Size)
+		off += p.Size
 	}
-	if off != v.end {
-		return tampered("parts take %d bytes, the file has %d", off-start-ilen, v.end-start-ilen)
+	if off != plainSize {
+		return tampered("parts take %d bytes, the payload has %d", off-4-ilen, plainSize-4-ilen)
 	}
 	o.parts = idx.Parts
 	return nil
@@ -251,19 +284,17 @@ func (o *Opened) Parts() []PartInfo { return slices.Clone(o.parts) }
 
 func (o *Opened) extract(i int, w io.Writer) error {
 	p := o.parts[i]
-	size := stream.EncryptedSize(p.Size)
-	sr, err := stream.NewReader(io.NewSectionReader(o.r, o.offsets[i], size), o.key, partAAD(o.headerSum, i))
-	var n int64
-	if err == nil {
-		n, err = io.Copy(w, sr)
-	}
-	switch {
-	case errors.Is(err, stream.ErrAuth):
-		return fmt.Errorf("%w: part %d %q: %w", ErrTampered, i, p.Name, err)
-	case err != nil:
-		return fmt.Errorf("seal: part %q: %w", p.Name, err)
-	case n != p.Size:
-		return tampered("part %d %q: %d bytes, want %d", i, p.Name, n, p.Size)
+	buf := make([]byte, ageChunkSize)
+	// Reads follow age's chunks, so each chunk is decrypted once.
+	for off, end := o.offsets[i], o.offsets[i]+p.Size; off < end; {
+		n := min(ageChunkSize-off%ageChunkSize, end-off)
+		if err := o.readPlain(buf[:n], off); err != nil {
+			return fmt.Errorf("seal: part %d %q: %w", i, p.Name, err)
+		}
+		if _, err := w.Write(buf[:n]); err != nil {
+			return fmt.Errorf("seal: part %q: %w", p.Name, err)
+		}
+		off += n
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package seal
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -14,13 +13,17 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/crypto/chacha20poly1305"
+	"filippo.io/age"
 
-	"dinh/offline/internal/stream"
+	"dinh/offline/agekey"
 )
 
 // Format is the only Header.Format this version writes and reads.
-const Format = "dinh-seal/1"
+const Format = "dinh-seal/2"
+
+// Ext is the extension of a sealed dossier's file, in a device's outbox
+// and in every folder it travels through.
+const Ext = ".dseal"
 
 // Limits of a sealed file, checked by Seal and by Open.
 const (
@@ -34,21 +37,28 @@ const (
 )
 
 const (
-	magic          = "DINHSEAL1\n"
+	magic          = "DINHSEAL2\n"
+	magicV1        = "DINHSEAL1\n"
 	sigSize        = ed25519.SignatureSize
-	nonceSize      = chacha20poly1305.NonceSizeX
-	labelIndex     = "dinh seal v1 index"
-	labelPart      = "dinh seal v1 part"
-	labelSignature = "dinh seal v1 signature"
+	labelSignature = "dinh seal v2 signature"
+
+	// An age payload is its header, a 16-byte nonce, then the plaintext
+	// in chunks of 64 KiB, each with a 16-byte tag; an empty plaintext
+	// is one empty chunk.
+	ageNonceSize = 16
+	ageChunkSize = 64 << 10
+	ageTagSize   = 16
 )
 
 // Errors of sealing and opening; test them with errors.Is.
 var (
 	ErrTampered   = errors.New("seal: sealed dossier was changed or is damaged")
-	ErrNotForUs   = errors.New("seal: sealed for another central key")
+	ErrNotForUs   = errors.New("seal: sealed for another key")
+	ErrOldFormat  = errors.New("seal: sealed in the format of a development build before the first release")
 	ErrTooLarge   = errors.New("seal: over a size limit")
 	ErrUnsafeName = errors.New("seal: unsafe part name")
 	ErrNoPart     = errors.New("seal: no such part")
+	ErrNoKey      = errors.New("seal: no key to seal for")
 )
 
 // Part is one file of a dossier. Size must be exact: it is written in the
@@ -75,17 +85,10 @@ type Header struct {
 	Summary   map[string]string `json:"summary,omitempty"`
 }
 
-// wireHeader is the header as written: Header and the wrapped key.
-type wireHeader struct {
-	Header
-	Recipient  []byte `json:"recipient"` // central public key
-	Ephemeral  []byte `json:"ephemeral"`
-	WrapNonce  []byte `json:"wrap_nonce"`
-	WrappedKey []byte `json:"wrapped_key"`
-}
-
+// index opens the encrypted payload.
 type index struct {
-	Parts []PartInfo `json:"parts"`
+	HeaderSum []byte     `json:"header_sha256"` // base64 in JSON
+	Parts     []PartInfo `json:"parts"`
 }
 
 // checkName refuses names that could escape a folder or mean different
@@ -146,37 +149,67 @@ func checkParts(parts []PartInfo) error {
 	return nil
 }
 
-func indexAAD(headerSum []byte) []byte { return append([]byte(labelIndex), headerSum...) }
-
-func partAAD(headerSum []byte, i int) []byte {
-	b := append([]byte(labelPart), headerSum...)
-	return binary.BigEndian.AppendUint32(b, uint32(i))
-}
-
 func signedMessage(sum []byte) []byte {
 	return append([]byte(labelSignature+"\x00"), sum...)
 }
+
+// payloadSize is the size of an age payload of plain bytes whose header
+// is ageHeader bytes.
+func payloadSize(ageHeader, plain int64) int64 {
+	chunks := max(1, (plain+ageChunkSize-1)/ageChunkSize)
+	return ageHeader + ageNonceSize + plain + chunks*ageTagSize
+}
+
+// ageHeaderSize measures the age header for recipients by encrypting
+// nothing to them: it does not depend on the plaintext.
+func ageHeaderSize(recipients []age.Recipient) (int64, error) {
+	var cw countWriter
+	w, err := age.Encrypt(&cw, recipients...)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Close(); err != nil {
+		return 0, err
+	}
+	return cw.n - payloadSize(0, 0), nil
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 // sealHooks let tests write files Seal refuses to write, and see the size
 // Seal computes before writing.
 type sealHooks struct {
 	skipChecks bool
-	editIndex  func([]PartInfo) []PartInfo
+	editIndex  func(*index)
+	indexLen   func(uint32) uint32
 	sized      func(int64)
 }
 
 // Seal writes the dossier made of h and parts to w, readable only with the
-// private key of central and signed by device. Seal fills in h.Format,
-// h.Device (from device) and h.Created (now) when they are empty. progress,
-// if not nil, is called with the bytes of parts read so far and the total.
-// On error, what was written to w is garbage and must be removed.
-func Seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device ed25519.PrivateKey, progress func(done, total int64)) error {
-	return seal(w, h, parts, central, device, progress, sealHooks{})
+// private keys of the public keys in to (central's, and the recovery
+// key's when the device has it) and signed by device. Seal fills in
+// h.Format, h.Device (from device) and h.Created (now) when they are
+// empty. progress, if not nil, is called with the bytes of parts read so
+// far and the total. On error, what was written to w is garbage and must
+// be removed.
+func Seal(w io.Writer, h Header, parts []Part, to []agekey.Public, device ed25519.PrivateKey, progress func(done, total int64)) error {
+	return seal(w, h, parts, to, device, progress, sealHooks{})
 }
 
-func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device ed25519.PrivateKey, progress func(done, total int64), hooks sealHooks) error {
+func seal(w io.Writer, h Header, parts []Part, to []agekey.Public, device ed25519.PrivateKey, progress func(done, total int64), hooks sealHooks) error {
 	if len(device) != ed25519.PrivateKeySize {
 		return fmt.Errorf("seal: device key is %d bytes, want %d", len(device), ed25519.PrivateKeySize)
+	}
+	var recipients []age.Recipient
+	for _, k := range to {
+		if !k.IsZero() {
+			recipients = append(recipients, k.Recipient())
+		}
+	}
+	if len(recipients) == 0 {
+		return ErrNoKey
 	}
 	devPub := device.Public().(ed25519.PublicKey)
 	switch {
@@ -212,17 +245,7 @@ func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device 
 		}
 	}
 
-	contentKey := make([]byte, chacha20poly1305.KeySize)
-	defer clear(contentKey)
-	if _, err := rand.Read(contentKey); err != nil {
-		return fmt.Errorf("seal: random content key: %w", err)
-	}
-	wh := wireHeader{Header: h, Recipient: central[:]}
-	var err error
-	if wh.Ephemeral, wh.WrapNonce, wh.WrappedKey, err = wrapKey(contentKey, central); err != nil {
-		return err
-	}
-	hdr, err := json.Marshal(wh)
+	hdr, err := json.Marshal(h)
 	if err != nil {
 		return fmt.Errorf("seal: encode header: %w", err)
 	}
@@ -233,32 +256,24 @@ func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device 
 	prelude := append([]byte(magic), binary.BigEndian.AppendUint32(nil, uint32(len(hdr)))...)
 	sum.Write(prelude)
 	sum.Write(hdr)
-	headerSum := sum.Sum(nil)
+	idx.HeaderSum = sum.Sum(nil)
 
 	if hooks.editIndex != nil {
-		idx.Parts = hooks.editIndex(idx.Parts)
+		hooks.editIndex(&idx)
 	}
 	plainIdx, err := json.Marshal(idx)
 	if err != nil {
 		return fmt.Errorf("seal: encode index: %w", err)
 	}
-	aead, err := chacha20poly1305.NewX(contentKey)
+	if len(plainIdx) > maxIndexSize {
+		return fmt.Errorf("%w: index is %d bytes, at most %d", ErrTooLarge, len(plainIdx), maxIndexSize)
+	}
+
+	ageHeader, err := ageHeaderSize(recipients)
 	if err != nil {
 		return fmt.Errorf("seal: %w", err)
 	}
-	encIdx := make([]byte, nonceSize, nonceSize+len(plainIdx)+aead.Overhead())
-	if _, err := rand.Read(encIdx); err != nil {
-		return fmt.Errorf("seal: random nonce: %w", err)
-	}
-	encIdx = aead.Seal(encIdx, encIdx, plainIdx, indexAAD(headerSum))
-	if len(encIdx) > maxIndexSize {
-		return fmt.Errorf("%w: index is %d bytes, at most %d", ErrTooLarge, len(encIdx), maxIndexSize)
-	}
-
-	size := int64(len(prelude)+len(hdr)+4+len(encIdx)) + sigSize
-	for _, p := range parts {
-		size += stream.EncryptedSize(max(p.Size, 0))
-	}
+	size := int64(len(prelude)+len(hdr)) + payloadSize(ageHeader, int64(4+len(plainIdx))+total) + sigSize
 	if hooks.sized != nil {
 		hooks.sized(size)
 	}
@@ -266,8 +281,7 @@ func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device 
 		return fmt.Errorf("%w: sealed file would be %d bytes, at most %d", ErrTooLarge, size, int64(MaxFileSize))
 	}
 
-	out := &hashWriter{w: w, h: sum}
-	// The prelude and header are already hashed; the rest is hashed as
+	// The prelude and header are already hashed; the payload is hashed as
 	// it is written.
 	if _, err := w.Write(prelude); err != nil {
 		return fmt.Errorf("seal: write: %w", err)
@@ -275,13 +289,20 @@ func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device 
 	if _, err := w.Write(hdr); err != nil {
 		return fmt.Errorf("seal: write: %w", err)
 	}
-	if _, err := out.Write(binary.BigEndian.AppendUint32(nil, uint32(len(encIdx)))); err != nil {
+	aw, err := age.Encrypt(&hashWriter{w: w, h: sum}, recipients...)
+	if err != nil {
+		return fmt.Errorf("seal: %w", err)
+	}
+	ilen := uint32(len(plainIdx))
+	if hooks.indexLen != nil {
+		ilen = hooks.indexLen(ilen)
+	}
+	if _, err := aw.Write(binary.BigEndian.AppendUint32(nil, ilen)); err != nil {
 		return err
 	}
-	if _, err := out.Write(encIdx); err != nil {
+	if _, err := aw.Write(plainIdx); err != nil {
 		return err
 	}
-
 	var done int64
 	report := func(n int64) {
 		done += n
@@ -290,10 +311,13 @@ func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device 
 		}
 	}
 	report(0)
-	for i, p := range parts {
-		if err := sealPart(out, p, contentKey, partAAD(headerSum, i), report); err != nil {
+	for _, p := range parts {
+		if err := sealPart(aw, p, report); err != nil {
 			return err
 		}
+	}
+	if err := aw.Close(); err != nil {
+		return err
 	}
 	sig := ed25519.Sign(device, signedMessage(sum.Sum(nil)))
 	if _, err := w.Write(sig); err != nil {
@@ -302,26 +326,19 @@ func seal(w io.Writer, h Header, parts []Part, central CentralPublicKey, device 
 	return nil
 }
 
-func sealPart(out io.Writer, p Part, key, aad []byte, report func(int64)) error {
+func sealPart(out io.Writer, p Part, report func(int64)) error {
 	rc, err := p.Open()
 	if err != nil {
 		return fmt.Errorf("seal: open part %q: %w", p.Name, err)
 	}
 	defer rc.Close()
-	sw, err := stream.NewWriter(out, key, aad)
-	if err != nil {
-		return fmt.Errorf("seal: part %q: %w", p.Name, err)
-	}
 	// One byte more than announced is read to catch a part that grew.
-	n, err := io.Copy(sw, &progressReader{r: io.LimitReader(rc, p.Size+1), report: report})
+	n, err := io.Copy(out, &progressReader{r: io.LimitReader(rc, p.Size+1), report: report})
 	if err != nil {
 		return fmt.Errorf("seal: part %q: %w", p.Name, err)
 	}
 	if n != p.Size {
 		return fmt.Errorf("seal: part %q: read %d bytes, want Size %d", p.Name, n, p.Size)
-	}
-	if err := sw.Close(); err != nil {
-		return fmt.Errorf("seal: part %q: %w", p.Name, err)
 	}
 	return nil
 }

@@ -4,13 +4,21 @@
 //
 // A vault is a directory whose header, vault.json, holds a random 32-byte
 // data key twice: wrapped with a key derived from the passphrase by
-// Argon2id, and wrapped for the administrator's X25519 recovery key. The
-// data key never changes, so changing the passphrase or recovering a
-// forgotten one keeps every existing draft readable. Values (Encrypt) and
-// attachments (EncryptFile) are encrypted with keys derived from it using
-// XChaCha20-Poly1305; attachments use the chunked STREAM construction of
-// dinh/offline/internal/stream, so a file of any size is streamed and any
-// cut, reordering or addition is detected.
+// Argon2id (XChaCha20-Poly1305), and encrypted with age
+// (age-encryption.org) for the administrator's X25519 recovery key, so the
+// stock age tool can unwrap it with recovery.key. The data key never
+// changes, so changing the passphrase or recovering a forgotten one keeps
+// every existing draft readable. Values (Encrypt) are encrypted with a key
+// derived from it using XChaCha20-Poly1305. Attachments (EncryptFile) are
+// age files for the vault's own X25519 identity, which the header keeps
+// encrypted under another key derived from the data key; age streams a
+// file of any size in authenticated chunks, so any cut, reordering or
+// addition is detected, and the caller's aad is bound to the file inside
+// its encrypted content.
+//
+// Version 1 of the header (a hand-written key wrap and chunked stream)
+// was written only by development builds before the first release; Open
+// refuses it with ErrOldFormat.
 //
 // Wrong passphrases are counted in the header: after five in a row every
 // attempt waits for a back-off (30 s, doubling, at most 15 min), which

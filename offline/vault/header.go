@@ -18,13 +18,14 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"dinh/internal/atomicfile"
+	"dinh/offline/agekey"
 )
 
 const (
 	headerName    = "vault.json"
 	headerTmp     = ".vault.json.tmp-"
 	formatName    = "dinh-vault"
-	formatVersion = 1
+	formatVersion = 2
 	kdfArgon2id   = "argon2id"
 
 	keySize       = chacha20poly1305.KeySize
@@ -34,9 +35,9 @@ const (
 	checkSize     = 16
 	maxHeaderSize = 64 << 10
 
-	labelPassphrase = "dinh-vault v1 passphrase"
-	labelRecovery   = "dinh-vault v1 recovery"
-	labelCheck      = "dinh-vault v1 key check"
+	labelPassphrase   = "dinh-vault v1 passphrase"
+	labelCheck        = "dinh-vault v1 key check"
+	labelFileIdentity = "dinh-vault v2 file identity"
 )
 
 // KDFParams are the Argon2id costs of turning a passphrase into a key.
@@ -93,13 +94,18 @@ type header struct {
 		Nonce      []byte `json:"nonce"`
 		Ciphertext []byte `json:"ciphertext"`
 	} `json:"passphrase_wrap"`
-	// Recovery is the data key wrapped for the administrator.
+	// Recovery is the data key encrypted with age for the
+	// administrator's recovery key.
 	Recovery struct {
-		PublicKey  []byte `json:"public_key"`
-		Ephemeral  []byte `json:"ephemeral"`
+		Recipient string `json:"recipient"` // age1…
+		Age       []byte `json:"age"`
+	} `json:"recovery_wrap"`
+	// Files is the age identity that attachments are encrypted for,
+	// encrypted under the file key.
+	Files struct {
 		Nonce      []byte `json:"nonce"`
 		Ciphertext []byte `json:"ciphertext"`
-	} `json:"recovery_wrap"`
+	} `json:"file_identity"`
 	// KeyCheck is a MAC by the data key, so an unwrapped key is known to be
 	// the one the vault's data was encrypted with.
 	KeyCheck       []byte    `json:"key_check"`
@@ -114,6 +120,9 @@ func (h *header) params() KDFParams {
 func (h *header) validate() error {
 	if h.Format != formatName {
 		return fmt.Errorf("format %q, want %q", h.Format, formatName)
+	}
+	if h.Version == 1 {
+		return ErrOldFormat
 	}
 	if h.Version != formatVersion {
 		return fmt.Errorf("unsupported version %d", h.Version)
@@ -132,15 +141,21 @@ func (h *header) validate() error {
 		{"salt", h.KDF.Salt, saltSize},
 		{"passphrase nonce", h.Passphrase.Nonce, nonceSize},
 		{"passphrase wrap", h.Passphrase.Ciphertext, wrappedSize},
-		{"recovery public key", h.Recovery.PublicKey, 32},
-		{"recovery ephemeral key", h.Recovery.Ephemeral, 32},
-		{"recovery nonce", h.Recovery.Nonce, nonceSize},
-		{"recovery wrap", h.Recovery.Ciphertext, wrappedSize},
+		{"file key nonce", h.Files.Nonce, nonceSize},
 		{"key check", h.KeyCheck, checkSize},
 	} {
 		if len(f.b) != f.n {
 			return fmt.Errorf("%s is %d bytes, want %d", f.name, len(f.b), f.n)
 		}
+	}
+	if _, err := agekey.ParsePublic(h.Recovery.Recipient); err != nil {
+		return fmt.Errorf("recovery key: %w", err)
+	}
+	if n := len(h.Recovery.Age); n == 0 || n > maxRecoveryWrap {
+		return fmt.Errorf("recovery wrap is %d bytes, want 1..%d", n, maxRecoveryWrap)
+	}
+	if n := len(h.Files.Ciphertext); n < chacha20poly1305.Overhead || n > 256 {
+		return fmt.Errorf("file key is %d bytes", n)
 	}
 	if h.FailedAttempts < 0 {
 		return fmt.Errorf("negative failed attempts %d", h.FailedAttempts)
@@ -239,7 +254,9 @@ func readHeader(dir string) (*header, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%w: data after the header", ErrCorruptHeader)
 	}
-	if err := h.validate(); err != nil {
+	if err := h.validate(); errors.Is(err, ErrOldFormat) {
+		return nil, err
+	} else if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorruptHeader, err)
 	}
 	return &h, nil

@@ -1,90 +1,89 @@
 package vault
 
 import (
-	"crypto/subtle"
-	"errors"
+	"bytes"
+	"crypto/rand"
 	"fmt"
+	"io"
 
-	"dinh/offline/internal/keywrap"
+	"filippo.io/age"
+	"golang.org/x/crypto/chacha20poly1305"
+
+	"dinh/offline/agekey"
 )
 
-// RecoveryPublicKey is the administrator's X25519 key that every vault of
-// the district wraps its data key for. It is not secret.
-type RecoveryPublicKey [32]byte
+// maxRecoveryWrap bounds the age file that holds the data key for the
+// administrator: one X25519 stanza and 48 bytes of payload.
+const maxRecoveryWrap = 1024
 
-// RecoveryPrivateKey opens the recovery wrap of any vault made for its
-// public key. The administrator keeps it off the volunteers' laptops.
-type RecoveryPrivateKey [32]byte
-
-// ErrMalformedKey means a typed recovery key is not valid.
-var ErrMalformedKey = errors.New("vault: malformed recovery key")
-
-const (
-	checksumPublic  = "dinh-vault recovery public key"
-	checksumPrivate = "dinh-vault recovery private key"
-)
-
-// GenerateRecoveryKey makes a new administrator key pair.
-func GenerateRecoveryKey() (RecoveryPublicKey, RecoveryPrivateKey, error) {
-	k, err := keywrap.Generate()
-	if err != nil {
-		return RecoveryPublicKey{}, RecoveryPrivateKey{}, fmt.Errorf("vault: generate recovery key: %w", err)
+// wrapRecovery encrypts dataKey with age for the administrator's recovery
+// key.
+func (h *header) wrapRecovery(dataKey []byte, recovery agekey.Public) error {
+	if recovery.IsZero() {
+		return fmt.Errorf("vault: no recovery key")
 	}
-	priv := RecoveryPrivateKey(k)
-	return priv.Public(), priv, nil
-}
-
-// Public returns the public key that goes with k.
-func (k RecoveryPrivateKey) Public() RecoveryPublicKey { return keywrap.Public(k) }
-
-// String gives the key in groups of four letters and digits, with a
-// checksum, for reading aloud or typing.
-func (k RecoveryPublicKey) String() string { return keywrap.Format(k, checksumPublic) }
-
-// String gives the key in groups of four letters and digits, with a
-// checksum. It is the secret itself: do not log it.
-func (k RecoveryPrivateKey) String() string { return keywrap.Format(k, checksumPrivate) }
-
-// ParseRecoveryPublicKey reads a key written by RecoveryPublicKey.String,
-// ignoring case, spaces and dashes. A typo, or a private key given where a
-// public one is wanted, fails the checksum.
-func ParseRecoveryPublicKey(s string) (RecoveryPublicKey, error) {
-	k, err := keywrap.Parse(s, checksumPublic)
-	if err != nil {
-		return RecoveryPublicKey{}, fmt.Errorf("%w: %w", ErrMalformedKey, err)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, recovery.Recipient())
+	if err == nil {
+		_, err = w.Write(dataKey)
 	}
-	return RecoveryPublicKey(k), nil
-}
-
-// ParseRecoveryPrivateKey reads a key written by RecoveryPrivateKey.String.
-func ParseRecoveryPrivateKey(s string) (RecoveryPrivateKey, error) {
-	k, err := keywrap.Parse(s, checksumPrivate)
-	if err != nil {
-		return RecoveryPrivateKey{}, fmt.Errorf("%w: %w", ErrMalformedKey, err)
+	if err == nil {
+		err = w.Close()
 	}
-	return RecoveryPrivateKey(k), nil
-}
-
-// wrapRecovery wraps dataKey for the administrator.
-func (h *header) wrapRecovery(dataKey []byte, recipient RecoveryPublicKey) error {
-	eph, nonce, wrapped, err := keywrap.Wrap(dataKey, recipient, labelRecovery)
 	if err != nil {
 		return fmt.Errorf("vault: recovery wrap: %w", err)
 	}
-	h.Recovery.PublicKey = append([]byte{}, recipient[:]...)
-	h.Recovery.Ephemeral, h.Recovery.Nonce, h.Recovery.Ciphertext = eph, nonce, wrapped
+	h.Recovery.Recipient = recovery.String()
+	h.Recovery.Age = buf.Bytes()
 	return nil
 }
 
 // unwrapRecovery returns the data key using the administrator's key.
-func (h *header) unwrapRecovery(priv RecoveryPrivateKey) ([]byte, error) {
-	pub := priv.Public()
-	if subtle.ConstantTimeCompare(pub[:], h.Recovery.PublicKey) != 1 {
+func (h *header) unwrapRecovery(priv agekey.Private) ([]byte, error) {
+	if priv.IsZero() || priv.Public().String() != h.Recovery.Recipient {
 		return nil, ErrWrongRecoveryKey
 	}
-	key, err := keywrap.Unwrap(priv, h.Recovery.Ephemeral, h.Recovery.Nonce, h.Recovery.Ciphertext, labelRecovery)
+	r, err := age.Decrypt(bytes.NewReader(h.Recovery.Age), priv.Identity())
 	if err != nil {
 		return nil, fmt.Errorf("%w: recovery wrap: %w", ErrCorruptHeader, err)
 	}
+	key, err := io.ReadAll(io.LimitReader(r, keySize+1))
+	if err != nil || len(key) != keySize {
+		return nil, fmt.Errorf("%w: recovery wrap holds %d bytes, want %d (%v)", ErrCorruptHeader, len(key), keySize, err)
+	}
 	return key, nil
+}
+
+// sealFileIdentity encrypts the vault's age identity for files under the
+// file key, so that only an unlocked vault can decrypt its attachments.
+func (h *header) sealFileIdentity(k *keys, id *age.X25519Identity) error {
+	aead, err := chacha20poly1305.NewX(k.file)
+	if err != nil {
+		return fmt.Errorf("vault: %w", err)
+	}
+	nonce := make([]byte, nonceSize)
+	if _, err := rand.Read(nonce); err != nil {
+		return fmt.Errorf("vault: random nonce: %w", err)
+	}
+	h.Files.Nonce = nonce
+	h.Files.Ciphertext = aead.Seal(nil, nonce, []byte(id.String()), []byte(labelFileIdentity))
+	return nil
+}
+
+// openFileIdentity decrypts the vault's age identity for files.
+func (h *header) openFileIdentity(k *keys) (*age.X25519Identity, error) {
+	aead, err := chacha20poly1305.NewX(k.file)
+	if err != nil {
+		return nil, fmt.Errorf("vault: %w", err)
+	}
+	s, err := aead.Open(nil, h.Files.Nonce, h.Files.Ciphertext, []byte(labelFileIdentity))
+	if err != nil {
+		return nil, fmt.Errorf("%w: file key does not decrypt", ErrCorruptHeader)
+	}
+	defer clear(s)
+	id, err := age.ParseX25519Identity(string(s))
+	if err != nil {
+		return nil, fmt.Errorf("%w: file key: %w", ErrCorruptHeader, err)
+	}
+	return id, nil
 }

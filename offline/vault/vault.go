@@ -13,6 +13,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"dinh/offline/agekey"
+
+	"filippo.io/age"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/hkdf"
 )
@@ -29,6 +32,7 @@ var (
 	ErrLocked           = errors.New("vault: locked")
 	ErrClosed           = errors.New("vault: closed")
 	ErrDecrypt          = errors.New("vault: cannot decrypt: data was changed, cut or belongs elsewhere")
+	ErrOldFormat        = errors.New("vault: made by a development build before the first release")
 )
 
 // BackoffError refuses an unlock attempt until Until. It satisfies
@@ -97,6 +101,7 @@ type Vault struct {
 type keys struct {
 	value []byte
 	file  []byte
+	files *age.X25519Identity // what attachments are encrypted for
 }
 
 const (
@@ -118,9 +123,12 @@ func deriveKeys(dataKey []byte) (*keys, error) {
 	return k, nil
 }
 
+// wipe zeroes the keys. The age identity cannot be zeroed: it is only
+// dropped, for the garbage collector.
 func (k *keys) wipe() {
 	clear(k.value)
 	clear(k.file)
+	k.files = nil
 }
 
 func newVault(dir string, h *header, opts Options) (*Vault, error) {
@@ -150,7 +158,7 @@ func checkPassphrase(p []byte) error {
 // It returns the vault unlocked. It refuses a folder that has a vault
 // (ErrExists), but does not guard against two processes creating one at
 // the same moment.
-func Create(dir string, passphrase []byte, recovery RecoveryPublicKey, opts Options) (*Vault, error) {
+func Create(dir string, passphrase []byte, recovery agekey.Public, opts Options) (*Vault, error) {
 	if err := checkPassphrase(passphrase); err != nil {
 		return nil, err
 	}
@@ -179,6 +187,18 @@ func Create(dir string, passphrase []byte, recovery RecoveryPublicKey, opts Opti
 		return nil, err
 	}
 	h.KeyCheck = keyCheck(dataKey)
+	k, err := deriveKeys(dataKey)
+	if err != nil {
+		return nil, err
+	}
+	id, err := age.GenerateX25519Identity()
+	if err == nil {
+		err = h.sealFileIdentity(k, id)
+	}
+	k.wipe()
+	if err != nil {
+		return nil, fmt.Errorf("vault: file key: %w", err)
+	}
 	if err := writeHeader(dir, h); err != nil {
 		return nil, err
 	}
@@ -200,7 +220,7 @@ func Open(dir string, opts Options) (*Vault, error) {
 
 // Recover opens the vault in dir with the administrator's recovery key,
 // sets newPassphrase, clears the back-off and returns the vault unlocked.
-func Recover(dir string, recovery RecoveryPrivateKey, newPassphrase []byte, opts Options) (*Vault, error) {
+func Recover(dir string, recovery agekey.Private, newPassphrase []byte, opts Options) (*Vault, error) {
 	if err := checkPassphrase(newPassphrase); err != nil {
 		return nil, err
 	}
@@ -377,6 +397,13 @@ func (v *Vault) ChangePassphrase(old, newPassphrase []byte) error {
 func (v *Vault) setKey(dataKey []byte) error {
 	k, err := deriveKeys(dataKey)
 	if err != nil {
+		return err
+	}
+	v.mu.Lock()
+	hdr := v.hdr
+	v.mu.Unlock()
+	if k.files, err = hdr.openFileIdentity(k); err != nil {
+		k.wipe()
 		return err
 	}
 	v.mu.Lock()

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"dinh/internal/testenv"
+	"dinh/offline/agekey"
 
 	"go.uber.org/goleak"
 )
@@ -60,14 +60,14 @@ type fixture struct {
 	dir   string
 	clock *clock
 	opts  Options
-	pub   RecoveryPublicKey
-	priv  RecoveryPrivateKey
+	pub   agekey.Public
+	priv  agekey.Private
 	v     *Vault
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	pub, priv, err := GenerateRecoveryKey()
+	pub, priv, err := agekey.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,13 +143,13 @@ func TestCreateRefuses(t *testing.T) {
 		name string
 		dir  string
 		pass string
-		pub  RecoveryPublicKey
+		pub  agekey.Public
 		want error
 	}{
 		{"existing vault", f.dir, string(pass), f.pub, ErrExists},
 		{"seven characters", t.TempDir(), "ệệệệệệệ", f.pub, ErrWeakPassphrase},
 		{"empty passphrase", t.TempDir(), "", f.pub, ErrWeakPassphrase},
-		{"low-order recovery key", t.TempDir(), string(pass), RecoveryPublicKey{}, nil},
+		{"no recovery key", t.TempDir(), string(pass), agekey.Public{}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -322,7 +322,7 @@ func TestRecover(t *testing.T) {
 		f.v.Unlock([]byte("forgotten passphrase"))
 	}
 	f.v.Close()
-	_, other, _ := GenerateRecoveryKey()
+	_, other, _ := agekey.Generate()
 	if _, err := Recover(f.dir, other, pass2, f.opts); !errors.Is(err, ErrWrongRecoveryKey) {
 		t.Fatalf("other key: got %v, want ErrWrongRecoveryKey", err)
 	}
@@ -346,69 +346,6 @@ func TestRecover(t *testing.T) {
 	}
 	if err := f.v.Unlock(pass2); err != nil {
 		t.Fatalf("new passphrase: got %v", err)
-	}
-}
-
-func TestRecoveryKeyString(t *testing.T) {
-	// A key whose text holds an O and an I, so that the forms below that
-	// type them as a zero and a one change something (seven keys in ten do).
-	var pub RecoveryPublicKey
-	var priv RecoveryPrivateKey
-	for {
-		var err error
-		if pub, priv, err = GenerateRecoveryKey(); err != nil {
-			t.Fatal(err)
-		}
-		if s := pub.String(); strings.Contains(s, "O") && strings.Contains(s, "I") {
-			break
-		}
-	}
-	shape := regexp.MustCompile(`^[A-Z2-7]{4}(-[A-Z2-7]{4}){13}$`)
-	for _, s := range []string{pub.String(), priv.String()} {
-		if !shape.MatchString(s) {
-			t.Errorf("got %q, want 14 groups of 4 base32 characters", s)
-		}
-	}
-	s := pub.String()
-	forms := map[string]string{
-		"as written": s,
-		"lower case": strings.ToLower(s),
-		"no dashes":  strings.ReplaceAll(s, "-", ""),
-		"spaces":     strings.ReplaceAll(s, "-", " "),
-		"padded":     "  " + s + "\n",
-		"O as zero":  strings.ReplaceAll(s, "O", "0"),
-		"I as one":   strings.ReplaceAll(s, "I", "1"),
-	}
-	for name, in := range forms {
-		got, err := ParseRecoveryPublicKey(in)
-		if err != nil || got != pub {
-			t.Errorf("%s: got %v, %v, want the key", name, got, err)
-		}
-	}
-	if got, err := ParseRecoveryPrivateKey(strings.ToLower(priv.String())); err != nil || got != priv {
-		t.Errorf("private key: got %v, want the key", err)
-	}
-	typo := []byte(s)
-	if typo[0] == 'A' {
-		typo[0] = 'B'
-	} else {
-		typo[0] = 'A'
-	}
-	bad := map[string]string{
-		"typo":              string(typo),
-		"cut":               s[:len(s)-5],
-		"extra group":       s + "-AAAA",
-		"not base32":        "ĐÌNH",
-		"private as public": priv.String(),
-		"empty":             "",
-	}
-	for name, in := range bad {
-		if _, err := ParseRecoveryPublicKey(in); !errors.Is(err, ErrMalformedKey) {
-			t.Errorf("%s: got %v, want ErrMalformedKey", name, err)
-		}
-	}
-	if _, err := ParseRecoveryPrivateKey(s); !errors.Is(err, ErrMalformedKey) {
-		t.Errorf("public as private: got %v, want ErrMalformedKey", err)
 	}
 }
 
@@ -457,7 +394,13 @@ func TestTamperedHeader(t *testing.T) {
 		{name: "cut short", raw: []byte(`{"format":"dinh-vault","version":1,"kdf":{`), at: "open", want: ErrCorruptHeader},
 		{name: "huge", raw: bytes.Repeat([]byte(" "), maxHeaderSize+1), at: "open", want: ErrCorruptHeader},
 		{name: "other format", edit: func(m map[string]any) { m["format"] = "age" }, at: "open", want: ErrCorruptHeader},
-		{name: "future version", edit: func(m map[string]any) { m["version"] = 2 }, at: "open", want: ErrCorruptHeader},
+		{name: "future version", edit: func(m map[string]any) { m["version"] = 3 }, at: "open", want: ErrCorruptHeader},
+		{name: "development version", edit: func(m map[string]any) { m["version"] = 1 }, at: "open", want: ErrOldFormat},
+		{name: "recovery key not age's", edit: func(m map[string]any) { sub(m, "recovery_wrap")["recipient"] = "ABCD-EFGH" }, at: "open", want: ErrCorruptHeader},
+		{name: "file key changed", edit: func(m map[string]any) {
+			r := sub(m, "file_identity")
+			r["ciphertext"] = flipB64(r["ciphertext"])
+		}, at: "unlock", want: ErrCorruptHeader},
 		{name: "unknown field", edit: func(m map[string]any) { m["plaintext_key"] = "x" }, at: "open", want: ErrCorruptHeader},
 		{name: "huge memory cost", edit: func(m map[string]any) { sub(m, "kdf")["memory_kib"] = 1 << 30 }, at: "open", want: ErrCorruptHeader},
 		{name: "zero time cost", edit: func(m map[string]any) { sub(m, "kdf")["time"] = 0 }, at: "open", want: ErrCorruptHeader},
@@ -467,7 +410,7 @@ func TestTamperedHeader(t *testing.T) {
 		{name: "key check changed", edit: func(m map[string]any) { m["key_check"] = flipB64(m["key_check"]) }, at: "unlock", want: ErrCorruptHeader},
 		{name: "recovery wrap changed", edit: func(m map[string]any) {
 			r := sub(m, "recovery_wrap")
-			r["ciphertext"] = flipB64(r["ciphertext"])
+			r["age"] = flipB64(r["age"])
 		}, at: "recover", want: ErrCorruptHeader},
 		// The passphrase wrap and everything bound to it cannot tell a
 		// change from a wrong passphrase: both fail the same AEAD.
@@ -572,7 +515,10 @@ func TestFileTampering(t *testing.T) {
 		t.Fatalf("round trip: got %d bytes, %v", buf.Len(), err)
 	}
 	ct, _ := os.ReadFile(file)
-	start := len(fileMagic) + 19 // magic, then the stream prefix
+	// The magic, then age's header and its 16-byte nonce.
+	ageEnd := bytes.Index(ct, []byte("\n--- ")) + 1
+	ageEnd += bytes.IndexByte(ct[ageEnd:], '\n') + 1
+	start := ageEnd + 16
 	enc := chunk + 16
 	chunkAt := func(i int) []byte { return ct[start+i*enc : start+(i+1)*enc] }
 	swapped := bytes.Clone(ct)
@@ -587,14 +533,16 @@ func TestFileTampering(t *testing.T) {
 		{"cut at a chunk boundary", ct[:start+2*enc], "dossier-1/scan"},
 		{"cut in a chunk", ct[:start+enc+10], "dossier-1/scan"},
 		{"last byte cut", ct[:len(ct)-1], "dossier-1/scan"},
-		{"cut in the prefix", ct[:start-3], "dossier-1/scan"},
+		{"cut in the nonce", ct[:start-3], "dossier-1/scan"},
+		{"cut in the age header", ct[:ageEnd-10], "dossier-1/scan"},
 		{"cut in the magic", ct[:3], "dossier-1/scan"},
 		{"chunks swapped", swapped, "dossier-1/scan"},
 		{"byte appended", append(bytes.Clone(ct), 'x'), "dossier-1/scan"},
 		{"chunk appended", append(bytes.Clone(ct), chunkAt(1)...), "dossier-1/scan"},
 		{"chunk dropped", append(bytes.Clone(ct[:start+enc]), ct[start+2*enc:]...), "dossier-1/scan"},
 		{"magic changed", flip(0), "dossier-1/scan"},
-		{"prefix changed", flip(start - 1), "dossier-1/scan"},
+		{"nonce changed", flip(start - 1), "dossier-1/scan"},
+		{"age header changed", flip(ageEnd - 5), "dossier-1/scan"},
 		{"middle byte changed", flip(start + enc + 100), "dossier-1/scan"},
 		{"other aad", ct, "dossier-2/scan"},
 	}
@@ -660,7 +608,7 @@ func TestIdleLock(t *testing.T) {
 	locked := make(chan struct{}, 1)
 	c := newClock()
 	opts := Options{IdleTimeout: 20 * time.Millisecond, Now: c.Now, KDF: fastKDF, OnLock: func() { locked <- struct{}{} }}
-	pub, _, _ := GenerateRecoveryKey()
+	pub, _, _ := agekey.Generate()
 	dir := t.TempDir()
 	v, err := Create(dir, pass, pub, opts)
 	if err != nil {
@@ -700,7 +648,7 @@ func awaitIdleLock(t *testing.T, v *Vault, locked <-chan struct{}, what string) 
 func TestSetIdleTimeout(t *testing.T) {
 	locked := make(chan struct{}, 1)
 	opts := Options{IdleTimeout: -1, Now: newClock().Now, KDF: fastKDF, OnLock: func() { locked <- struct{}{} }}
-	pub, _, _ := GenerateRecoveryKey()
+	pub, _, _ := agekey.Generate()
 	v, err := Create(t.TempDir(), pass, pub, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -733,7 +681,7 @@ func TestSetIdleTimeout(t *testing.T) {
 func TestLockAndCloseDoNotCallOnLock(t *testing.T) {
 	calls := 0
 	opts := Options{IdleTimeout: time.Hour, Now: newClock().Now, KDF: fastKDF, OnLock: func() { calls++ }}
-	pub, _, _ := GenerateRecoveryKey()
+	pub, _, _ := agekey.Generate()
 	v, err := Create(t.TempDir(), pass, pub, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -831,7 +779,7 @@ func TestUseKeepsUnlocked(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			locked := make(chan time.Time, 1)
 			opts := Options{IdleTimeout: idle, Now: newClock().Now, KDF: fastKDF, OnLock: func() { locked <- time.Now() }}
-			pub, _, _ := GenerateRecoveryKey()
+			pub, _, _ := agekey.Generate()
 			v, err := Create(t.TempDir(), pass, pub, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -932,7 +880,7 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 
 func TestDefaultKDF(t *testing.T) {
 	testenv.Short(t, "Argon2id with 64 MiB is slow")
-	pub, _, _ := GenerateRecoveryKey()
+	pub, _, _ := agekey.Generate()
 	dir := t.TempDir()
 	v, err := Create(dir, pass, pub, Options{IdleTimeout: -1})
 	if err != nil {
@@ -954,7 +902,7 @@ func TestDefaultKDF(t *testing.T) {
 }
 
 func TestBadKDFOption(t *testing.T) {
-	pub, _, _ := GenerateRecoveryKey()
+	pub, _, _ := agekey.Generate()
 	for _, p := range []KDFParams{{Time: 1, MemoryKiB: 4, Threads: 1}, {Time: 0, MemoryKiB: 64, Threads: 1}, {Time: 1, MemoryKiB: 64, Threads: 0}} {
 		if v, err := Create(t.TempDir(), pass, pub, Options{KDF: p}); err == nil {
 			v.Close()
@@ -964,7 +912,7 @@ func TestBadKDFOption(t *testing.T) {
 }
 
 func BenchmarkUnlockDefault(b *testing.B) {
-	pub, _, _ := GenerateRecoveryKey()
+	pub, _, _ := agekey.Generate()
 	dir := b.TempDir()
 	v, err := Create(dir, pass, pub, Options{IdleTimeout: -1})
 	if err != nil {

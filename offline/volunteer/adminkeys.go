@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+	"time"
 
-	"dinh/offline/seal"
-	"dinh/offline/vault"
+	"dinh/offline/agekey"
 )
 
 // An administrator's key folder holds the team's two key pairs: the
@@ -47,22 +46,25 @@ func MakeAdminKeys(dir string) ([]string, error) {
 			return nil, fmt.Errorf("volunteer: %w", err)
 		}
 	}
-	cpub, cpriv, err := seal.GenerateCentralKey()
+	cpub, cpriv, err := agekey.Generate()
 	if err != nil {
 		return nil, err
 	}
-	rpub, rpriv, err := vault.GenerateRecoveryKey()
+	rpub, rpriv, err := agekey.Generate()
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("volunteer: %w", err)
 	}
-	values := []string{cpub.String(), cpriv.String(), rpub.String(), rpriv.String()}
+	// Private keys are written as age-keygen writes them, so the stock
+	// age tool reads them too.
+	now := time.Now()
+	values := []string{cpub.String() + "\n", cpriv.File(now), rpub.String() + "\n", rpriv.File(now)}
 	var written []string
 	for i, name := range AdminKeyFiles {
 		path := filepath.Join(dir, name)
-		if err := writeNewFile(path, values[i]+"\n"); err != nil {
+		if err := writeNewFile(path, values[i]); err != nil {
 			for _, p := range written {
 				os.Remove(p)
 			}
@@ -77,24 +79,24 @@ func MakeAdminKeys(dir string) ([]string, error) {
 }
 
 // LoadAdminKeys reads the two private keys of a key folder.
-func LoadAdminKeys(dir string) (seal.CentralPrivateKey, vault.RecoveryPrivateKey, error) {
-	var c seal.CentralPrivateKey
-	var r vault.RecoveryPrivateKey
-	cb, err := os.ReadFile(filepath.Join(dir, CentralKey))
+func LoadAdminKeys(dir string) (central, recovery agekey.Private, err error) {
+	if central, err = readPrivate(dir, CentralKey); err != nil {
+		return central, recovery, err
+	}
+	recovery, err = readPrivate(dir, RecoveryKey)
+	return central, recovery, err
+}
+
+func readPrivate(dir, name string) (agekey.Private, error) {
+	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return c, r, fmt.Errorf("volunteer: %w", err)
+		return agekey.Private{}, fmt.Errorf("volunteer: %w", err)
 	}
-	if c, err = seal.ParseCentralPrivateKey(strings.TrimSpace(string(cb))); err != nil {
-		return c, r, fmt.Errorf("volunteer: %s: %w", CentralKey, err)
-	}
-	rb, err := os.ReadFile(filepath.Join(dir, RecoveryKey))
+	k, err := agekey.ParsePrivate(string(b))
 	if err != nil {
-		return c, r, fmt.Errorf("volunteer: %w", err)
+		return k, fmt.Errorf("volunteer: %s: %w", name, err)
 	}
-	if r, err = vault.ParseRecoveryPrivateKey(strings.TrimSpace(string(rb))); err != nil {
-		return c, r, fmt.Errorf("volunteer: %s: %w", RecoveryKey, err)
-	}
-	return c, r, nil
+	return k, nil
 }
 
 // writeNewFile writes a file that must not exist yet, synced to disk.

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"dinh/offline/seal"
-	"dinh/offline/vault"
+	"dinh/offline/agekey"
 )
 
 // TestMakeAdminKeys: a key folder gets both pairs, each private key
@@ -29,9 +28,9 @@ func TestMakeAdminKeys(t *testing.T) {
 	}
 	cpubText, _ := os.ReadFile(filepath.Join(dir, CentralPub))
 	rpubText, _ := os.ReadFile(filepath.Join(dir, RecoveryPub))
-	cpub, err1 := seal.ParseCentralPublicKey(strings.TrimSpace(string(cpubText)))
-	rpub, err2 := vault.ParseRecoveryPublicKey(strings.TrimSpace(string(rpubText)))
-	if err1 != nil || err2 != nil || cpub != c.Public() || rpub != r.Public() {
+	cpub, err1 := agekey.ParsePublic(strings.TrimSpace(string(cpubText)))
+	rpub, err2 := agekey.ParsePublic(strings.TrimSpace(string(rpubText)))
+	if err1 != nil || err2 != nil || !cpub.Equal(c.Public()) || !rpub.Equal(r.Public()) {
 		t.Fatalf("the public files do not match the private keys: %v %v", err1, err2)
 	}
 	for _, name := range []string{CentralKey, RecoveryKey} {

@@ -22,9 +22,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"dinh/internal/atomicfile"
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
-	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 )
@@ -40,8 +40,8 @@ var ErrNotSetUp = errors.New("volunteer: this device is not set up for a communi
 
 // Setup holds the public keys a team's administrator gives each device.
 type Setup struct {
-	Central  seal.CentralPublicKey   // dossiers are sealed for it
-	Recovery vault.RecoveryPublicKey // can reset a forgotten passphrase
+	Central  agekey.Public // dossiers are sealed for it
+	Recovery agekey.Public // can reset a forgotten passphrase
 }
 
 type setupFile struct {
@@ -120,10 +120,10 @@ func Open(dir string, opts vault.Options) (_ *Workspace, err error) {
 		return nil, fmt.Errorf("volunteer: %s is damaged: %w", setupName, err)
 	}
 	w := &Workspace{Dir: dir}
-	if w.Setup.Central, err = seal.ParseCentralPublicKey(sf.Central); err != nil {
+	if w.Setup.Central, err = agekey.ParsePublic(sf.Central); err != nil {
 		return nil, fmt.Errorf("volunteer: %s: central key: %w", setupName, err)
 	}
-	if w.Setup.Recovery, err = vault.ParseRecoveryPublicKey(sf.Recovery); err != nil {
+	if w.Setup.Recovery, err = agekey.ParsePublic(sf.Recovery); err != nil {
 		return nil, fmt.Errorf("volunteer: %s: recovery key: %w", setupName, err)
 	}
 	defer func() {
@@ -146,7 +146,7 @@ func Open(dir string, opts vault.Options) (_ *Workspace, err error) {
 	w.Desk, err = dossier.NewDesk(dossier.Config{
 		Store: w.Store, Vault: w.Vault, Outbox: w.Outbox,
 		Dir: filepath.Join(dir, "drafts"), OutboxDir: obDir,
-		Central: w.Setup.Central, Device: device,
+		Central: w.Setup.Central, Recovery: w.Setup.Recovery, Device: device,
 	})
 	if err != nil {
 		return nil, err

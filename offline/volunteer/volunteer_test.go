@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"dinh/offline/seal"
+	"dinh/offline/agekey"
 	"dinh/offline/vault"
 )
 
@@ -16,11 +16,11 @@ var fast = vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKi
 
 func setup(t *testing.T) Setup {
 	t.Helper()
-	c, _, err := seal.GenerateCentralKey()
+	c, _, err := agekey.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := vault.GenerateRecoveryKey()
+	r, _, err := agekey.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestInitOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if !w.Vault.Locked() || w.Setup != s {
+	if !w.Vault.Locked() || !w.Setup.Central.Equal(s.Central) || !w.Setup.Recovery.Equal(s.Recovery) {
 		t.Errorf("Open: locked %v, setup %+v", w.Vault.Locked(), w.Setup)
 	}
 	if err := w.Vault.Unlock(Passphrase(norm.NFD.String("mật khẩu thử nghiệm"))); err != nil {

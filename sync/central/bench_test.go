@@ -15,6 +15,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"dinh/offline/agekey"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/seal"
 	"dinh/offline/store"
@@ -32,7 +33,7 @@ func benchCount() int {
 }
 
 // sealedFiles writes n sealed dossiers of about 1 MB into dir.
-func sealedFiles(b *testing.B, dir string, n int, key seal.CentralPublicKey) {
+func sealedFiles(b *testing.B, dir string, n int, key agekey.Public) {
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
 	os.MkdirAll(dir, 0o700)
 	content := make([]byte, 1<<20)
@@ -100,7 +101,7 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 		b.StopTimer()
 		base := b.TempDir()
 		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
-		_, key, _ := seal.GenerateCentralKey()
+		_, key, _ := agekey.Generate()
 		sealedFiles(b, filepath.Join(dev.dir, "commune", dev.id), n, key.Public())
 		st := openCentral(b, cen, dev.id)
 		b.StartTimer()
@@ -129,7 +130,7 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 		b.StopTimer()
 		base := b.TempDir()
 		a, r := newSite(b, base, "a"), newSite(b, base, "b")
-		_, key, _ := seal.GenerateCentralKey()
+		_, key, _ := agekey.Generate()
 		sealedFiles(b, filepath.Join(a.dir, communeID, "dev"), n, key.Public())
 		b.StartTimer()
 		stopA := runStock(b, a, []*site{r}, map[string]string{communeID: "sendonly"})
@@ -162,7 +163,7 @@ func BenchmarkEmbeddedChain(b *testing.B) {
 		b.StopTimer()
 		base := b.TempDir()
 		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
-		_, key, _ := seal.GenerateCentralKey()
+		_, key, _ := agekey.Generate()
 		sealedFiles(b, filepath.Join(dev.dir, "commune", "dev"), n, key.Public())
 		b.StartTimer()
 		startChain(b, dev, hub, cen)
@@ -185,7 +186,7 @@ func BenchmarkStockSyncthingChain(b *testing.B) {
 		b.StopTimer()
 		base := b.TempDir()
 		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
-		_, key, _ := seal.GenerateCentralKey()
+		_, key, _ := agekey.Generate()
 		sealedFiles(b, filepath.Join(dev.dir, communeID, "dev"), n, key.Public())
 		b.StartTimer()
 		stops := []func(){
@@ -250,7 +251,7 @@ func BenchmarkMemoryCentral20Devices(b *testing.B) {
 		id, _ := mesh.Identity(filepath.Join(b.TempDir(), "d"))
 		ids = append(ids, id)
 	}
-	_, key, err := seal.GenerateCentralKey()
+	_, key, err := agekey.Generate()
 	if err != nil {
 		b.Fatal(err)
 	}

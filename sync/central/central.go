@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"dinh/internal/atomicfile"
+	"dinh/offline/agekey"
 	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/sync/receipt"
@@ -71,7 +72,7 @@ type Record struct {
 // Config is central's side of the sync.
 type Config struct {
 	Store                   Store
-	Key                     seal.CentralPrivateKey
+	Key                     agekey.Private
 	Node                    Node
 	CommuneID, CommuneDir   string
 	ReceiptsID, ReceiptsDir string
@@ -272,7 +273,7 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		return waiting, nil
 	}
 	opened, err := seal.Open(f, fi.Size(), c.cfg.Key)
-	if errors.Is(err, seal.ErrTampered) || errors.Is(err, seal.ErrNotForUs) {
+	if errors.Is(err, seal.ErrTampered) || errors.Is(err, seal.ErrNotForUs) || errors.Is(err, seal.ErrOldFormat) {
 		return c.quarantine(dev, name, src, err.Error())
 	}
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"dinh/offline/seal"
+	"dinh/offline/agekey"
 	"dinh/offline/store"
 	"dinh/sync/mesh"
 )
@@ -72,7 +72,7 @@ func runChild(raw string) error {
 	if s.Key == "" {
 		select {} // a hub: relay until killed
 	}
-	key, err := seal.ParseCentralPrivateKey(s.Key)
+	key, err := agekey.ParsePrivate(s.Key)
 	if err != nil {
 		return err
 	}

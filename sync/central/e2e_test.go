@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
@@ -97,11 +98,11 @@ func (s *site) start(t testing.TB, peers []*site, commune, receipts mesh.FolderT
 func TestEndToEnd(t *testing.T) {
 	defer meshtest.NoLeaks(t)()
 	base := t.TempDir()
-	cpub, cpriv, err := seal.GenerateCentralKey()
+	cpub, cpriv, err := agekey.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rpub, _, _ := vault.GenerateRecoveryKey()
+	rpub, _, _ := agekey.Generate()
 	dev1, dev2, hub, cen := newSite(t, base, "dev1"), newSite(t, base, "dev2"), newSite(t, base, "hub"), newSite(t, base, "central")
 
 	// The volunteers seal their dossiers while offline.

@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"dinh/internal/testenv"
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
-	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
@@ -31,7 +31,7 @@ import (
 type pair struct {
 	dev, cen *site
 	st       *store.Store
-	key      seal.CentralPrivateKey
+	key      agekey.Private
 	devKey   ed25519.PrivateKey
 	log      *meshtest.LogBuf
 	dataDir  string
@@ -45,7 +45,7 @@ func newPair(t testing.TB, dataDir string) *pair {
 		p.dataDir = p.cen.dir
 	}
 	var err error
-	_, p.key, err = seal.GenerateCentralKey()
+	_, p.key, err = agekey.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 func TestForeignFolderIsQuarantined(t *testing.T) {
 	base := t.TempDir()
 	victim, rogue, cen := newSite(t, base, "victim"), newSite(t, base, "rogue"), newSite(t, base, "central")
-	_, key, _ := seal.GenerateCentralKey()
+	_, key, _ := agekey.Generate()
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
 	st := openCentral(t, cen, victim.id, rogue.id)
 	cen.start(t, []*site{victim, rogue}, mesh.ReceiveOnly, mesh.SendOnly, nil)
@@ -291,7 +291,7 @@ func TestFullDiskPausesIngest(t *testing.T) {
 func TestHubKilledMidTransfer(t *testing.T) {
 	base := t.TempDir()
 	dev, hub, cen := newSite(t, base, "dev"), newSite(t, base, "hub"), newSite(t, base, "central")
-	_, key, _ := seal.GenerateCentralKey()
+	_, key, _ := agekey.Generate()
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
 	st := openCentral(t, cen, dev.id)
 	// The first hub, a process of its own, receives slowly, so that the
@@ -364,8 +364,8 @@ func TestHubKilledMidTransfer(t *testing.T) {
 // ahead still gets its receipt, which carries central's time.
 func TestDeviceClockOffByADay(t *testing.T) {
 	base := t.TempDir()
-	cpub, cpriv, _ := seal.GenerateCentralKey()
-	rpub, _, _ := vault.GenerateRecoveryKey()
+	cpub, cpriv, _ := agekey.Generate()
+	rpub, _, _ := agekey.Generate()
 	dev, cen := newSite(t, base, "dev"), newSite(t, base, "central")
 	w, err := volunteer.Init(filepath.Join(dev.dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"dinh/offline/seal"
+	"dinh/offline/agekey"
 	"dinh/offline/store"
 	"dinh/sync/mesh"
 	"dinh/sync/province"
@@ -30,7 +30,7 @@ type HubPeer struct {
 // and the administrator's socket.
 type ServerConfig struct {
 	Dir    string // DATA: mesh/, store/, the Syncthing folders, dossiers/, admin.sock
-	Key    seal.CentralPrivateKey
+	Key    agekey.Private
 	Listen string // tcp://HOST:PORT, where the hubs reach central
 	Hubs   []HubPeer
 	// HTTP is the status API's address (HOST:PORT); "" serves none.

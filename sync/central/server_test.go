@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"dinh/offline/seal"
+	"dinh/offline/agekey"
 	"dinh/offline/store"
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
@@ -27,7 +27,7 @@ func TestNewServerRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, key, _ := seal.GenerateCentralKey()
+	_, key, _ := agekey.Generate()
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestServerRunStops(t *testing.T) {
 	defer meshtest.NoLeaks(t)()
 	dir := t.TempDir()
 	hubID, _ := mesh.Identity(filepath.Join(t.TempDir(), "hub"))
-	_, key, _ := seal.GenerateCentralKey()
+	_, key, _ := agekey.Generate()
 	s, err := NewServer(ServerConfig{Dir: dir, Key: key, Listen: meshtest.FreeAddr(t), HTTP: "127.0.0.1:0", Admin: true,
 		Hubs: []HubPeer{{Commune: "25252", ID: hubID}}})
 	if err != nil {

@@ -14,10 +14,9 @@ import (
 	"time"
 
 	"dinh/internal/testenv"
+	"dinh/offline/agekey"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
-	"dinh/offline/seal"
-	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
@@ -94,8 +93,8 @@ func runStock(t testing.TB, s *site, peers []*site, folders map[string]string) (
 // central once and its receipt comes back.
 func TestStockSyncthingHub(t *testing.T) {
 	base := t.TempDir()
-	cpub, cpriv, _ := seal.GenerateCentralKey()
-	rpub, _, _ := vault.GenerateRecoveryKey()
+	cpub, cpriv, _ := agekey.Generate()
+	rpub, _, _ := agekey.Generate()
 	dev, hub, cen := newSite(t, base, "dev"), newSite(t, base, "hub"), newSite(t, base, "central")
 	w, err := volunteer.Init(filepath.Join(dev.dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"dinh/offline/seal"
+	"dinh/offline/agekey"
 	"dinh/sync/central"
 	"dinh/sync/field"
 	"dinh/sync/hub"
@@ -40,9 +40,9 @@ type Province struct {
 
 // Config is the demo's province.
 type Config struct {
-	Dir    string                 // its data: DIR/hub, DIR/central
-	Key    seal.CentralPrivateKey // the demo administrator's central key
-	Device string                 // the demo device's ID, enrolled
+	Dir    string         // its data: DIR/hub, DIR/central
+	Key    agekey.Private // the demo administrator's central key
+	Device string         // the demo device's ID, enrolled
 	Log    *slog.Logger
 	// Advance, when set, moves each receipted dossier on after this long:
 	// processing, then result-ready, as a commune office would.

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"dinh/offline/seal"
+	"dinh/offline/agekey"
 	"dinh/offline/store"
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
@@ -19,7 +19,7 @@ func TestMain(m *testing.M) { meshtest.Main(m) }
 func TestRunStops(t *testing.T) {
 	defer meshtest.NoLeaks(t)()
 	dir := t.TempDir()
-	_, key, _ := seal.GenerateCentralKey()
+	_, key, _ := agekey.Generate()
 	devID, _ := mesh.Identity(filepath.Join(t.TempDir(), "dev"))
 	p, err := New(Config{Dir: dir, Key: key, Device: devID})
 	if err != nil {

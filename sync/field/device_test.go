@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"dinh/assets"
+	"dinh/offline/agekey"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
-	"dinh/offline/seal"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
@@ -115,11 +115,11 @@ func (s *site) start(t *testing.T, peers []*site, folders []mesh.Folder) {
 // hub wrote itself is refused while central's stays in use.
 func TestDevice(t *testing.T) {
 	defer meshtest.NoLeaks(t)()
-	cpub, cpriv, err := seal.GenerateCentralKey()
+	cpub, cpriv, err := agekey.Generate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rpub, _, _ := vault.GenerateRecoveryKey()
+	rpub, _, _ := agekey.Generate()
 	devDir := filepath.Join(t.TempDir(), "volunteer")
 	w, err := volunteer.Init(devDir, volunteer.Passphrase("mật khẩu của tổ thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
 		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"dinh/offline/agekey"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
@@ -166,7 +167,7 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 	cdir := filepath.Join(base, "central")
 	out := dinhd(b, bin, "central", "init", "--data", cdir)
 	cenID := field1(out, "device")
-	cpub, err := seal.ParseCentralPublicKey(field1(out, "central.pub"))
+	cpub, err := agekey.ParsePublic(field1(out, "central.pub"))
 	if err != nil {
 		b.Fatal(err, out)
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/seal"
 )
@@ -51,7 +52,7 @@ func SealOne(t testing.TB, desk *dossier.Desk, name string) string {
 
 // Sealed returns a sealed dossier file whose record part is content,
 // sealed for central and signed with the device key dev.
-func Sealed(t testing.TB, id string, content []byte, central seal.CentralPublicKey, dev ed25519.PrivateKey) []byte {
+func Sealed(t testing.TB, id string, content []byte, central agekey.Public, dev ed25519.PrivateKey) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	h := seal.Header{Format: seal.Format, DossierID: id, Device: dev.Public().(ed25519.PublicKey), Created: time.Now().UTC(),
@@ -59,7 +60,7 @@ func Sealed(t testing.TB, id string, content []byte, central seal.CentralPublicK
 	parts := []seal.Part{{Name: dossier.PartRecord, Size: int64(len(content)), Open: func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(content)), nil
 	}}}
-	if err := seal.Seal(&buf, h, parts, central, dev, nil); err != nil {
+	if err := seal.Seal(&buf, h, parts, []agekey.Public{central}, dev, nil); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
