@@ -9,12 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"dinh/internal/i18n"
 	"dinh/offline/agekey"
@@ -41,9 +37,15 @@ func (e userError) Unwrap() error { return e.err }
 // to do; others are returned as they are.
 func (e *env) explain(err error, data string) error {
 	var be *vault.BackoffError
+	var ie *volunteer.IntakeError
+	var na *volunteer.NotAttachedError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ie):
+		return e.intakeWords(ie)
+	case errors.As(err, &na):
+		return e.notAttached(na)
 	case errors.As(err, &be):
 		m := e.T("dossier.backoff", be.Until.Local().Format(e.T("dossier.timeFormat")))
 		if errors.Is(err, vault.ErrWrongPassphrase) {
@@ -188,14 +190,6 @@ func (c *dossierInitCmd) Run(e *env) (err error) {
 	return nil
 }
 
-// nfc normalises what was typed, so that a name typed with combining
-// accents is stored as the same text as one typed with precomposed letters.
-func nfc(ps ...*string) {
-	for _, p := range ps {
-		*p = norm.NFC.String(strings.TrimSpace(*p))
-	}
-}
-
 type dossierNewCmd struct {
 	Procedure        string   `help:"${h_dossier_new_procedure}" placeholder:"CODE" required:""`
 	Case             int      `help:"${h_dossier_new_case}" default:"1" placeholder:"N"`
@@ -221,134 +215,77 @@ type dossierNewCmd struct {
 }
 
 func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
-	stdout, stderr := e.stdout, e.stderr
-	data, passFile, catFile, code, caseN := &c.Data, &c.PassFile, &c.Catalog, &c.Procedure, &c.Case
-	p := dossier.Person{FullName: c.Name, BirthDate: c.Birth, Gender: c.Gender, IDNumber: c.IDNumber, Phone: c.Phone, Address: c.Address}
-	request, notes, consent, consentForm, paper := &c.Request, &c.Notes, &c.Consent, &c.ConsentForm, &c.Paper
-	g := dossier.Guardian{FullName: c.Guardian, IDNumber: c.GuardianID, Relation: c.GuardianRelation}
-	have, attach := c.Have, c.Attach
-	defer func() { err = e.explain(err, *data) }()
+	defer func() { err = e.explain(err, c.Data) }()
 	cat := catalog.Sample()
-	if *catFile != "" {
-		if cat, err = catalog.Load(*catFile); err != nil {
+	if c.Catalog != "" {
+		if cat, err = catalog.Load(c.Catalog); err != nil {
 			return err
 		}
 	}
-	proc := cat.Lookup(strings.TrimSpace(*code))
-	if proc == nil {
-		return usageError{errors.New(e.T("dossier.noProcedure", *code))}
+	in := volunteer.Intake{Procedure: c.Procedure, Case: c.Case, Request: c.Request, Notes: c.Notes,
+		Villager: dossier.Person{FullName: c.Name, BirthDate: c.Birth, Gender: c.Gender, IDNumber: c.IDNumber, Phone: c.Phone, Address: c.Address},
+		Guardian: dossier.Guardian{FullName: c.Guardian, IDNumber: c.GuardianID, Relation: c.GuardianRelation},
+		Have:     c.Have, Paper: c.Paper, Attach: c.Attach, Consent: c.Consent, ConsentForm: c.ConsentForm}
+	proc, pc, err := in.Check(cat)
+	if err != nil {
+		return err
 	}
-	if *caseN < 1 || *caseN > len(proc.Cases) {
-		var cases strings.Builder
-		for i, c := range proc.Cases {
-			fmt.Fprintf(&cases, "\n  %d. %s", i+1, c.Name)
-		}
-		return usageError{errors.New(e.T("dossier.badCase", len(proc.Cases), proc.Code, cases.String()))}
-	}
-	pc := proc.Cases[*caseN-1]
-	var papers []string
-	var list strings.Builder
-	for _, pp := range pc.Papers {
-		papers = append(papers, pp.Name)
-		list.WriteString("\n  " + pp.Name)
-	}
-	nfc(&p.FullName, &p.BirthDate, &p.Gender, &p.IDNumber, &p.Phone, &p.Address, request, notes,
-		&g.FullName, &g.IDNumber, &g.Relation, paper)
-	for i := range have {
-		nfc(&have[i])
-		if !slices.Contains(papers, have[i]) {
-			return usageError{errors.New(e.T("dossier.notPaper", "--have", have[i], list.String()))}
-		}
-	}
-	if *paper != "" && !slices.Contains(papers, *paper) {
-		return usageError{errors.New(e.T("dossier.notPaper", "--paper", *paper, list.String()))}
-	}
-	// Sealing records the initials, which need a letter; a name without
-	// one would pass Check and fail only then.
-	if p.FullName != "" && dossier.Initials(p.FullName) == "" {
-		return usageError{errors.New(e.T("dossier.nameLetters", p.FullName))}
-	}
-	if g.FullName == "" && (g.IDNumber != "" || g.Relation != "") {
-		return usageError{errors.New(e.T("dossier.guardianOnly"))}
-	}
-	// A mistyped path is caught before the passphrase is asked for.
-	for _, f := range append(slices.Clone(attach), *consentForm) {
-		if _, err := os.Stat(f); f != "" && errors.Is(err, os.ErrNotExist) {
-			return usageError{errors.New(e.T("dossier.noFile", f))}
-		}
-	}
-	w, err := e.openUnlocked(*data, *passFile)
+	w, err := e.openUnlocked(c.Data, c.PassFile)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	d, err := w.Desk.Create(proc.Code, proc.Name, pc.Name, papers)
+	d, err := w.NewDossier(ctx, in, proc, pc, func(done, total int) {
+		fmt.Fprintln(e.stderr, e.T("dossier.progress", done, total))
+	})
 	if err != nil {
 		return err
 	}
-	// Everything is kept or nothing: the command line has no way to add
-	// to a draft later.
-	id, kept := d.ID, false
-	defer func() {
-		if !kept {
-			if derr := w.Desk.Discard(id); derr != nil {
-				err = errors.Join(err, errors.New(e.T("dossier.notDiscarded", id, derr)))
-			}
-		}
-	}()
-	d.Villager = p
-	if *request != "" {
-		d.Answers[dossier.QuestionRequest] = *request
-	}
-	d.Notes = *notes
-	for i := range d.Papers {
-		d.Papers[i].Have = slices.Contains(have, d.Papers[i].Name)
-	}
-	if *consent {
-		d.Consent.Given, d.Consent.At = true, time.Now()
-	}
-	if g.FullName != "" {
-		d.Consent.Guardian = &g
-	}
-	if err := w.Desk.Save(d); err != nil {
-		return err
-	}
-	failed := 0
-	attachAll := func(kind, paper string, paths []string) error {
-		if len(paths) == 0 {
-			return nil
-		}
-		res, err := w.Desk.Attach(ctx, id, kind, paper, paths, func(done, total int) {
-			fmt.Fprintln(stderr, e.T("dossier.progress", done, total))
-		})
-		for _, r := range res {
-			if r.Err != nil {
-				failed++
-				fmt.Fprintln(stderr, e.T("dossier.attachFailed", r.Path, e.photoReason(r.Err, r.Path)))
-			}
-		}
-		return err
-	}
-	if err := attachAll(dossier.KindPaper, *paper, attach); err != nil {
-		return err
-	}
-	if *consentForm != "" {
-		if err := attachAll(dossier.KindConsent, "", []string{*consentForm}); err != nil {
-			return err
-		}
-	}
-	if failed > 0 {
-		return errors.New(e.T("dossier.notKept", failed))
-	}
-	if d, err = w.Desk.Load(id); err != nil {
-		return err
-	}
-	kept = true
-	fmt.Fprintln(stdout, id)
+	fmt.Fprintln(e.stdout, d.ID)
 	for _, pr := range d.Check() {
-		fmt.Fprintln(stderr, e.T("dossier.missing", i18n.Word(e.lang, "dossier.problem.", string(pr))))
+		fmt.Fprintln(e.stderr, e.T("dossier.missing", i18n.Word(e.lang, "dossier.problem.", string(pr))))
 	}
 	return nil
+}
+
+// intakeWords says why an intake was refused.
+func (e *env) intakeWords(ie *volunteer.IntakeError) error {
+	list := ""
+	for i, c := range ie.Choices {
+		if ie.Problem == volunteer.BadCase {
+			list += fmt.Sprintf("\n  %d. %s", i+1, c)
+		} else {
+			list += "\n  " + c
+		}
+	}
+	var m string
+	switch ie.Problem {
+	case volunteer.NoProcedure:
+		m = e.T("dossier.noProcedure", ie.Value)
+	case volunteer.BadCase:
+		m = e.T("dossier.badCase", len(ie.Choices), ie.Procedure, list)
+	case volunteer.NotPaper:
+		m = e.T("dossier.notPaper", "--"+ie.Field, ie.Value, list)
+	case volunteer.NameLetters:
+		m = e.T("dossier.nameLetters", ie.Value)
+	case volunteer.GuardianOnly:
+		m = e.T("dossier.guardianOnly")
+	default:
+		m = e.T("dossier.noFile", ie.Value)
+	}
+	return usageError{errors.New(m)}
+}
+
+// notAttached lists the files that could not be attached.
+func (e *env) notAttached(na *volunteer.NotAttachedError) error {
+	for _, r := range na.Failed {
+		fmt.Fprintln(e.stderr, e.T("dossier.attachFailed", r.Path, e.photoReason(r.Err, r.Path)))
+	}
+	err := errors.New(e.T("dossier.notKept", len(na.Failed)))
+	if na.Discard != nil {
+		err = errors.Join(err, errors.New(e.T("dossier.notDiscarded", na.ID, na.Discard)))
+	}
+	return err
 }
 
 // photoReason says why a file could not be attached, without repeating
