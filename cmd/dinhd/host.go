@@ -43,77 +43,37 @@ func (c *hostCmd) Run(ctx context.Context, e *env) error {
 			return err
 		}
 	}
-	if _, err := meeting.LoadFolder(c.Meeting); err != nil {
-		return err
-	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h, err := room.NewHost(room.HostConfig{Store: st, Blobs: blobs, Ifaces: ifaces, Addr: c.Addr, Log: log, TrustDir: c.Trust})
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var hostErr error
-	hosted := make(chan struct{})
-	go func() { hostErr = h.Run(ctx); close(hosted) }()
-	defer func() { cancel(); <-hosted }()
-	publish := func() error {
-		m, err := meeting.LoadFolder(c.Meeting)
-		if err != nil {
-			return err
-		}
-		before := h.Manifest()
-		man, err := h.PublishFolder(m, c.Meeting)
-		if err != nil {
-			return err
-		}
-		if before != nil && before.Version == man.Version {
-			return nil
-		}
-		fmt.Fprintln(e.stdout, e.T("host.published", man.Meeting.Title, man.Version, len(man.Meeting.Agenda), len(man.Documents), i18n.BytesIn(e.lang, man.TotalSize())))
-		if before != nil {
-			fmt.Fprintln(e.stdout, e.T("host.changes", e.describe(meeting.Diff(before, man))))
-		}
-		if len(man.Trust) > 0 {
-			fmt.Fprintln(e.stdout, e.T("host.bundle", len(man.Trust), c.Trust))
-		}
-		for _, d := range man.Documents {
-			if v, ok := pdfsig.ParseCode(d.Verdict); ok && v != pdfsig.Valid && v != pdfsig.Unsigned {
-				fmt.Fprintln(e.stdout, e.T("host.warning", d.Name, verdictWords(e.lang, v)))
+	err = h.RunFolder(ctx, c.Meeting, c.Watch, room.FolderEvents{
+		Published: func(before, man *meeting.Manifest) {
+			fmt.Fprintln(e.stdout, e.T("host.published", man.Meeting.Title, man.Version, len(man.Meeting.Agenda), len(man.Documents), i18n.BytesIn(e.lang, man.TotalSize())))
+			if before != nil {
+				fmt.Fprintln(e.stdout, e.T("host.changes", e.describe(meeting.Diff(before, man))))
 			}
-		}
-		return nil
-	}
-	// The watch starts before the first publication, so that an edit made
-	// while it publishes is seen.
-	var watch *meeting.FolderWatch
-	if c.Watch > 0 {
-		if watch, err = meeting.WatchFolder(c.Meeting, c.Watch); err != nil {
-			return err
-		}
-	}
-	if err := publish(); err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, e.T("host.serving", h.Port(), discovery.ServiceType, names(ifaces)))
-	fmt.Fprintln(e.stdout, e.T("host.fingerprint", h.Fingerprint().Short()))
-	fmt.Fprintln(e.stderr, e.T("host.stop"))
-	watching := make(chan struct{})
-	defer func() { cancel(); <-watching }()
-	go func() {
-		defer close(watching)
-		if watch == nil {
-			return
-		}
-		watch.Run(ctx, func() {
-			if err := publish(); err != nil {
-				fmt.Fprintln(e.stderr, e.T("host.notRepublished", err))
+			if len(man.Trust) > 0 {
+				fmt.Fprintln(e.stdout, e.T("host.bundle", len(man.Trust), c.Trust))
 			}
-		})
-	}()
-	<-hosted
-	fmt.Fprintln(e.stderr, e.T("host.stopped"))
-	return hostErr
+			for _, d := range man.Documents {
+				if v, ok := pdfsig.ParseCode(d.Verdict); ok && v != pdfsig.Valid && v != pdfsig.Unsigned {
+					fmt.Fprintln(e.stdout, e.T("host.warning", d.Name, verdictWords(e.lang, v)))
+				}
+			}
+		},
+		Serving: func() {
+			fmt.Fprintln(e.stdout, e.T("host.serving", h.Port(), discovery.ServiceType, names(ifaces)))
+			fmt.Fprintln(e.stdout, e.T("host.fingerprint", h.Fingerprint().Short()))
+			fmt.Fprintln(e.stderr, e.T("host.stop"))
+		},
+		NotRepublished: func(err error) { fmt.Fprintln(e.stderr, e.T("host.notRepublished", err)) },
+	})
+	if err == nil {
+		fmt.Fprintln(e.stderr, e.T("host.stopped"))
+	}
+	return err
 }
 
 func names(ifaces []net.Interface) string {

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +13,6 @@ import (
 
 	"dinh/offline/agekey"
 	"dinh/offline/outbox"
-	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/central"
@@ -209,59 +204,25 @@ func (c *centralCatalogPublishCmd) Run(e *env) error {
 // admin runs an administrator's request on central's store, or through the
 // running central's admin socket when central holds the store.
 func (e *env) admin(data string, req central.AdminRequest) error {
-	stdout := e.stdout
-	// A mistyped --data must not become a new, empty central.
-	if _, err := os.Stat(filepath.Join(data, "central.key")); err != nil {
-		return fmt.Errorf("%s: %w", e.T("central.noData", data), err)
-	}
-	var rep central.AdminReply
-	st, err := store.Open(filepath.Join(data, "store"))
+	rep, err := central.AdminIn(data, req, mesh.ParseID)
 	switch {
-	case err == nil:
-		c := central.New(central.Config{Store: st, ReceiptsDir: "", CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(data, province.CatalogFolder), DataDir: data})
-		if req.Op == "status" {
-			st.Close()
-			return errors.New(e.T("central.notRunning"))
-		}
-		rep = c.Admin(req, mesh.ParseID)
-		st.Close()
-	case errors.Is(err, store.ErrLocked):
-		rep, err = e.viaSocket(filepath.Join(data, "admin.sock"), req)
-		if err != nil {
-			return err
-		}
-	default:
+	case errors.Is(err, central.ErrNoData):
+		return fmt.Errorf("%s: %w", e.T("central.noData", data), err)
+	case errors.Is(err, central.ErrNotRunning):
+		return errors.New(e.T("central.notRunning"))
+	case errors.Is(err, central.ErrNoSocket):
+		return fmt.Errorf("%s: %w", e.T("central.noSocket"), err)
+	case err != nil:
 		return err
 	}
-	if rep.Error != "" {
-		return errors.New(rep.Error)
-	}
 	for _, d := range rep.Devices {
-		fmt.Fprintf(stdout, "%s  %s  %s\n", d.ID, d.Added.Local().Format("2006-01-02"), d.Name)
+		fmt.Fprintf(e.stdout, "%s  %s  %s\n", d.ID, d.Added.Local().Format("2006-01-02"), d.Name)
 	}
 	if rep.Record != nil {
 		last := rep.Record.History[len(rep.Record.History)-1]
-		fmt.Fprintf(stdout, "%s  %s  %s\n", rep.Record.Code, last.Status, last.At.Local().Format(time.RFC3339))
+		fmt.Fprintf(e.stdout, "%s  %s  %s\n", rep.Record.Code, last.Status, last.At.Local().Format(time.RFC3339))
 	}
 	return nil
-}
-
-func (e *env) viaSocket(sock string, req central.AdminRequest) (central.AdminReply, error) {
-	var rep central.AdminReply
-	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
-	}}, Timeout: 30 * time.Second}
-	defer client.CloseIdleConnections()
-	body, _ := json.Marshal(req)
-	resp, err := client.Post("http://central/admin", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return rep, fmt.Errorf("%s: %w", e.T("central.noSocket"), err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
-		return rep, err
-	}
-	return rep, nil
 }
 
 // dossierJoin keeps a device's sync settings and prints its device ID for

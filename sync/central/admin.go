@@ -1,9 +1,12 @@
 package central
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 
 	"dinh/internal/atomicfile"
 	"dinh/offline/catalog"
+	"dinh/offline/store"
 	"dinh/sync/province"
 )
 
@@ -101,4 +105,62 @@ func (c *Central) PublishCatalog(file string) error {
 		return c.cfg.Node.Scan(c.cfg.CatalogID)
 	}
 	return nil
+}
+
+// Errors of AdminIn; test them with errors.Is.
+var (
+	ErrNoData     = errors.New("central: not central's data folder (no central.key)")
+	ErrNotRunning = errors.New("central: a status is set only through the running central")
+	ErrNoSocket   = errors.New("central: the store is in use but the admin socket does not answer")
+)
+
+// AdminIn performs req for the central whose data folder is dir: on its
+// store directly when central is not running, or through the running
+// central's admin socket when it holds the store. A refusal in the reply
+// is returned as an error. A folder without central.key is refused
+// (ErrNoData), so that a mistyped folder never becomes a new central.
+func AdminIn(dir string, req AdminRequest, parse IDParser) (AdminReply, error) {
+	if _, err := os.Stat(filepath.Join(dir, "central.key")); err != nil {
+		return AdminReply{}, fmt.Errorf("%w: %s: %w", ErrNoData, dir, err)
+	}
+	var rep AdminReply
+	st, err := store.Open(filepath.Join(dir, "store"))
+	switch {
+	case err == nil:
+		defer st.Close()
+		if req.Op == "status" {
+			return rep, ErrNotRunning
+		}
+		c := New(Config{Store: st, CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(dir, province.CatalogFolder), DataDir: dir})
+		rep = c.Admin(req, parse)
+	case errors.Is(err, store.ErrLocked):
+		if rep, err = viaSocket(filepath.Join(dir, "admin.sock"), req); err != nil {
+			return rep, err
+		}
+	default:
+		return rep, err
+	}
+	if rep.Error != "" {
+		return rep, errors.New(rep.Error)
+	}
+	return rep, nil
+}
+
+// viaSocket sends req to the running central's admin socket.
+func viaSocket(sock string, req AdminRequest) (AdminReply, error) {
+	var rep AdminReply
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}, Timeout: 30 * time.Second}
+	defer client.CloseIdleConnections()
+	body, _ := json.Marshal(req)
+	resp, err := client.Post("http://central/admin", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return rep, fmt.Errorf("%w: %w", ErrNoSocket, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		return rep, fmt.Errorf("central: admin socket: %w", err)
+	}
+	return rep, nil
 }

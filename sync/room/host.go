@@ -206,3 +206,79 @@ func (h *Host) serve(raw []byte, man *meeting.Manifest) error {
 		return ErrHostStopped
 	}
 }
+
+// FolderEvents tell the secretariat what RunFolder does. Each is optional
+// and may be called from RunFolder's goroutines.
+type FolderEvents struct {
+	// Published is a new version on the LAN; before is the one it
+	// replaces, or nil for the first.
+	Published func(before, man *meeting.Manifest)
+	// Serving is called once the first version is served.
+	Serving func()
+	// NotRepublished is an edit of the folder that could not be
+	// published: the previous version stays on the LAN.
+	NotRepublished func(err error)
+}
+
+// RunFolder publishes the meeting folder dir, serves it until ctx ends
+// and, when quiet is above zero, publishes it again after each burst of
+// edits once the folder has been quiet that long. A folder that cannot be
+// published at first is an error at once; later, the previous version
+// stays served and NotRepublished says why.
+func (h *Host) RunFolder(ctx context.Context, dir string, quiet time.Duration, ev FolderEvents) error {
+	if _, err := meeting.LoadFolder(dir); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var hostErr error
+	hosted := make(chan struct{})
+	go func() { hostErr = h.Run(ctx); close(hosted) }()
+	defer func() { cancel(); <-hosted }()
+	publish := func() error {
+		m, err := meeting.LoadFolder(dir)
+		if err != nil {
+			return err
+		}
+		before := h.Manifest()
+		man, err := h.PublishFolder(m, dir)
+		if err != nil {
+			return err
+		}
+		if (before == nil || before.Version != man.Version) && ev.Published != nil {
+			ev.Published(before, man)
+		}
+		return nil
+	}
+	// The watch starts before the first publication, so that an edit made
+	// while it publishes is seen.
+	var watch *meeting.FolderWatch
+	if quiet > 0 {
+		var err error
+		if watch, err = meeting.WatchFolder(dir, quiet); err != nil {
+			return err
+		}
+	}
+	if err := publish(); err != nil {
+		return err
+	}
+	if ev.Serving != nil {
+		ev.Serving()
+	}
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		if watch == nil {
+			return
+		}
+		watch.Run(ctx, func() {
+			if err := publish(); err != nil && ev.NotRepublished != nil {
+				ev.NotRepublished(err)
+			}
+		})
+	}()
+	<-hosted
+	cancel()
+	<-watching
+	return hostErr
+}
