@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,17 +83,11 @@ func (e *env) readPassphrase(file string) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("read passphrase: %w", err)
-	}
-	// Notepad starts a UTF-8 file with a byte order mark: it is not part
-	// of what the volunteer typed.
-	line = strings.TrimPrefix(line, "\ufeff")
-	if strings.TrimSpace(line) == "" {
+	pass, err := volunteer.ReadPassphrase(r)
+	if errors.Is(err, volunteer.ErrNoPassphrase) {
 		return nil, usageError{errors.New(e.T("dossier.noPassphrase"))}
 	}
-	return volunteer.Passphrase(line), nil
+	return pass, err
 }
 
 // openUnlocked opens the data folder and unlocks it. A folder that is not

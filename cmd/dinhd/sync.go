@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -310,8 +309,8 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 	fmt.Fprintln(stdout, "device", d.ID())
 	// What the outbox holds now is not news; anything after it is, even
 	// what the device's first pass brings before this loop looks.
-	seen := news{}
-	seen.report(w.Outbox, io.Discard)
+	var seen outbox.Tracker
+	seen.Since(w.Outbox)
 	ctx, cancel := context.WithCancel(ctx)
 	var runErr error
 	ran := make(chan struct{})
@@ -319,7 +318,16 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 	defer func() { cancel(); <-ran }()
 	for {
 		changed := d.Changed()
-		seen.report(w.Outbox, stdout)
+		for _, n := range seen.Since(w.Outbox) {
+			switch n.Kind {
+			case outbox.NewsDelivered:
+				fmt.Fprintln(stdout, "delivered", n.ID)
+			case outbox.NewsReceipted:
+				fmt.Fprintln(stdout, "receipted", n.ID, n.Receipt)
+			case outbox.NewsStatus:
+				fmt.Fprintln(stdout, "status", n.Receipt, n.Status)
+			}
+		}
 		c := w.Outbox.Counts()
 		waiting := c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered]
 		if *until && waiting == 0 {
@@ -338,34 +346,6 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		case <-ran:
 			return runErr
 		case <-changed:
-		}
-	}
-}
-
-// news remembers what a sync session last saw of each dossier, so that
-// it prints each delivery, receipt and status update once, as it comes:
-//
-//	delivered ID
-//	receipted ID RECEIPT
-//	status RECEIPT result-ready
-type news map[string]outbox.Entry
-
-func (n news) report(o *outbox.Outbox, w io.Writer) {
-	entries, _ := o.List() // an unreadable entry is reported by dossier list
-	for _, e := range entries {
-		old, known := n[e.ID]
-		n[e.ID] = e
-		if known && old.State == e.State && len(old.Progress) == len(e.Progress) {
-			continue
-		}
-		if e.State == outbox.Delivered && (!known || old.State != outbox.Delivered) {
-			fmt.Fprintln(w, "delivered", e.ID)
-		}
-		if e.Receipt != "" && (!known || old.Receipt == "") {
-			fmt.Fprintln(w, "receipted", e.ID, e.Receipt)
-		}
-		for _, p := range e.Progress[min(len(old.Progress), len(e.Progress)):] {
-			fmt.Fprintln(w, "status", e.Receipt, p.Status)
 		}
 	}
 }

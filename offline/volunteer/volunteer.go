@@ -11,9 +11,11 @@
 package volunteer
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,6 +66,25 @@ type Workspace struct {
 // passphrase on every keyboard and input method.
 func Passphrase(s string) []byte {
 	return []byte(norm.NFC.String(strings.TrimRight(s, "\r\n")))
+}
+
+// ErrNoPassphrase is a passphrase file or input whose first line is empty.
+var ErrNoPassphrase = errors.New("volunteer: no passphrase on the first line")
+
+// ReadPassphrase reads a passphrase from the first line of r, as a
+// volunteer's script or a file written in Notepad gives it: at most 4 KiB,
+// the byte order mark Notepad starts a UTF-8 file with dropped, the line
+// ending dropped, and normalised as Passphrase does.
+func ReadPassphrase(r io.Reader) ([]byte, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("volunteer: read passphrase: %w", err)
+	}
+	line = strings.TrimPrefix(line, "\ufeff")
+	if strings.TrimSpace(line) == "" {
+		return nil, ErrNoPassphrase
+	}
+	return Passphrase(line), nil
 }
 
 // IsSetUp reports whether dir holds a volunteer set-up.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -91,5 +92,26 @@ func TestInitAfterHalfWay(t *testing.T) {
 	w.Close()
 	if _, err := os.Stat(filepath.Join(dir, setupName)); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestReadPassphrase(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		err            error
+	}{
+		{"one line", "mật khẩu dài\n", "mật khẩu dài", nil},
+		{"Windows line end", "mật khẩu dài\r\nsecond line", "mật khẩu dài", nil},
+		{"Notepad's byte order mark", "\ufeffmật khẩu dài\r\n", "mật khẩu dài", nil},
+		{"no line end", "mật khẩu dài", "mật khẩu dài", nil},
+		{"decomposed accents", norm.NFD.String("mật khẩu dài"), "mật khẩu dài", nil},
+		{"empty", "", "", ErrNoPassphrase},
+		{"blank first line", "  \nmật khẩu dài\n", "", ErrNoPassphrase},
+	}
+	for _, tt := range tests {
+		got, err := ReadPassphrase(strings.NewReader(tt.in))
+		if !errors.Is(err, tt.err) || string(got) != tt.want {
+			t.Errorf("%s: got %q, %v, want %q, %v", tt.name, got, err, tt.want, tt.err)
+		}
 	}
 }

@@ -1,0 +1,48 @@
+package outbox
+
+// What a News reports.
+const (
+	NewsDelivered = "delivered" // the dossier reached the province
+	NewsReceipted = "receipted" // central's receipt came back
+	NewsStatus    = "status"    // the office set a status
+)
+
+// News is one thing that happened to a dossier since it was last seen.
+type News struct {
+	Kind    string
+	ID      string
+	Receipt string // for NewsReceipted and NewsStatus
+	Status  string // for NewsStatus
+}
+
+// Tracker remembers what was last seen of each dossier, so that a sync
+// session tells each delivery, receipt and status once, as it comes. The
+// zero value has seen nothing.
+type Tracker struct{ seen map[string]Entry }
+
+// Since lists what happened in o since the last call, oldest first within
+// each dossier. An entry that cannot be read is left to List's caller.
+func (t *Tracker) Since(o *Outbox) []News {
+	if t.seen == nil {
+		t.seen = map[string]Entry{}
+	}
+	entries, _ := o.List()
+	var news []News
+	for _, e := range entries {
+		old, known := t.seen[e.ID]
+		t.seen[e.ID] = e
+		if known && old.State == e.State && len(old.Progress) == len(e.Progress) {
+			continue
+		}
+		if e.State == Delivered && (!known || old.State != Delivered) {
+			news = append(news, News{Kind: NewsDelivered, ID: e.ID})
+		}
+		if e.Receipt != "" && (!known || old.Receipt == "") {
+			news = append(news, News{Kind: NewsReceipted, ID: e.ID, Receipt: e.Receipt})
+		}
+		for _, p := range e.Progress[min(len(old.Progress), len(e.Progress)):] {
+			news = append(news, News{Kind: NewsStatus, ID: e.ID, Receipt: e.Receipt, Status: p.Status})
+		}
+	}
+	return news
+}

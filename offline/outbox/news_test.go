@@ -1,0 +1,42 @@
+package outbox_test
+
+import (
+	"slices"
+	"testing"
+
+	"dinh/offline/outbox"
+)
+
+// TestTrackerTellsEachChangeOnce: what the outbox held when tracking
+// started is not news; each delivery, receipt and status after it is
+// told once, in order.
+func TestTrackerTellsEachChangeOnce(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, "OLD", outbox.Receipted)
+	f.add(t, "NEW", outbox.Queued)
+	var tr outbox.Tracker
+	tr.Since(f.ob)
+	steps := []struct {
+		do   func() error
+		want []outbox.News
+	}{
+		{func() error { return nil }, nil},
+		{func() error { return f.ob.MarkDelivered("NEW") }, []outbox.News{{Kind: outbox.NewsDelivered, ID: "NEW"}}},
+		{func() error { return f.ob.MarkReceipted("NEW", "BN-NEW", f.clock.Now()) }, []outbox.News{{Kind: outbox.NewsReceipted, ID: "NEW", Receipt: "BN-NEW"}}},
+		{func() error {
+			return f.ob.SetProgress("NEW", []outbox.Progress{{Status: "processing"}, {Status: "result-ready"}})
+		}, []outbox.News{
+			{Kind: outbox.NewsStatus, ID: "NEW", Receipt: "BN-NEW", Status: "processing"},
+			{Kind: outbox.NewsStatus, ID: "NEW", Receipt: "BN-NEW", Status: "result-ready"},
+		}},
+		{func() error { return nil }, nil},
+	}
+	for i, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.Since(f.ob); !slices.Equal(got, s.want) {
+			t.Errorf("step %d: got %+v, want %+v", i, got, s.want)
+		}
+	}
+}
