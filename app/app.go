@@ -33,8 +33,8 @@ type UI struct {
 	app    fyne.App
 	win    fyne.Window
 	cfg    Config
-	ctx    context.Context
-	cancel context.CancelFunc
+	stop   chan struct{} // closed when the window closes
+	closed bool
 	wg     sync.WaitGroup
 
 	host      *hostScreen
@@ -52,8 +52,7 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 	}
 	i18n.SetLanguage(a.Preferences().StringWithFallback("language", i18n.Languages[0]))
 	a.Settings().SetTheme(newTheme())
-	u := &UI{app: a, cfg: cfg}
-	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u := &UI{app: a, cfg: cfg, stop: make(chan struct{})}
 	u.win = a.NewWindow(i18n.T("app.title"))
 	u.win.Resize(fyne.NewSize(1280, 800))
 
@@ -125,13 +124,30 @@ func openData(dir string) (*store.Store, *blob.Store, error) {
 	return st, bl, nil
 }
 
-// go starts a background service that stops with the window.
+// goService starts a background service whose context ends when the
+// window closes; Close waits for it.
 func (u *UI) goService(f func(ctx context.Context)) {
+	ctx, cancel := u.lifetime()
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
-		f(u.ctx)
+		defer cancel()
+		f(ctx)
 	}()
+}
+
+// lifetime is a context that ends when the window closes or when cancel
+// is called, whichever comes first.
+func (u *UI) lifetime() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-u.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 func (u *UI) build() {
@@ -183,16 +199,16 @@ func (u *UI) Start() {
 
 // Close stops every service and waits for them.
 func (u *UI) Close() {
-	if u.cancel == nil {
+	if u.closed {
 		return
 	}
-	u.cancel()
+	u.closed = true
+	close(u.stop)
 	u.delegate.close()
 	u.wg.Wait()
 	for i := len(u.closers) - 1; i >= 0; i-- {
 		u.closers[i]()
 	}
-	u.cancel = nil
 }
 
 // Run shows the window and blocks until it is closed.

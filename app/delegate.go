@@ -358,7 +358,7 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 			})
 		},
 	}
-	ctx, cancel := context.WithCancel(d.u.ctx)
+	ctx, cancel := d.u.lifetime()
 	d.follow, d.following = cancel, make(chan struct{})
 	done := d.following
 	d.u.goService(func(context.Context) {

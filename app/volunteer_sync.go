@@ -75,7 +75,7 @@ func (v *volunteerScreen) startSync() {
 	gen := v.sync.gen
 	v.sync.starting, v.sync.err = true, ""
 	v.refreshSync()
-	ctx, cancel := context.WithCancel(v.u.ctx)
+	ctx, cancel := v.u.lifetime()
 	v.sync.cancel = cancel
 	ob := v.ws.Outbox
 	report := func(f func()) {
@@ -151,12 +151,12 @@ func (v *volunteerScreen) stopSync() {
 
 // setCatalog puts a catalogue in use; announce says so to the volunteer.
 func (v *volunteerScreen) setCatalog(c *catalog.Catalog, announce bool) {
-	v.cat = c
-	v.search.setCatalog(c)
+	v.cat, v.wiz.cat = c, c
+	v.wiz.search.setCatalog(c)
 	if announce {
 		v.setStatus(i18n.T("vol.sync.catalog_new", c.Updated, len(c.Procedures)))
-		if v.cur == nil && v.creating {
-			v.refreshEditor()
+		if v.wiz.cur == nil && v.wiz.creating {
+			v.wiz.refreshEditor()
 		}
 	}
 }
@@ -191,11 +191,11 @@ func (v *volunteerScreen) refreshSync() {
 	}
 	// The open sealed dossier: its state, receipt or the office's
 	// updates may have changed.
-	if v.cur == nil && v.sealedID != "" {
-		if e, err := v.ws.Outbox.Entry(v.sealedID); err == nil {
+	if v.wiz.cur == nil && v.wiz.sealedID != "" {
+		if e, err := v.ws.Outbox.Entry(v.wiz.sealedID); err == nil {
 			if sig := fmt.Sprint(e.ID, e.State, e.Receipt, len(e.Progress)); sig != v.sync.shown {
 				v.sync.shown = sig
-				v.refreshEditor()
+				v.wiz.refreshEditor()
 			}
 		}
 	}

@@ -217,13 +217,13 @@ func startVolunteer(t *testing.T, opts vault.Options) (*UI, *volunteerScreen) {
 	if !strings.Contains(shown(v.root), "Thiết lập cho tổ công nghệ số") {
 		t.Fatalf("a new device does not ask to set up: %q", shown(v.root))
 	}
-	if err := v.setUp("ngắn", "ngắn", "", ""); err == nil || !strings.Contains(err.Error(), "ít nhất 8 ký tự") {
+	if err := v.gate.setUp("ngắn", "ngắn", "", ""); err == nil || !strings.Contains(err.Error(), "ít nhất 8 ký tự") {
 		t.Errorf("a short passphrase: got %v", err)
 	}
-	if err := v.setUp(volunteerPass, volunteerPass+"x", "", ""); err == nil || !strings.Contains(err.Error(), "không giống nhau") {
+	if err := v.gate.setUp(volunteerPass, volunteerPass+"x", "", ""); err == nil || !strings.Contains(err.Error(), "không giống nhau") {
 		t.Errorf("passphrases that differ: got %v", err)
 	}
-	if err := v.setUp(volunteerPass, volunteerPass, "", ""); err != nil {
+	if err := v.gate.setUp(volunteerPass, volunteerPass, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	v.show()
@@ -241,122 +241,122 @@ func TestVolunteerFlow(t *testing.T) {
 
 	// 1. Procedure: a search without accents, with a typo, finds it.
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search.entry, "dang ky khai sinnh")
-	if got := shown(v.search.results); !strings.Contains(got, "Đăng ký khai sinh") {
+	test.Type(v.wiz.search.entry, "dang ky khai sinnh")
+	if got := shown(v.wiz.search.results); !strings.Contains(got, "Đăng ký khai sinh") {
 		t.Fatalf("search results: %q", got)
 	}
-	if bold := boldSpans(v.search.results); !slices.Contains(bold, "Đăng ký khai sinh") {
+	if bold := boldSpans(v.wiz.search.results); !slices.Contains(bold, "Đăng ký khai sinh") {
 		t.Errorf("the match is not highlighted: bold %q", bold)
 	}
-	test.Tap(button(v.search.results, "Chọn"))
-	caseBtn := button(v.search.results, "Khai sinh đúng hạn")
+	test.Tap(button(v.wiz.search.results, "Chọn"))
+	caseBtn := button(v.wiz.search.results, "Khai sinh đúng hạn")
 	if caseBtn == nil {
-		t.Fatalf("the procedure's cases are not offered: %q", shown(v.search.results))
+		t.Fatalf("the procedure's cases are not offered: %q", shown(v.wiz.search.results))
 	}
 	test.Tap(caseBtn)
-	if v.cur == nil || v.step != 1 {
-		t.Fatalf("choosing a case did not start a draft on step 2 (step %d)", v.step+1)
+	if v.wiz.cur == nil || v.wiz.step != 1 {
+		t.Fatalf("choosing a case did not start a draft on step 2 (step %d)", v.wiz.step+1)
 	}
 
 	// 2. Papers: tick one; the others are listed as missing, with where to get them.
-	cs := checks(v.editor)
+	cs := checks(v.wiz.editor)
 	if len(cs) < 2 {
 		t.Fatalf("papers checklist: %d boxes", len(cs))
 	}
 	test.Tap(cs[1])
-	got := shown(v.editor)
-	if !strings.Contains(got, "Còn thiếu") || !strings.Contains(got, "Nơi cấp") || !v.cur.Papers[1].Have {
+	got := shown(v.wiz.editor)
+	if !strings.Contains(got, "Còn thiếu") || !strings.Contains(got, "Nơi cấp") || !v.wiz.cur.Papers[1].Have {
 		t.Errorf("after ticking a paper: %q", got)
 	}
 
 	// 3. The steps of the online procedure, one screen at a time.
-	test.Tap(v.nextBtn)
-	if got := shown(v.editor); !strings.Contains(got, "Bước 1 / ") {
+	test.Tap(v.wiz.nextBtn)
+	if got := shown(v.wiz.editor); !strings.Contains(got, "Bước 1 / ") {
 		t.Fatalf("guide: %q", got)
 	}
-	test.Tap(button(v.editor, "Bước sau"))
-	if got := shown(v.editor); !strings.Contains(got, "Bước 2 / ") {
+	test.Tap(button(v.wiz.editor, "Bước sau"))
+	if got := shown(v.wiz.editor); !strings.Contains(got, "Bước 2 / ") {
 		t.Errorf("next guide step: %q", got)
 	}
 
 	// 4. The villager's details and photos of papers.
-	test.Tap(v.nextBtn)
+	test.Tap(v.wiz.nextBtn)
 	for label, text := range map[string]string{
 		"Họ và tên": "Nguyễn Văn An", "Ngày sinh": "15/03/1980", "Số định danh cá nhân": "001080012345",
 		"Số điện thoại": "0912345678", "Người dân cần gì": "Đăng ký khai sinh cho con",
 	} {
-		e := entryNamed(v.editor, label)
+		e := entryNamed(v.wiz.editor, label)
 		if e == nil {
 			t.Fatalf("no field %q", label)
 		}
 		test.Type(e, text)
 	}
-	if v.cur.Villager.BirthDate != "1980-03-15" {
-		t.Errorf("date of birth stored as %q", v.cur.Villager.BirthDate)
+	if v.wiz.cur.Villager.BirthDate != "1980-03-15" {
+		t.Errorf("date of birth stored as %q", v.wiz.cur.Villager.BirthDate)
 	}
 	dir := t.TempDir()
 	big := jpegFile(t, dir, "giay-chung-sinh.jpg", 3000, 2000)
 	notImage := filepath.Join(dir, "ghi-chu.txt")
 	os.WriteFile(notImage, []byte("không phải ảnh"), 0o600)
-	v.attach(dossier.KindPaper, "Giấy chứng sinh", []string{big, notImage})
+	v.wiz.attach(dossier.KindPaper, "Giấy chứng sinh", []string{big, notImage})
 	if !v.progressBox.Visible() {
 		t.Error("no progress is shown while photos are processed")
 	}
-	eventually(t, "the photos to be processed", func() bool { return v.attaching == 0 })
-	if len(v.cur.Attachments) != 1 || v.cur.Attachments[0].Width != 2000 {
-		t.Fatalf("attachments: %+v", v.cur.Attachments)
+	eventually(t, "the photos to be processed", func() bool { return v.wiz.photos.attaching == 0 })
+	if len(v.wiz.cur.Attachments) != 1 || v.wiz.cur.Attachments[0].Width != 2000 {
+		t.Fatalf("attachments: %+v", v.wiz.cur.Attachments)
 	}
 	if got := v.status.Text; !strings.Contains(got, "ghi-chu.txt: Tệp này không phải ảnh") {
 		t.Errorf("status after a non-image: %q", got)
 	}
-	if got := shown(v.editor); !strings.Contains(got, "2000×1333") {
+	if got := shown(v.wiz.editor); !strings.Contains(got, "2000×1333") {
 		t.Errorf("the photo is not listed with its new size: %q", got)
 	}
 	// Its thumbnail shows the photo scaled down, and refreshing the step
 	// reuses it rather than decrypting the photo again.
-	thumb := thumbnails(v.editor)
+	thumb := thumbnails(v.wiz.editor)
 	if len(thumb) != 1 || thumb[0] == nil || thumb[0].Bounds().Dx() > 192 || thumb[0].Bounds().Dy() > 144 {
 		t.Fatalf("thumbnails: %v", thumb)
 	}
-	v.fillPhotos()
-	if again := thumbnails(v.editor); len(again) != 1 || again[0] != thumb[0] {
+	v.wiz.fillPhotos()
+	if again := thumbnails(v.wiz.editor); len(again) != 1 || again[0] != thumb[0] {
 		t.Error("refreshing the step decoded the thumbnail again")
 	}
 
 	// 5. Consent, with the photo of the signed form.
-	test.Tap(v.nextBtn)
-	test.Tap(checks(v.editor)[0])
-	v.attach(dossier.KindConsent, "", []string{jpegFile(t, dir, "phieu-dong-y.jpg", 800, 1100)})
-	eventually(t, "the consent form photo", func() bool { return v.attaching == 0 })
-	if !v.cur.Consent.Given || v.cur.Consent.Form == "" {
-		t.Fatalf("consent: %+v", v.cur.Consent)
+	test.Tap(v.wiz.nextBtn)
+	test.Tap(checks(v.wiz.editor)[0])
+	v.wiz.attach(dossier.KindConsent, "", []string{jpegFile(t, dir, "phieu-dong-y.jpg", 800, 1100)})
+	eventually(t, "the consent form photo", func() bool { return v.wiz.photos.attaching == 0 })
+	if !v.wiz.cur.Consent.Given || v.wiz.cur.Consent.Form == "" {
+		t.Fatalf("consent: %+v", v.wiz.cur.Consent)
 	}
 
 	// 6. Notes and the summary, read back; then seal.
-	test.Tap(v.nextBtn)
-	test.Type(entryNamed(v.editor, "Ghi chú của tình nguyện viên"), "x")
-	got = shown(v.editor)
+	test.Tap(v.wiz.nextBtn)
+	test.Type(entryNamed(v.wiz.editor, "Ghi chú của tình nguyện viên"), "x")
+	got = shown(v.wiz.editor)
 	for _, want := range []string{"Nguyễn Văn An", "15/03/1980", "001080012345", "Đăng ký khai sinh cho con", "có 1 / "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the summary lacks %q: %q", want, got)
 		}
 	}
-	if v.sealBtn.Disabled() {
+	if v.wiz.sealBtn.Disabled() {
 		t.Fatalf("a complete dossier cannot be sealed: %q", got)
 	}
-	test.Tap(v.sealBtn)
+	test.Tap(v.wiz.sealBtn)
 	confirm(t, u)
-	eventually(t, "the dossier to be sealed", func() bool { return v.cur == nil && v.sealedID != "" })
+	eventually(t, "the dossier to be sealed", func() bool { return v.wiz.cur == nil && v.wiz.sealedID != "" })
 	// The demo's sync runs meanwhile, so the dossier may already be on
 	// its way: sealed is in its history either way.
-	e, err := v.ws.Outbox.Entry(v.sealedID)
+	e, err := v.ws.Outbox.Entry(v.wiz.sealedID)
 	if err != nil || len(e.History) < 2 || e.History[1].State != outbox.Sealed || e.Initials != "NVA" {
 		t.Fatalf("outbox entry: %+v, %v", e, err)
 	}
 	if list := shown(v.list); !strings.Contains(list, "NVA · Đăng ký khai sinh") {
 		t.Errorf("the list does not show the sealed dossier: %q", list)
 	}
-	if got := shown(v.editor); !strings.Contains(got, "không còn đọc được") {
+	if got := shown(v.wiz.editor); !strings.Contains(got, "không còn đọc được") {
 		t.Errorf("sealed dossier view: %q", got)
 	}
 	// The sealed file is for the demo's central server, and holds the notes.
@@ -383,14 +383,14 @@ func TestVolunteerFlow(t *testing.T) {
 
 	// The demo's commune hub and province server run in the app: the
 	// dossier travels through them and its receipt comes back, on screen.
-	id := v.sealedID
+	id := v.wiz.sealedID
 	eventually(t, "the receipt", func() bool {
 		e, _ := v.ws.Outbox.Entry(id)
 		return e.State == outbox.Receipted
 	})
-	eventually(t, "the receipt code on screen", func() bool { return strings.Contains(shown(v.editor), "Biên nhận: DH-") })
+	eventually(t, "the receipt code on screen", func() bool { return strings.Contains(shown(v.wiz.editor), "Biên nhận: DH-") })
 	e, _ = v.ws.Outbox.Entry(id)
-	if got := shown(v.editor); !strings.Contains(got, e.Receipt) || !strings.Contains(got, "ki-ốt") {
+	if got := shown(v.wiz.editor); !strings.Contains(got, e.Receipt) || !strings.Contains(got, "ki-ốt") {
 		t.Errorf("sealed view after the receipt: %q", got)
 	}
 	eventually(t, "the totals", func() bool { return strings.Contains(shown(v.sync.box), "Có biên nhận 1") })
@@ -409,20 +409,26 @@ func TestVolunteerWrongPassphrase(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.Local)}
 	_, v := startVolunteer(t, vault.Options{IdleTimeout: -1, Now: clock.Now})
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search.entry, "1.001193")
-	test.Tap(button(v.search.results, "Chọn"))
-	test.Tap(button(v.search.results, "Khai sinh đúng hạn"))
-	v.goStep(3)
-	test.Type(entryNamed(v.editor, "Họ và tên"), "Trần Thị Bình")
-	id := v.cur.ID
+	test.Type(v.wiz.search.entry, "1.001193")
+	test.Tap(button(v.wiz.search.results, "Chọn"))
+	test.Tap(button(v.wiz.search.results, "Khai sinh đúng hạn"))
+	v.wiz.goStep(3)
+	test.Type(entryNamed(v.wiz.editor, "Họ và tên"), "Trần Thị Bình")
+	id := v.wiz.cur.ID
 
 	test.Tap(button(v.root, "Khoá"))
-	if v.passEntry == nil || !strings.Contains(shown(v.root), "Hồ sơ đang khoá") {
+	if v.gate.passEntry == nil || !strings.Contains(shown(v.root), "Hồ sơ đang khoá") {
 		t.Fatalf("after locking: %q", shown(v.root))
 	}
+	// The gate's unlock form, alone in a window.
+	gw := test.NewTempWindow(t, v.gate.view())
+	gw.Resize(fyne.NewSize(700, 520))
+	gw.Content().Refresh()
+	test.AssertRendersToMarkup(t, "vaultgate_locked.xml", gw.Canvas())
+	v.show()
 	for i := range 5 {
-		v.passEntry.SetText("không phải mật khẩu")
-		test.Tap(v.unlockBtn)
+		v.gate.passEntry.SetText("không phải mật khẩu")
+		test.Tap(v.gate.unlockBtn)
 		want := "Sai mật khẩu. Hãy kiểm tra bộ gõ"
 		if i == 4 {
 			want = "Nhập sai mật khẩu quá nhiều lần" // the fifth starts the back-off
@@ -431,14 +437,14 @@ func TestVolunteerWrongPassphrase(t *testing.T) {
 			t.Fatalf("wrong passphrase %d: %q", i+1, got)
 		}
 	}
-	v.passEntry.SetText(volunteerPass)
-	test.Tap(v.unlockBtn)
+	v.gate.passEntry.SetText(volunteerPass)
+	test.Tap(v.gate.unlockBtn)
 	if got := shown(v.root); !strings.Contains(got, "thử lại sau") || !v.ws.Vault.Locked() {
 		t.Fatalf("sixth attempt: %q", got)
 	}
 	clock.t = clock.t.Add(time.Hour)
-	v.passEntry.SetText(norm.NFD.String(volunteerPass)) // typed with combining accents
-	test.Tap(v.unlockBtn)
+	v.gate.passEntry.SetText(norm.NFD.String(volunteerPass)) // typed with combining accents
+	test.Tap(v.gate.unlockBtn)
 	if v.ws.Vault.Locked() {
 		t.Fatalf("the right passphrase in NFD does not unlock: %q", shown(v.root))
 	}
@@ -456,21 +462,21 @@ func TestVolunteerWrongPassphrase(t *testing.T) {
 func TestVolunteerIdleLockKeepsEdits(t *testing.T) {
 	_, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search.entry, "1.001193")
-	test.Tap(button(v.search.results, "Chọn"))
-	test.Tap(button(v.search.results, "Khai sinh đúng hạn"))
-	v.goStep(3)
+	test.Type(v.wiz.search.entry, "1.001193")
+	test.Tap(button(v.wiz.search.results, "Chọn"))
+	test.Tap(button(v.wiz.search.results, "Khai sinh đúng hạn"))
+	v.wiz.goStep(3)
 	// The timer starts now, so that only the edit races it, however slow
 	// the set-up was.
 	v.ws.Vault.SetIdleTimeout(300 * time.Millisecond)
-	test.Type(entryNamed(v.editor, "Họ và tên"), "Lò Văn Pá")
-	id := v.cur.ID
-	eventually(t, "the vault to lock itself", func() bool { return v.passEntry != nil && v.ws.Vault.Locked() })
+	test.Type(entryNamed(v.wiz.editor, "Họ và tên"), "Lò Văn Pá")
+	id := v.wiz.cur.ID
+	eventually(t, "the vault to lock itself", func() bool { return v.gate.passEntry != nil && v.ws.Vault.Locked() })
 	if got := shown(v.root); !strings.Contains(got, "Đã tự khoá") {
 		t.Errorf("the unlock view does not say why: %q", got)
 	}
-	v.passEntry.SetText(volunteerPass)
-	test.Tap(v.unlockBtn)
+	v.gate.passEntry.SetText(volunteerPass)
+	test.Tap(v.gate.unlockBtn)
 	d, err := v.ws.Desk.Load(id)
 	if err != nil || d.Villager.FullName != "Lò Văn Pá" {
 		t.Fatalf("the edit made just before the lock: %+v, %v", d, err)
@@ -484,17 +490,17 @@ func TestVolunteerIdleLockKeepsEdits(t *testing.T) {
 func TestVolunteerPassphraseChangeAndRecovery(t *testing.T) {
 	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
 	test.Tap(button(v.root, "Hồ sơ mới"))
-	test.Type(v.search.entry, "1.001193")
-	test.Tap(button(v.search.results, "Chọn"))
-	test.Tap(button(v.search.results, "Khai sinh đúng hạn"))
-	v.goStep(3)
-	test.Type(entryNamed(v.editor, "Họ và tên"), "Hà Thị Mỷ")
-	test.Type(entryNamed(v.editor, "Ngày sinh"), "01/06/2012")
-	v.goStep(4)
-	if got := shown(v.editor); !strings.Contains(got, "dưới 18 tuổi") || entryNamed(v.editor, "Họ tên người giám hộ") == nil {
+	test.Type(v.wiz.search.entry, "1.001193")
+	test.Tap(button(v.wiz.search.results, "Chọn"))
+	test.Tap(button(v.wiz.search.results, "Khai sinh đúng hạn"))
+	v.wiz.goStep(3)
+	test.Type(entryNamed(v.wiz.editor, "Họ và tên"), "Hà Thị Mỷ")
+	test.Type(entryNamed(v.wiz.editor, "Ngày sinh"), "01/06/2012")
+	v.wiz.goStep(4)
+	if got := shown(v.wiz.editor); !strings.Contains(got, "dưới 18 tuổi") || entryNamed(v.wiz.editor, "Họ tên người giám hộ") == nil {
 		t.Errorf("a minor's consent step does not ask for the guardian: %q", got)
 	}
-	id := v.cur.ID
+	id := v.wiz.cur.ID
 
 	// Change the passphrase in its dialog.
 	test.Tap(button(v.root, "Đổi mật khẩu"))
@@ -514,7 +520,7 @@ func TestVolunteerPassphraseChangeAndRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := v.recover("dinh-recovery-key-sai", "mật khẩu thứ ba", "mật khẩu thứ ba"); err == nil || !strings.Contains(err.Error(), "không đúng định dạng") {
+	if err := v.gate.recover("dinh-recovery-key-sai", "mật khẩu thứ ba", "mật khẩu thứ ba"); err == nil || !strings.Contains(err.Error(), "không đúng định dạng") {
 		t.Errorf("a malformed recovery key: %v", err)
 	}
 	test.Type(entryNamed(v.root, "Khoá khôi phục"), strings.TrimSpace(string(key)))
@@ -529,8 +535,8 @@ func TestVolunteerPassphraseChangeAndRecovery(t *testing.T) {
 		t.Fatalf("the draft after recovery: %+v, %v", d, err)
 	}
 	test.Tap(button(v.root, "Khoá"))
-	v.passEntry.SetText("mật khẩu thứ ba")
-	test.Tap(v.unlockBtn)
+	v.gate.passEntry.SetText("mật khẩu thứ ba")
+	test.Tap(v.gate.unlockBtn)
 	if v.ws.Vault.Locked() {
 		t.Errorf("the recovered passphrase does not unlock: %q", shown(v.root))
 	}
@@ -561,7 +567,7 @@ func TestVolunteerSyncSettings(t *testing.T) {
 	u.tabs.SelectIndex(2)
 	cpub, cpriv, _ := agekey.Generate()
 	rpub, _, _ := agekey.Generate()
-	if err := v.setUp(volunteerPass, volunteerPass, cpub.String(), rpub.String()); err != nil {
+	if err := v.gate.setUp(volunteerPass, volunteerPass, cpub.String(), rpub.String()); err != nil {
 		t.Fatal(err)
 	}
 	v.show()

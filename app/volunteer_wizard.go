@@ -23,41 +23,213 @@ import (
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
+	"dinh/offline/volunteer"
 )
+
+// wizardHost is what the wizard needs from the screen or window that
+// holds it: the volunteer's tab today, the kiosk's window tomorrow.
+type wizardHost interface {
+	window() fyne.Window
+	setStatus(s string)
+	setProgress(done float64, visible bool)
+	showError(err error)
+	goService(f func(ctx context.Context))
+	listChanged() // a dossier was created, saved, sealed or discarded
+}
+
+// wizard is one dossier in its six guided steps, or a sealed dossier's
+// receipt. It builds its own widgets into editor, which its host places.
+type wizard struct {
+	host   wizardHost
+	ws     *volunteer.Workspace // set while the vault is open
+	cat    *catalog.Catalog
+	search *catalogSearch // the first step
+
+	// The open dossier: cur is the UI's copy and the truth while it is
+	// open; it is saved saveDelay after each change.
+	cur       *dossier.Dossier
+	proc      *catalog.Procedure
+	step      int // 0 procedure … 5 summary
+	guideStep int // the procedure step shown in step 2
+	creating  bool
+	sealedID  string // the sealed dossier shown, when cur is nil
+	save      saver
+	photos    photoShelf
+
+	editor           *fyne.Container
+	nextBtn, sealBtn *widget.Button
+}
+
+// saver holds the open dossier's pending save.
+type saver struct {
+	dirty bool
+	timer *time.Timer
+	gen   int
+}
+
+// photoShelf is the open step's photos.
+type photoShelf struct {
+	attaching int // batches in progress; saving waits for them
+	box       *fyne.Container
+	kinds     []string
+	// dropPaper names the paper that photos dropped on the window show.
+	dropPaper func() string
+	// thumbs holds the open dossier's thumbnails, in memory only.
+	thumbs struct {
+		dossier string
+		images  map[string]image.Image // by attachment ID; nil when unreadable
+	}
+}
+
+func newWizard(host wizardHost, cat *catalog.Catalog, search *catalogSearch) *wizard {
+	w := &wizard{host: host, cat: cat, search: search, editor: container.NewStack()}
+	search.onCase = w.chooseCase
+	search.chosen = func() string {
+		if w.cur == nil {
+			return ""
+		}
+		return w.cur.Case
+	}
+	return w
+}
+
+// close saves what is pending.
+func (w *wizard) close() {
+	if w.save.timer != nil {
+		w.save.timer.Stop()
+	}
+	w.saveNow()
+}
+
+// clear forgets the open dossier, as the vault locks.
+func (w *wizard) clear() {
+	w.forgetThumbnails()
+	w.cur, w.proc, w.creating = nil, nil, false
+}
+
+// dropped attaches files dropped on the window while a draft's record or
+// consent step is open.
+func (w *wizard) dropped(paths []string) {
+	if w.cur == nil || w.ws == nil || w.ws.Vault.Locked() {
+		return
+	}
+	switch {
+	case w.step == 3 && w.photos.dropPaper != nil:
+		w.attach(dossier.KindPaper, w.photos.dropPaper(), paths)
+	case w.step == 4 && len(paths) > 0:
+		w.attach(dossier.KindConsent, "", paths[len(paths)-1:])
+	}
+}
+
+// open shows a dossier: a draft in its steps, a sealed one as its summary.
+func (w *wizard) open(id string, state outbox.State) {
+	w.saveNow()
+	w.cur, w.proc, w.creating, w.sealedID = nil, nil, false, ""
+	w.search.reset() // the first step shows the opened dossier's procedure
+	if state != outbox.Draft {
+		w.sealedID = id
+		w.host.listChanged()
+		w.refreshEditor()
+		return
+	}
+	d, err := w.ws.Desk.Load(id)
+	if err != nil {
+		w.host.showError(err)
+		return
+	}
+	w.cur, w.proc, w.step, w.guideStep = d, w.cat.Lookup(d.Procedure), 1, 0
+	if d.Case == "" {
+		w.step = 0 // a draft started before cases were recorded
+	}
+	w.host.listChanged()
+	w.refreshEditor()
+}
+
+// startNew begins a dossier at its first step.
+func (w *wizard) startNew() {
+	w.saveNow()
+	w.cur, w.proc, w.sealedID = nil, nil, ""
+	w.creating, w.step = true, 0
+	w.search.reset()
+	w.host.listChanged()
+	w.refreshEditor()
+	w.host.window().Canvas().Focus(w.search.entry) // type at once
+}
+
+// selected is the dossier the wizard shows, for the list's highlight.
+func (w *wizard) selected() string {
+	if w.cur != nil {
+		return w.cur.ID
+	}
+	return w.sealedID
+}
+
+// changed records an edit to cur and schedules its save.
+func (w *wizard) changed() {
+	if w.cur == nil {
+		return
+	}
+	w.save.dirty = true
+	w.ws.Vault.Touch()
+	w.save.gen++
+	gen := w.save.gen
+	if w.save.timer != nil {
+		w.save.timer.Stop()
+	}
+	w.save.timer = time.AfterFunc(saveDelay, func() {
+		post(func() {
+			if gen == w.save.gen {
+				w.saveNow()
+			}
+		})
+	})
+}
+
+// saveNow saves cur if it changed. While photos are being added it waits:
+// their batch saves cur when it ends.
+func (w *wizard) saveNow() {
+	if w.cur == nil || !w.save.dirty || w.photos.attaching > 0 || w.ws == nil || w.ws.Vault.Locked() {
+		return
+	}
+	if err := w.ws.Desk.Save(w.cur); err != nil {
+		w.host.showError(err)
+		return
+	}
+	w.save.dirty = false
+	w.host.setStatus(i18n.T("vol.saved", time.Now().Format("15:04:05")))
+	w.host.listChanged()
+}
 
 // The six steps of a dossier, in order.
 var stepKeys = []string{"vol.step.procedure", "vol.step.papers", "vol.step.guide", "vol.step.record", "vol.step.consent", "vol.step.summary"}
 
 // refreshEditor shows the open dossier's current step, a sealed dossier,
 // or a hint.
-func (v *volunteerScreen) refreshEditor() {
-	if v.editor == nil {
-		return
-	}
+func (w *wizard) refreshEditor() {
 	var body fyne.CanvasObject
 	switch {
-	case v.creating || v.cur != nil:
-		body = v.stepView()
-	case v.sealedID != "":
-		body = v.sealedView(v.sealedID)
+	case w.creating || w.cur != nil:
+		body = w.stepView()
+	case w.sealedID != "":
+		body = w.sealedView(w.sealedID)
 	default:
 		body = container.NewCenter(widget.NewLabelWithStyle(i18n.T("vol.pick"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
 	}
-	v.editor.Objects = []fyne.CanvasObject{body}
-	v.editor.Refresh()
+	w.editor.Objects = []fyne.CanvasObject{body}
+	w.editor.Refresh()
 }
 
 // stepView is the stepper, the step's content and the buttons to move on.
-func (v *volunteerScreen) stepView() fyne.CanvasObject {
+func (w *wizard) stepView() fyne.CanvasObject {
 	bar := container.NewHBox()
 	for i, k := range stepKeys {
 		b := widget.NewButton(fmt.Sprintf("%d. %s", i+1, i18n.T(k)), nil)
 		i := i
-		b.OnTapped = func() { v.goStep(i) }
+		b.OnTapped = func() { w.goStep(i) }
 		switch {
-		case i == v.step:
+		case i == w.step:
 			b.Importance = widget.HighImportance
-		case v.cur == nil && i > 0:
+		case w.cur == nil && i > 0:
 			b.Disable()
 		default:
 			b.Importance = widget.LowImportance
@@ -65,39 +237,39 @@ func (v *volunteerScreen) stepView() fyne.CanvasObject {
 		bar.Add(b)
 	}
 	var content fyne.CanvasObject
-	switch v.step {
+	switch w.step {
 	case 0:
-		content = v.stepProcedure()
+		content = w.stepProcedure()
 	case 1:
-		content = v.stepPapers()
+		content = w.stepPapers()
 	case 2:
-		content = v.stepGuide()
+		content = w.stepGuide()
 	case 3:
-		content = v.stepRecord()
+		content = w.stepRecord()
 	case 4:
-		content = v.stepConsent()
+		content = w.stepConsent()
 	default:
-		content = v.stepSummary()
+		content = w.stepSummary()
 	}
-	back := widget.NewButtonWithIcon(i18n.T("vol.back"), theme.NavigateBackIcon(), func() { v.goStep(v.step - 1) })
-	if v.step == 0 || v.cur == nil {
+	back := widget.NewButtonWithIcon(i18n.T("vol.back"), theme.NavigateBackIcon(), func() { w.goStep(w.step - 1) })
+	if w.step == 0 || w.cur == nil {
 		back.Disable()
 	}
-	v.nextBtn = widget.NewButtonWithIcon(i18n.T("vol.next"), theme.NavigateNextIcon(), func() { v.goStep(v.step + 1) })
-	v.nextBtn.IconPlacement = widget.ButtonIconTrailingText
-	v.nextBtn.Importance = widget.HighImportance
-	if v.step == len(stepKeys)-1 || v.cur == nil {
-		v.nextBtn.Hide()
+	w.nextBtn = widget.NewButtonWithIcon(i18n.T("vol.next"), theme.NavigateNextIcon(), func() { w.goStep(w.step + 1) })
+	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
+	w.nextBtn.Importance = widget.HighImportance
+	if w.step == len(stepKeys)-1 || w.cur == nil {
+		w.nextBtn.Hide()
 	}
-	nav := container.NewBorder(nil, nil, back, v.nextBtn)
+	nav := container.NewBorder(nil, nil, back, w.nextBtn)
 	title := ""
-	if v.cur != nil {
-		title = v.cur.ProcedureName
+	if w.cur != nil {
+		title = w.cur.ProcedureName
 		if title == "" {
-			title = v.cur.Procedure
+			title = w.cur.Procedure
 		}
-		if v.cur.Case != "" {
-			title += " – " + v.cur.Case
+		if w.cur.Case != "" {
+			title += " – " + w.cur.Case
 		}
 	}
 	top := container.NewVBox(container.NewHScroll(bar))
@@ -108,58 +280,58 @@ func (v *volunteerScreen) stepView() fyne.CanvasObject {
 	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), nav), nil, nil, container.NewVScroll(content))
 }
 
-func (v *volunteerScreen) goStep(i int) {
-	if i < 0 || i >= len(stepKeys) || v.cur == nil && i > 0 {
+func (w *wizard) goStep(i int) {
+	if i < 0 || i >= len(stepKeys) || w.cur == nil && i > 0 {
 		return
 	}
-	v.saveNow()
-	v.step = i
-	v.refreshEditor()
+	w.saveNow()
+	w.step = i
+	w.refreshEditor()
 }
 
 // --- step 1: procedure and case ------------------------------------------
 
-func (v *volunteerScreen) stepProcedure() fyne.CanvasObject {
-	if v.cur != nil && v.search.code == "" {
-		v.search.code = v.cur.Procedure
+func (w *wizard) stepProcedure() fyne.CanvasObject {
+	if w.cur != nil && w.search.code == "" {
+		w.search.code = w.cur.Procedure
 	}
-	return v.search.view()
+	return w.search.view()
 }
 
 // chooseCase starts the draft, or sets the case of a draft that has none.
-func (v *volunteerScreen) chooseCase(p *catalog.Procedure, c *catalog.Case) {
+func (w *wizard) chooseCase(p *catalog.Procedure, c *catalog.Case) {
 	var papers []string
 	for _, pp := range c.Papers {
 		papers = append(papers, pp.Name)
 	}
-	if v.cur != nil {
-		v.cur.Procedure, v.cur.ProcedureName, v.cur.Case = p.Code, p.Name, c.Name
-		v.cur.Papers = nil
+	if w.cur != nil {
+		w.cur.Procedure, w.cur.ProcedureName, w.cur.Case = p.Code, p.Name, c.Name
+		w.cur.Papers = nil
 		for _, n := range papers {
-			v.cur.Papers = append(v.cur.Papers, dossier.PaperCheck{Name: n})
+			w.cur.Papers = append(w.cur.Papers, dossier.PaperCheck{Name: n})
 		}
-		v.dirty = true
+		w.save.dirty = true
 	} else {
-		d, err := v.ws.Desk.Create(p.Code, p.Name, c.Name, papers)
+		d, err := w.ws.Desk.Create(p.Code, p.Name, c.Name, papers)
 		if err != nil {
-			v.showError(err)
+			w.host.showError(err)
 			return
 		}
-		v.cur = d
+		w.cur = d
 	}
-	v.proc, v.creating, v.guideStep = p, false, 0
-	v.goStep(1)
-	v.refreshList()
+	w.proc, w.creating, w.guideStep = p, false, 0
+	w.goStep(1)
+	w.host.listChanged()
 }
 
 // caseOf is the catalogue's case of the open dossier.
-func (v *volunteerScreen) caseOf() *catalog.Case {
-	if v.proc == nil || v.cur == nil {
+func (w *wizard) caseOf() *catalog.Case {
+	if w.proc == nil || w.cur == nil {
 		return nil
 	}
-	for i := range v.proc.Cases {
-		if v.proc.Cases[i].Name == v.cur.Case {
-			return &v.proc.Cases[i]
+	for i := range w.proc.Cases {
+		if w.proc.Cases[i].Name == w.cur.Case {
+			return &w.proc.Cases[i]
 		}
 	}
 	return nil
@@ -167,9 +339,9 @@ func (v *volunteerScreen) caseOf() *catalog.Case {
 
 // --- step 2: papers --------------------------------------------------------
 
-func (v *volunteerScreen) stepPapers() fyne.CanvasObject {
+func (w *wizard) stepPapers() fyne.CanvasObject {
 	box := container.NewVBox(wrapped(i18n.T("vol.papers.text")))
-	c := v.caseOf()
+	c := w.caseOf()
 	info := map[string]catalog.Paper{}
 	if c != nil {
 		for _, p := range c.Papers {
@@ -179,7 +351,7 @@ func (v *volunteerScreen) stepPapers() fyne.CanvasObject {
 	missing := container.NewVBox()
 	showMissing := func() {
 		missing.Objects = nil
-		m := v.cur.Missing()
+		m := w.cur.Missing()
 		if len(m) == 0 {
 			ok := wrapped(i18n.T("vol.papers.all"))
 			ok.Importance = widget.SuccessImportance
@@ -196,15 +368,15 @@ func (v *volunteerScreen) stepPapers() fyne.CanvasObject {
 		}
 		missing.Refresh()
 	}
-	if len(v.cur.Papers) == 0 {
+	if len(w.cur.Papers) == 0 {
 		box.Add(wrapped(i18n.T("vol.papers.none")))
 	}
-	for i := range v.cur.Papers {
-		pc := &v.cur.Papers[i]
+	for i := range w.cur.Papers {
+		pc := &w.cur.Papers[i]
 		p := info[pc.Name]
 		check := widget.NewCheck(pc.Name, func(b bool) {
 			pc.Have = b
-			v.changed()
+			w.changed()
 			showMissing()
 		})
 		check.SetChecked(pc.Have)
@@ -234,29 +406,29 @@ func (v *volunteerScreen) stepPapers() fyne.CanvasObject {
 
 // --- step 3: the steps of the online procedure, one per screen -------------
 
-func (v *volunteerScreen) stepGuide() fyne.CanvasObject {
-	c := v.caseOf()
+func (w *wizard) stepGuide() fyne.CanvasObject {
+	c := w.caseOf()
 	if c == nil || len(c.Steps) == 0 {
 		return wrapped(i18n.T("vol.guide.none"))
 	}
-	v.guideStep = min(max(v.guideStep, 0), len(c.Steps)-1)
-	s := c.Steps[v.guideStep]
-	count := widget.NewLabel(i18n.T("vol.guide.count", v.guideStep+1, len(c.Steps)))
+	w.guideStep = min(max(w.guideStep, 0), len(c.Steps)-1)
+	s := c.Steps[w.guideStep]
+	count := widget.NewLabel(i18n.T("vol.guide.count", w.guideStep+1, len(c.Steps)))
 	title := bigLabel(s.Title)
 	detail := wrapped(s.Detail)
 	detail.SizeName = theme.SizeNameSubHeadingText
-	prev := widget.NewButtonWithIcon(i18n.T("vol.guide.prev"), theme.NavigateBackIcon(), func() { v.guideStep--; v.refreshEditor() })
-	next := widget.NewButtonWithIcon(i18n.T("vol.guide.next"), theme.NavigateNextIcon(), func() { v.guideStep++; v.refreshEditor() })
+	prev := widget.NewButtonWithIcon(i18n.T("vol.guide.prev"), theme.NavigateBackIcon(), func() { w.guideStep--; w.refreshEditor() })
+	next := widget.NewButtonWithIcon(i18n.T("vol.guide.next"), theme.NavigateNextIcon(), func() { w.guideStep++; w.refreshEditor() })
 	next.IconPlacement = widget.ButtonIconTrailingText
-	if v.guideStep == 0 {
+	if w.guideStep == 0 {
 		prev.Disable()
 	}
-	if v.guideStep == len(c.Steps)-1 {
+	if w.guideStep == len(c.Steps)-1 {
 		next.Disable()
 	}
 	bar := widget.NewProgressBar()
 	bar.Max = float64(len(c.Steps))
-	bar.SetValue(float64(v.guideStep + 1))
+	bar.SetValue(float64(w.guideStep + 1))
 	bar.TextFormatter = func() string { return "" }
 	return container.NewVBox(count, bar, title, detail, container.NewHBox(prev, next))
 }
@@ -264,9 +436,9 @@ func (v *volunteerScreen) stepGuide() fyne.CanvasObject {
 // --- step 4: the villager and their papers ---------------------------------
 
 // bind makes an entry edit a field of the open dossier.
-func (v *volunteerScreen) bind(e *widget.Entry, get func() string, set func(string)) *widget.Entry {
+func (w *wizard) bind(e *widget.Entry, get func() string, set func(string)) *widget.Entry {
 	e.SetText(get())
-	e.OnChanged = func(s string) { set(s); v.changed() }
+	e.OnChanged = func(s string) { set(s); w.changed() }
 	return e
 }
 
@@ -289,11 +461,11 @@ func birthValue(s string) string {
 	return s
 }
 
-func (v *volunteerScreen) stepRecord() fyne.CanvasObject {
-	d := v.cur
+func (w *wizard) stepRecord() fyne.CanvasObject {
+	d := w.cur
 	p := &d.Villager
-	name := v.bind(widget.NewEntry(), func() string { return p.FullName }, func(s string) { p.FullName = s })
-	birth := v.bind(widget.NewEntry(), func() string { return birthText(p.BirthDate) }, func(s string) { p.BirthDate = birthValue(s) })
+	name := w.bind(widget.NewEntry(), func() string { return p.FullName }, func(s string) { p.FullName = s })
+	birth := w.bind(widget.NewEntry(), func() string { return birthText(p.BirthDate) }, func(s string) { p.BirthDate = birthValue(s) })
 	birth.SetPlaceHolder("dd/mm/yyyy")
 	gender := widget.NewRadioGroup([]string{i18n.T("vol.male"), i18n.T("vol.female")}, nil)
 	gender.Horizontal = true
@@ -305,17 +477,17 @@ func (v *volunteerScreen) stepRecord() fyne.CanvasObject {
 	}
 	gender.OnChanged = func(s string) {
 		p.Gender = map[string]string{i18n.T("vol.male"): "nam", i18n.T("vol.female"): "nữ"}[s]
-		v.changed()
+		w.changed()
 	}
-	id := v.bind(widget.NewEntry(), func() string { return p.IDNumber }, func(s string) { p.IDNumber = strings.TrimSpace(s) })
+	id := w.bind(widget.NewEntry(), func() string { return p.IDNumber }, func(s string) { p.IDNumber = strings.TrimSpace(s) })
 	id.SetPlaceHolder("001080012345")
-	phone := v.bind(widget.NewEntry(), func() string { return p.Phone }, func(s string) { p.Phone = s })
-	addr := v.bind(widget.NewEntry(), func() string { return p.Address }, func(s string) { p.Address = s })
-	request := v.bind(widget.NewMultiLineEntry(), func() string { return d.Answers[dossier.QuestionRequest] }, func(s string) { d.Answers[dossier.QuestionRequest] = s })
+	phone := w.bind(widget.NewEntry(), func() string { return p.Phone }, func(s string) { p.Phone = s })
+	addr := w.bind(widget.NewEntry(), func() string { return p.Address }, func(s string) { p.Address = s })
+	request := w.bind(widget.NewMultiLineEntry(), func() string { return d.Answers[dossier.QuestionRequest] }, func(s string) { d.Answers[dossier.QuestionRequest] = s })
 	request.SetMinRowsVisible(3)
 	request.Wrapping = fyne.TextWrapWord
-	result := v.choice([]string{"vol.result.in_person", "vol.result.post", "vol.result.online"}, dossier.QuestionResult)
-	vneid := v.choice([]string{"vol.yes", "vol.no", "vol.unknown"}, dossier.QuestionVNeID)
+	result := w.choice([]string{"vol.result.in_person", "vol.result.post", "vol.result.online"}, dossier.QuestionResult)
+	vneid := w.choice([]string{"vol.yes", "vol.no", "vol.unknown"}, dossier.QuestionVNeID)
 	form := widget.NewForm(
 		&widget.FormItem{Text: i18n.T("vol.name"), Widget: name},
 		&widget.FormItem{Text: i18n.T("vol.birth"), Widget: birth},
@@ -336,11 +508,11 @@ func (v *volunteerScreen) stepRecord() fyne.CanvasObject {
 	which := widget.NewSelect(papers, nil)
 	which.SetSelectedIndex(0)
 	add := widget.NewButtonWithIcon(i18n.T("vol.photo.add"), theme.FileImageIcon(), func() {
-		v.choosePhoto(func(path string) { v.attach(dossier.KindPaper, paperOf(which.Selected), []string{path}) })
+		w.choosePhoto(func(path string) { w.attach(dossier.KindPaper, paperOf(which.Selected), []string{path}) })
 	})
-	v.dropPaper = func() string { return paperOf(which.Selected) }
+	w.photos.dropPaper = func() string { return paperOf(which.Selected) }
 	photos := container.NewVBox(bigLabel(i18n.T("vol.photos")), wrapped(i18n.T("vol.photos.text")),
-		container.NewBorder(nil, nil, nil, add, which), v.attachmentList(dossier.KindPaper, dossier.KindOther))
+		container.NewBorder(nil, nil, nil, add, which), w.attachmentList(dossier.KindPaper, dossier.KindOther))
 	return container.NewVBox(form, widget.NewSeparator(), photos)
 }
 
@@ -352,7 +524,7 @@ func paperOf(selected string) string {
 }
 
 // choice is a radio group answering a question with one of keys.
-func (v *volunteerScreen) choice(keys []string, question string) *widget.RadioGroup {
+func (w *wizard) choice(keys []string, question string) *widget.RadioGroup {
 	var labels []string
 	byLabel := map[string]string{}
 	for _, k := range keys {
@@ -361,76 +533,75 @@ func (v *volunteerScreen) choice(keys []string, question string) *widget.RadioGr
 	}
 	r := widget.NewRadioGroup(labels, nil)
 	r.Horizontal = true
-	if cur := v.cur.Answers[question]; cur != "" {
+	if cur := w.cur.Answers[question]; cur != "" {
 		r.SetSelected(i18n.T(cur))
 	}
-	r.OnChanged = func(s string) { v.cur.Answers[question] = byLabel[s]; v.changed() }
+	r.OnChanged = func(s string) { w.cur.Answers[question] = byLabel[s]; w.changed() }
 	return r
 }
 
 // choosePhoto opens the file dialog on pictures.
-func (v *volunteerScreen) choosePhoto(then func(path string)) {
+func (w *wizard) choosePhoto(then func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
 		r.Close()
 		then(r.URI().Path())
-	}, v.u.win)
+	}, w.host.window())
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".JPG", ".JPEG", ".png", ".PNG", ".webp", ".tif", ".tiff", ".bmp", ".gif"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
 
 // attach downscales and stores photos in the background, with progress.
-func (v *volunteerScreen) attach(kind, paper string, paths []string) {
-	if v.cur == nil || len(paths) == 0 {
+func (w *wizard) attach(kind, paper string, paths []string) {
+	if w.cur == nil || len(paths) == 0 {
 		return
 	}
-	v.saveNow()
-	v.attaching++
-	id := v.cur.ID
-	v.progress.SetValue(0)
-	v.progressBox.Show()
-	v.setStatus(i18n.T("vol.photo.working", len(paths)))
-	v.u.goService(func(ctx context.Context) {
-		res, err := v.ws.Desk.Attach(ctx, id, kind, paper, paths, func(done, total int) {
-			post(func() { v.progress.SetValue(float64(done) / float64(total)) })
+	w.saveNow()
+	w.photos.attaching++
+	id := w.cur.ID
+	w.host.setProgress(0, true)
+	w.host.setStatus(i18n.T("vol.photo.working", len(paths)))
+	w.host.goService(func(ctx context.Context) {
+		res, err := w.ws.Desk.Attach(ctx, id, kind, paper, paths, func(done, total int) {
+			post(func() { w.host.setProgress(float64(done)/float64(total), true) })
 		})
-		post(func() { v.attached(id, kind, res, err) })
+		post(func() { w.attached(id, kind, res, err) })
 	})
 }
 
 // attached merges a finished batch into the open dossier and saves it.
-func (v *volunteerScreen) attached(id, kind string, res []dossier.Added, err error) {
-	v.attaching--
-	v.progressBox.Hide()
+func (w *wizard) attached(id, kind string, res []dossier.Added, err error) {
+	w.photos.attaching--
+	w.host.setProgress(0, false)
 	var msgs []string
 	added := 0
 	for _, r := range res {
 		if r.Err != nil {
-			msgs = append(msgs, fmt.Sprintf("%s: %s", baseName(r.Path), v.errorText(r.Err)))
+			msgs = append(msgs, fmt.Sprintf("%s: %s", baseName(r.Path), errorText(r.Err)))
 			continue
 		}
 		added++
-		if v.cur != nil && v.cur.ID == id {
-			v.cur.Attachments = append(v.cur.Attachments, r.Attachment)
+		if w.cur != nil && w.cur.ID == id {
+			w.cur.Attachments = append(w.cur.Attachments, r.Attachment)
 			if kind == dossier.KindConsent {
-				v.cur.Consent.Form = r.Attachment.ID
+				w.cur.Consent.Form = r.Attachment.ID
 			}
-			v.dirty = true
+			w.save.dirty = true
 		}
 	}
 	if err != nil {
-		msgs = append(msgs, v.errorText(err))
+		msgs = append(msgs, errorText(err))
 	}
-	v.saveNow()
+	w.saveNow()
 	status := i18n.T("vol.photo.added", added)
 	if len(msgs) > 0 {
 		status += "\n" + strings.Join(msgs, "\n")
 	}
-	v.setStatus(status)
-	v.fillPhotos()
+	w.host.setStatus(status)
+	w.fillPhotos()
 }
 
 func baseName(p string) string {
@@ -443,20 +614,20 @@ func baseName(p string) string {
 // attachmentList shows the photos of the given kinds with a thumbnail and
 // a button to remove each. It is refreshed in place as photos come and go,
 // so the step keeps its scroll position.
-func (v *volunteerScreen) attachmentList(kinds ...string) fyne.CanvasObject {
+func (w *wizard) attachmentList(kinds ...string) fyne.CanvasObject {
 	box := container.NewVBox()
-	v.photoBox, v.photoKinds = box, kinds
-	v.fillPhotos()
+	w.photos.box, w.photos.kinds = box, kinds
+	w.fillPhotos()
 	return box
 }
 
-func (v *volunteerScreen) fillPhotos() {
-	box, kinds := v.photoBox, v.photoKinds
-	if box == nil || v.cur == nil {
+func (w *wizard) fillPhotos() {
+	box, kinds := w.photos.box, w.photos.kinds
+	if box == nil || w.cur == nil {
 		return
 	}
 	box.Objects = nil
-	for _, a := range v.cur.Attachments {
+	for _, a := range w.cur.Attachments {
 		if !slices.Contains(kinds, a.Kind) {
 			continue
 		}
@@ -467,13 +638,13 @@ func (v *volunteerScreen) fillPhotos() {
 		info := wrapped(fmt.Sprintf("%s\n%d×%d · %s", label, a.Width, a.Height, i18n.Bytes(a.Size)))
 		att := a.ID
 		remove := widget.NewButtonWithIcon(i18n.T("vol.photo.remove"), theme.DeleteIcon(), func() {
-			v.ask(i18n.T("vol.photo.remove"), i18n.T("vol.photo.remove.ask"), func(ok bool) {
+			w.ask(i18n.T("vol.photo.remove"), i18n.T("vol.photo.remove.ask"), func(ok bool) {
 				if ok {
-					v.detach(att)
+					w.detach(att)
 				}
 			})
 		})
-		box.Add(container.NewBorder(nil, nil, v.thumbnail(a), remove, info))
+		box.Add(container.NewBorder(nil, nil, w.thumbnail(a), remove, info))
 	}
 	if len(box.Objects) == 0 {
 		l := wrapped(i18n.T("vol.photos.none"))
@@ -487,16 +658,16 @@ func (v *volunteerScreen) fillPhotos() {
 // open dossier and kept only in memory (never on disk), so refreshing a
 // step does not decrypt every photo again, and ten photos hold a few
 // hundred kilobytes, not the full decoded images.
-func (v *volunteerScreen) thumbnail(a dossier.Attachment) fyne.CanvasObject {
+func (w *wizard) thumbnail(a dossier.Attachment) fyne.CanvasObject {
 	size := fyne.NewSize(96, 72)
-	if v.thumbs.dossier != v.cur.ID {
-		v.forgetThumbnails()
-		v.thumbs.dossier = v.cur.ID
+	if w.photos.thumbs.dossier != w.cur.ID {
+		w.forgetThumbnails()
+		w.photos.thumbs.dossier = w.cur.ID
 	}
-	img, ok := v.thumbs.images[a.ID]
+	img, ok := w.photos.thumbs.images[a.ID]
 	if !ok {
-		img = v.decodeThumbnail(a, 2*int(size.Width), 2*int(size.Height))
-		v.thumbs.images[a.ID] = img
+		img = w.decodeThumbnail(a, 2*int(size.Width), 2*int(size.Height))
+		w.photos.thumbs.images[a.ID] = img
 	}
 	if img == nil {
 		return container.NewGridWrap(size, widget.NewIcon(theme.BrokenImageIcon()))
@@ -507,11 +678,11 @@ func (v *volunteerScreen) thumbnail(a dossier.Attachment) fyne.CanvasObject {
 	return container.NewGridWrap(size, c)
 }
 
-// decodeThumbnail decrypts a photo and scales it to fit w×h pixels; nil
+// decodeThumbnail decrypts a photo and scales it to fit width×height pixels; nil
 // when it cannot be read.
-func (v *volunteerScreen) decodeThumbnail(a dossier.Attachment, w, h int) image.Image {
+func (w *wizard) decodeThumbnail(a dossier.Attachment, width, height int) image.Image {
 	var buf bytes.Buffer
-	if err := v.ws.Desk.ReadAttachment(v.cur.ID, a.ID, &buf); err != nil {
+	if err := w.ws.Desk.ReadAttachment(w.cur.ID, a.ID, &buf); err != nil {
 		return nil
 	}
 	src, _, err := image.Decode(&buf)
@@ -520,7 +691,7 @@ func (v *volunteerScreen) decodeThumbnail(a dossier.Attachment, w, h int) image.
 		return nil
 	}
 	b := src.Bounds()
-	scale := min(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()), 1)
+	scale := min(float64(width)/float64(b.Dx()), float64(height)/float64(b.Dy()), 1)
 	dst := image.NewRGBA(image.Rect(0, 0, max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))))
 	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
 	return dst
@@ -528,38 +699,38 @@ func (v *volunteerScreen) decodeThumbnail(a dossier.Attachment, w, h int) image.
 
 // forgetThumbnails drops the decrypted thumbnails, as the vault locks or
 // another dossier opens.
-func (v *volunteerScreen) forgetThumbnails() {
-	for _, img := range v.thumbs.images {
+func (w *wizard) forgetThumbnails() {
+	for _, img := range w.photos.thumbs.images {
 		if rgba, ok := img.(*image.RGBA); ok {
 			clear(rgba.Pix)
 		}
 	}
-	v.thumbs.dossier, v.thumbs.images = "", map[string]image.Image{}
+	w.photos.thumbs.dossier, w.photos.thumbs.images = "", map[string]image.Image{}
 }
 
-func (v *volunteerScreen) detach(att string) {
-	if v.cur == nil {
+func (w *wizard) detach(att string) {
+	if w.cur == nil {
 		return
 	}
-	kept := v.cur.Attachments[:0]
-	for _, a := range v.cur.Attachments {
+	kept := w.cur.Attachments[:0]
+	for _, a := range w.cur.Attachments {
 		if a.ID != att {
 			kept = append(kept, a)
 		}
 	}
-	v.cur.Attachments = kept
-	if v.cur.Consent.Form == att {
-		v.cur.Consent.Form = ""
+	w.cur.Attachments = kept
+	if w.cur.Consent.Form == att {
+		w.cur.Consent.Form = ""
 	}
-	v.dirty = true
-	v.saveNow()
-	v.fillPhotos()
+	w.save.dirty = true
+	w.saveNow()
+	w.fillPhotos()
 }
 
 // --- step 5: consent ----------------------------------------------------------
 
-func (v *volunteerScreen) stepConsent() fyne.CanvasObject {
-	d := v.cur
+func (w *wizard) stepConsent() fyne.CanvasObject {
+	d := w.cur
 	text := wrapped(i18n.T("vol.consent.text"))
 	text.SizeName = theme.SizeNameSubHeadingText
 	given := widget.NewCheck(i18n.T("vol.consent.given"), func(b bool) {
@@ -569,13 +740,13 @@ func (v *volunteerScreen) stepConsent() fyne.CanvasObject {
 		} else {
 			d.Consent.At = time.Time{}
 		}
-		v.changed()
+		w.changed()
 	})
 	given.SetChecked(d.Consent.Given)
 	form := widget.NewButtonWithIcon(i18n.T("vol.consent.photo"), theme.FileImageIcon(), func() {
-		v.choosePhoto(func(path string) { v.attach(dossier.KindConsent, "", []string{path}) })
+		w.choosePhoto(func(path string) { w.attach(dossier.KindConsent, "", []string{path}) })
 	})
-	box := container.NewVBox(text, given, form, v.attachmentList(dossier.KindConsent))
+	box := container.NewVBox(text, given, form, w.attachmentList(dossier.KindConsent))
 	if d.Minor() {
 		if d.Consent.Guardian == nil {
 			d.Consent.Guardian = &dossier.Guardian{}
@@ -584,10 +755,10 @@ func (v *volunteerScreen) stepConsent() fyne.CanvasObject {
 		warn := wrapped(i18n.T("vol.guardian.text"))
 		warn.Importance = widget.WarningImportance
 		gf := widget.NewForm(
-			&widget.FormItem{Text: i18n.T("vol.guardian.name"), Widget: v.bind(widget.NewEntry(), func() string { return g.FullName }, func(s string) { g.FullName = s })},
-			&widget.FormItem{Text: i18n.T("vol.guardian.relation"), Widget: v.bind(widget.NewEntry(), func() string { return g.Relation }, func(s string) { g.Relation = s })},
-			&widget.FormItem{Text: i18n.T("vol.id_number"), Widget: v.bind(widget.NewEntry(), func() string { return g.IDNumber }, func(s string) { g.IDNumber = strings.TrimSpace(s) })},
-			&widget.FormItem{Text: i18n.T("vol.phone"), Widget: v.bind(widget.NewEntry(), func() string { return g.Phone }, func(s string) { g.Phone = s })},
+			&widget.FormItem{Text: i18n.T("vol.guardian.name"), Widget: w.bind(widget.NewEntry(), func() string { return g.FullName }, func(s string) { g.FullName = s })},
+			&widget.FormItem{Text: i18n.T("vol.guardian.relation"), Widget: w.bind(widget.NewEntry(), func() string { return g.Relation }, func(s string) { g.Relation = s })},
+			&widget.FormItem{Text: i18n.T("vol.id_number"), Widget: w.bind(widget.NewEntry(), func() string { return g.IDNumber }, func(s string) { g.IDNumber = strings.TrimSpace(s) })},
+			&widget.FormItem{Text: i18n.T("vol.phone"), Widget: w.bind(widget.NewEntry(), func() string { return g.Phone }, func(s string) { g.Phone = s })},
 		)
 		box.Add(widget.NewSeparator())
 		box.Add(bigLabel(i18n.T("vol.guardian")))
@@ -599,12 +770,12 @@ func (v *volunteerScreen) stepConsent() fyne.CanvasObject {
 
 // --- step 6: notes and the summary read back to the villager -----------
 
-func (v *volunteerScreen) stepSummary() fyne.CanvasObject {
-	d := v.cur
-	notes := v.bind(widget.NewMultiLineEntry(), func() string { return d.Notes }, func(s string) { d.Notes = s })
+func (w *wizard) stepSummary() fyne.CanvasObject {
+	d := w.cur
+	notes := w.bind(widget.NewMultiLineEntry(), func() string { return d.Notes }, func(s string) { d.Notes = s })
 	notes.SetMinRowsVisible(3)
 	notes.Wrapping = fyne.TextWrapWord
-	summary := widget.NewRichTextFromMarkdown(v.summaryMarkdown())
+	summary := widget.NewRichTextFromMarkdown(w.summaryMarkdown())
 	summary.Wrapping = fyne.TextWrapWord
 	problems := container.NewVBox()
 	lang := i18n.Language()
@@ -613,15 +784,15 @@ func (v *volunteerScreen) stepSummary() fyne.CanvasObject {
 		l.Importance = widget.DangerImportance
 		problems.Add(l)
 	}
-	v.sealBtn = widget.NewButtonWithIcon(i18n.T("vol.seal"), theme.MailSendIcon(), v.confirmSeal)
-	v.sealBtn.Importance = widget.HighImportance
+	w.sealBtn = widget.NewButtonWithIcon(i18n.T("vol.seal"), theme.MailSendIcon(), w.confirmSeal)
+	w.sealBtn.Importance = widget.HighImportance
 	if len(problems.Objects) > 0 {
-		v.sealBtn.Disable()
+		w.sealBtn.Disable()
 	}
 	discard := widget.NewButtonWithIcon(i18n.T("vol.discard"), theme.DeleteIcon(), func() {
-		v.ask(i18n.T("vol.discard"), i18n.T("vol.discard.ask"), func(ok bool) {
+		w.ask(i18n.T("vol.discard"), i18n.T("vol.discard.ask"), func(ok bool) {
 			if ok {
-				v.discard()
+				w.discard()
 			}
 		})
 	})
@@ -629,12 +800,12 @@ func (v *volunteerScreen) stepSummary() fyne.CanvasObject {
 	return container.NewVBox(
 		widget.NewForm(&widget.FormItem{Text: i18n.T("vol.notes"), Widget: notes}),
 		widget.NewSeparator(), bigLabel(i18n.T("vol.summary")), wrapped(i18n.T("vol.summary.text")), summary,
-		problems, container.NewHBox(v.sealBtn, discard), wrapped(i18n.T("vol.seal.text")))
+		problems, container.NewHBox(w.sealBtn, discard), wrapped(i18n.T("vol.seal.text")))
 }
 
 // summaryMarkdown is what the volunteer reads back to the villager.
-func (v *volunteerScreen) summaryMarkdown() string {
-	d := v.cur
+func (w *wizard) summaryMarkdown() string {
+	d := w.cur
 	p := d.Villager
 	esc := func(s string) string {
 		if strings.TrimSpace(s) == "" {
@@ -672,72 +843,71 @@ func (v *volunteerScreen) summaryMarkdown() string {
 	return b.String()
 }
 
-func (v *volunteerScreen) confirmSeal() {
-	v.ask(i18n.T("vol.seal"), i18n.T("vol.seal.ask"), func(ok bool) {
+func (w *wizard) confirmSeal() {
+	w.ask(i18n.T("vol.seal"), i18n.T("vol.seal.ask"), func(ok bool) {
 		if ok {
-			v.seal()
+			w.seal()
 		}
 	})
 }
 
 // seal seals the open dossier in the background, with progress.
-func (v *volunteerScreen) seal() {
-	if v.cur == nil || v.attaching > 0 {
+func (w *wizard) seal() {
+	if w.cur == nil || w.photos.attaching > 0 {
 		return
 	}
-	v.saveNow()
-	if v.dirty {
+	w.saveNow()
+	if w.save.dirty {
 		return // the save failed and said why
 	}
-	id := v.cur.ID
-	v.sealBtn.Disable()
-	v.progress.SetValue(0)
-	v.progressBox.Show()
-	v.setStatus(i18n.T("vol.sealing"))
-	v.u.goService(func(ctx context.Context) {
-		e, err := v.ws.Desk.Seal(ctx, id, func(done, total int64) {
-			post(func() { v.progress.SetValue(float64(done) / float64(max(total, 1))) })
+	id := w.cur.ID
+	w.sealBtn.Disable()
+	w.host.setProgress(0, true)
+	w.host.setStatus(i18n.T("vol.sealing"))
+	w.host.goService(func(ctx context.Context) {
+		e, err := w.ws.Desk.Seal(ctx, id, func(done, total int64) {
+			post(func() { w.host.setProgress(float64(done)/float64(max(total, 1)), true) })
 		})
-		post(func() { v.sealed(e, err) })
+		post(func() { w.sealed(e, err) })
 	})
 }
 
-func (v *volunteerScreen) sealed(e outbox.Entry, err error) {
-	v.progressBox.Hide()
+func (w *wizard) sealed(e outbox.Entry, err error) {
+	w.host.setProgress(0, false)
 	if err != nil {
-		v.showError(err)
-		v.refreshEditor()
+		w.host.showError(err)
+		w.refreshEditor()
 		return
 	}
-	v.cur, v.proc, v.sealedID = nil, nil, e.ID
-	v.setStatus(i18n.T("vol.sealed"))
-	v.refreshList()
-	v.refreshEditor()
+	w.cur, w.proc, w.sealedID = nil, nil, e.ID
+	w.host.setStatus(i18n.T("vol.sealed"))
+	w.host.listChanged()
+	w.refreshEditor()
 }
 
-func (v *volunteerScreen) discard() {
-	if v.cur == nil {
+func (w *wizard) discard() {
+	if w.cur == nil {
 		return
 	}
-	if err := v.ws.Desk.Discard(v.cur.ID); err != nil {
-		v.showError(err)
+	if err := w.ws.Desk.Discard(w.cur.ID); err != nil {
+		w.host.showError(err)
 		return
 	}
-	v.cur, v.proc, v.dirty = nil, nil, false
-	v.setStatus(i18n.T("vol.discarded"))
-	v.refreshList()
-	v.refreshEditor()
+	w.cur, w.proc, w.save.dirty = nil, nil, false
+	w.host.setStatus(i18n.T("vol.discarded"))
+	w.host.listChanged()
+	w.refreshEditor()
 }
 
 // sealedView is what the device still knows of a sealed dossier.
-func (v *volunteerScreen) sealedView(id string) fyne.CanvasObject {
-	e, err := v.ws.Outbox.Entry(id)
+func (w *wizard) sealedView(id string) fyne.CanvasObject {
+	e, err := w.ws.Outbox.Entry(id)
 	if err != nil {
-		return wrapped(v.errorText(err))
+		return wrapped(errorText(err))
 	}
 	lang := i18n.Language()
 	name := e.Procedure
-	if p := v.procedure(e.Procedure); p != nil {
+	if p := w.cat.Lookup(e.Procedure); p != nil {
 		name = p.Name + " (" + p.Code + ")"
 	}
 	state := widget.NewLabelWithStyle(i18n.Word(lang, "outbox.state.", string(e.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -763,8 +933,8 @@ func (v *volunteerScreen) sealedView(id string) fyne.CanvasObject {
 
 // ask is a confirmation with the answers in the app's language; the
 // question is the action itself, so the yes button repeats it.
-func (v *volunteerScreen) ask(title, msg string, then func(bool)) {
-	d := dialog.NewConfirm(title, msg, then, v.u.win)
+func (w *wizard) ask(title, msg string, then func(bool)) {
+	d := dialog.NewConfirm(title, msg, then, w.host.window())
 	d.SetConfirmText(title)
 	d.SetDismissText(i18n.T("vol.cancel"))
 	d.Show()

@@ -1,0 +1,256 @@
+package app
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dinh/internal/i18n"
+	"dinh/offline/agekey"
+	"dinh/offline/vault"
+	"dinh/offline/volunteer"
+)
+
+// vaultGate is the way into the volunteer's vault: setting it up,
+// unlocking it, resetting a forgotten passphrase with the administrator's
+// recovery key, and changing the passphrase.
+type vaultGate struct {
+	s         *volunteerScreen
+	err       string // what went wrong last, in words
+	recovery  bool   // the recovery form is shown
+	passEntry *widget.Entry
+	unlockBtn *widget.Button
+}
+
+// view is the gate's form for the vault's state.
+func (g *vaultGate) view() fyne.CanvasObject {
+	if g.s.ws == nil {
+		return g.setupView()
+	}
+	return g.unlockView()
+}
+
+func (g *vaultGate) setupView() fyne.CanvasObject {
+	pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	central, recovery := widget.NewEntry(), widget.NewEntry()
+	msg := wrapped(g.err)
+	msg.Importance = widget.DangerImportance
+	items := []*widget.FormItem{
+		{Text: i18n.T("vol.pass"), Widget: pass, HintText: i18n.T("vol.pass.hint")},
+		{Text: i18n.T("vol.pass_again"), Widget: again},
+	}
+	if g.s.adminDir == "" {
+		items = append(items,
+			&widget.FormItem{Text: i18n.T("vol.central_key"), Widget: central, HintText: i18n.T("vol.central_key.hint")},
+			&widget.FormItem{Text: i18n.T("vol.recovery_key"), Widget: recovery, HintText: i18n.T("vol.recovery_key.hint")})
+	}
+	form := widget.NewForm(items...)
+	create := widget.NewButtonWithIcon(i18n.T("vol.setup.create"), theme.ConfirmIcon(), func() {
+		if err := g.setUp(pass.Text, again.Text, central.Text, recovery.Text); err != nil {
+			msg.SetText(err.Error())
+			return
+		}
+		g.s.show()
+	})
+	create.Importance = widget.HighImportance
+	pass.OnSubmitted = func(string) { g.s.u.win.Canvas().Focus(again) }
+	again.OnSubmitted = func(string) { create.OnTapped() }
+	box := container.NewVBox(bigLabel(i18n.T("vol.setup.title")), wrapped(i18n.T("vol.setup.text")), form, create, msg)
+	return container.NewVScroll(narrow(box))
+}
+
+// setUp creates the vault; the errors are sentences for the volunteer.
+func (g *vaultGate) setUp(pass, again, centralText, recoveryText string) error {
+	if pass != again {
+		return errors.New(i18n.T("vol.pass.mismatch"))
+	}
+	var s volunteer.Setup
+	if g.s.adminDir != "" {
+		var err error
+		if s, err = demoAdmin(g.s.adminDir); err != nil {
+			return errors.New(i18n.T("vol.open_failed", err))
+		}
+	} else {
+		var err error
+		if s.Central, err = agekey.ParsePublic(centralText); err != nil {
+			return errors.New(i18n.T("vol.central_key.bad"))
+		}
+		if s.Recovery, err = agekey.ParsePublic(recoveryText); err != nil {
+			return errors.New(i18n.T("vol.recovery_key.bad"))
+		}
+	}
+	ws, err := volunteer.Init(g.s.dir, volunteer.Passphrase(pass), s, g.s.opts)
+	if errors.Is(err, vault.ErrWeakPassphrase) {
+		return errors.New(i18n.T("vol.pass.weak", vault.MinPassphraseRunes))
+	}
+	if err != nil {
+		return errors.New(i18n.T("vol.open_failed", err))
+	}
+	g.s.setWorkspace(ws)
+	g.err = ""
+	g.s.startSync()
+	return nil
+}
+
+// demoAdmin returns the demo administrator's public keys, creating the
+// key pairs on first use. Outside the demo, keys come from the team's
+// administrator.
+func demoAdmin(dir string) (volunteer.Setup, error) {
+	if _, err := os.Stat(filepath.Join(dir, volunteer.CentralKey)); err != nil {
+		if _, err := volunteer.MakeAdminKeys(dir); err != nil {
+			return volunteer.Setup{}, err
+		}
+	}
+	cpriv, rpriv, err := volunteer.LoadAdminKeys(dir)
+	if err != nil {
+		return volunteer.Setup{}, err
+	}
+	return volunteer.Setup{Central: cpriv.Public(), Recovery: rpriv.Public()}, nil
+}
+
+// demoCentralKey is the demo administrator's central private key, which
+// the demo's own central server holds.
+func demoCentralKey(dir string) (agekey.Private, error) {
+	c, _, err := volunteer.LoadAdminKeys(dir)
+	return c, err
+}
+
+func (g *vaultGate) unlockView() fyne.CanvasObject {
+	if g.recovery {
+		return g.recoveryView()
+	}
+	g.passEntry = widget.NewPasswordEntry()
+	g.passEntry.SetPlaceHolder(i18n.T("vol.pass"))
+	msg := wrapped(g.err)
+	msg.Importance = widget.DangerImportance
+	g.unlockBtn = widget.NewButtonWithIcon(i18n.T("vol.unlock"), theme.LoginIcon(), func() {
+		g.unlock(g.passEntry.Text)
+	})
+	g.unlockBtn.Importance = widget.HighImportance
+	g.passEntry.OnSubmitted = func(string) { g.unlockBtn.OnTapped() }
+	forgot := widget.NewButton(i18n.T("vol.forgot"), func() { g.recovery, g.err = true, ""; g.s.show() })
+	forgot.Importance = widget.LowImportance
+	g.s.sync.locked = wrapped(g.s.lockedSyncText(g.s.ws.Outbox.Counts()))
+	box := container.NewVBox(bigLabel(i18n.T("vol.locked.title")), wrapped(i18n.T("vol.locked.text")), g.passEntry, g.unlockBtn, msg, forgot, g.s.sync.locked)
+	return container.NewVScroll(narrow(box))
+}
+
+// unlock tries a passphrase; the message says what went wrong in words.
+func (g *vaultGate) unlock(pass string) {
+	err := g.s.ws.Vault.Unlock(volunteer.Passphrase(pass))
+	var backoff *vault.BackoffError
+	switch {
+	case err == nil:
+		g.err = ""
+		g.s.wiz.saveNow()
+	case errors.As(err, &backoff):
+		g.err = i18n.T("vol.backoff", backoff.Until.Local().Format("15:04:05"))
+	case errors.Is(err, vault.ErrWrongPassphrase):
+		g.err = i18n.T("vol.wrong_pass")
+	default:
+		g.err = i18n.T("vol.open_failed", err)
+	}
+	g.s.show()
+}
+
+func (g *vaultGate) recoveryView() fyne.CanvasObject {
+	key := widget.NewMultiLineEntry()
+	key.SetPlaceHolder("AGE-SECRET-KEY-1…")
+	key.Wrapping = fyne.TextWrapBreak
+	pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	msg := wrapped(g.err)
+	msg.Importance = widget.DangerImportance
+	form := widget.NewForm(
+		&widget.FormItem{Text: i18n.T("vol.recover.key"), Widget: key},
+		&widget.FormItem{Text: i18n.T("vol.pass_new"), Widget: pass, HintText: i18n.T("vol.pass.hint")},
+		&widget.FormItem{Text: i18n.T("vol.pass_again"), Widget: again},
+	)
+	do := widget.NewButtonWithIcon(i18n.T("vol.recover.do"), theme.ConfirmIcon(), func() {
+		if err := g.recover(key.Text, pass.Text, again.Text); err != nil {
+			msg.SetText(err.Error())
+			return
+		}
+		g.recovery = false
+		g.s.show()
+	})
+	do.Importance = widget.HighImportance
+	back := widget.NewButton(i18n.T("vol.back"), func() { g.recovery = false; g.s.show() })
+	box := container.NewVBox(bigLabel(i18n.T("vol.recover.title")), wrapped(i18n.T("vol.recover.text")), form, container.NewHBox(back, do), msg)
+	return container.NewVScroll(narrow(box))
+}
+
+// recover sets a new passphrase with the administrator's recovery key and
+// reopens the workspace with it.
+func (g *vaultGate) recover(keyText, pass, again string) error {
+	if pass != again {
+		return errors.New(i18n.T("vol.pass.mismatch"))
+	}
+	key, err := agekey.ParsePrivate(keyText)
+	if err != nil {
+		return errors.New(i18n.T("vol.recovery_key.bad"))
+	}
+	p := volunteer.Passphrase(pass)
+	rv, err := vault.Recover(filepath.Join(g.s.dir, "vault"), key, p, vault.Options{IdleTimeout: -1})
+	switch {
+	case errors.Is(err, vault.ErrWeakPassphrase):
+		return errors.New(i18n.T("vol.pass.weak", vault.MinPassphraseRunes))
+	case errors.Is(err, vault.ErrWrongRecoveryKey):
+		return errors.New(i18n.T("vol.recovery_key.wrong"))
+	case err != nil:
+		return errors.New(i18n.T("vol.open_failed", err))
+	}
+	rv.Close()
+	g.s.stopSync() // it uses the workspace's outbox
+	g.s.ws.Close()
+	ws, err := volunteer.Open(g.s.dir, g.s.opts)
+	if err == nil {
+		err = ws.Vault.Unlock(p)
+	}
+	if err != nil {
+		return errors.New(i18n.T("vol.open_failed", err))
+	}
+	g.s.setWorkspace(ws)
+	g.err = ""
+	g.s.startSync()
+	return nil
+}
+
+func (g *vaultGate) changePassphrase() {
+	old, pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	msg := wrapped("")
+	msg.Importance = widget.DangerImportance
+	form := widget.NewForm(
+		&widget.FormItem{Text: i18n.T("vol.pass_old"), Widget: old},
+		&widget.FormItem{Text: i18n.T("vol.pass_new"), Widget: pass, HintText: i18n.T("vol.pass.hint")},
+		&widget.FormItem{Text: i18n.T("vol.pass_again"), Widget: again},
+	)
+	var d dialog.Dialog
+	ok := widget.NewButtonWithIcon(i18n.T("vol.pass_change"), theme.ConfirmIcon(), func() {
+		if pass.Text != again.Text {
+			msg.SetText(i18n.T("vol.pass.mismatch"))
+			return
+		}
+		err := g.s.ws.Vault.ChangePassphrase(volunteer.Passphrase(old.Text), volunteer.Passphrase(pass.Text))
+		switch {
+		case errors.Is(err, vault.ErrWrongPassphrase), errors.Is(err, vault.ErrBackoff):
+			msg.SetText(i18n.T("vol.wrong_pass"))
+		case errors.Is(err, vault.ErrWeakPassphrase):
+			msg.SetText(i18n.T("vol.pass.weak", vault.MinPassphraseRunes))
+		case err != nil:
+			msg.SetText(i18n.T("vol.open_failed", err))
+		default:
+			d.Hide()
+			g.s.setStatus(i18n.T("vol.pass_changed"))
+		}
+	})
+	ok.Importance = widget.HighImportance
+	d = dialog.NewCustomWithoutButtons(i18n.T("vol.pass_change"), container.NewVBox(form, msg, container.NewHBox(widget.NewButton(i18n.T("vol.cancel"), func() { d.Hide() }), ok)), g.s.u.win)
+	d.Resize(fyne.NewSize(520, 320))
+	d.Show()
+}
