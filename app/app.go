@@ -88,7 +88,7 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 				u.Close()
 				return nil, err
 			}
-			u.delegate.autoJoin, u.delegate.autoOpen = m.ID, true
+			u.delegate.meetings.autoJoin, u.delegate.autoOpen = m.ID, true
 		}
 	}
 	u.volunteer = newVolunteerScreen(u, filepath.Join(cfg.DataDir, "volunteer"))

@@ -98,22 +98,22 @@ func TestDelegateFlow(t *testing.T) {
 	// The agenda lists every item (plus a trailing spacer) once downloaded,
 	// and the status says everything is there.
 	eventually(t, "the demo meeting to download with its whole agenda", func() bool {
-		return d.state == lan.UpToDate && d.man != nil && len(d.agenda.Objects) == len(m.Agenda)+1 &&
-			strings.Contains(d.status.Text, "Đã có đủ tài liệu")
+		return d.pane.state == lan.UpToDate && d.pane.man != nil && len(d.pane.agenda.Objects) == len(m.Agenda)+1 &&
+			strings.Contains(d.pane.status.Text, "Đã có đủ tài liệu")
 	})
 
 	// The first document opens by itself in the demo; open another by tapping.
-	eventually(t, "the first document to open", func() bool { return d.viewer != nil })
-	btn := findButton(d.agenda, "to-trinh-du-toan-2027.pdf")
+	eventually(t, "the first document to open", func() bool { return d.doc.viewer != nil })
+	btn := findButton(d.pane.agenda, "to-trinh-du-toan-2027.pdf")
 	if btn == nil || btn.Disabled() {
 		t.Fatal("the budget report is not offered as a readable document")
 	}
 	test.Tap(btn)
 	eventually(t, "the budget report in the viewer", func() bool {
-		return d.viewer != nil && d.docTitle.Text == "to-trinh-du-toan-2027.pdf"
+		return d.doc.viewer != nil && d.doc.title.Text == "to-trinh-du-toan-2027.pdf"
 	})
-	d.viewer.Search("ngan sach")
-	eventually(t, "search hits", func() bool { return d.viewer.Hits() > 0 })
+	d.doc.viewer.Search("ngan sach")
+	eventually(t, "search hits", func() bool { return d.doc.viewer.Hits() > 0 })
 
 	// The secretariat adds a late document and republishes.
 	late := filepath.Join(t.TempDir(), "bo-sung.pdf")
@@ -126,10 +126,10 @@ func TestDelegateFlow(t *testing.T) {
 		u.host.publish()
 	})
 	eventually(t, "the update banner and the new document in the agenda", func() bool {
-		return d.banner != "" && d.man != nil && d.man.Version == 2 && findButton(d.agenda, "bo-sung.pdf") != nil
+		return d.pane.banner != "" && d.pane.man != nil && d.pane.man.Version == 2 && findButton(d.pane.agenda, "bo-sung.pdf") != nil
 	})
-	if !strings.Contains(d.banner, "thêm 1 tài liệu (bo-sung.pdf)") {
-		t.Fatalf("banner %q does not say what changed", d.banner)
+	if !strings.Contains(d.pane.banner, "thêm 1 tài liệu (bo-sung.pdf)") {
+		t.Fatalf("banner %q does not say what changed", d.pane.banner)
 	}
 }
 
@@ -138,7 +138,7 @@ func TestDelegateFlow(t *testing.T) {
 func TestBrokenDocumentShowsMessage(t *testing.T) {
 	u := startDemo(t)
 	d := u.delegate
-	eventually(t, "the demo meeting", func() bool { return d.state == lan.UpToDate && d.man != nil })
+	eventually(t, "the demo meeting", func() bool { return d.pane.state == lan.UpToDate && d.pane.man != nil })
 	broken := filepath.Join(t.TempDir(), "hong.pdf")
 	os.WriteFile(broken, []byte("%PDF-1.7\n1 0 obj << /Type /Catalog"), 0o644)
 	fyne.DoAndWait(func() {
@@ -147,13 +147,13 @@ func TestBrokenDocumentShowsMessage(t *testing.T) {
 		u.host.publish()
 	})
 	eventually(t, "the damaged document to arrive", func() bool {
-		b := findButton(d.agenda, "hong.pdf")
+		b := findButton(d.pane.agenda, "hong.pdf")
 		return b != nil && !b.Disabled()
 	})
-	fyne.DoAndWait(func() { test.Tap(findButton(d.agenda, "hong.pdf")) })
-	eventually(t, "an error message instead of a viewer", func() bool { return d.viewer == nil && d.docTitle.Text == "hong.pdf" })
-	fyne.DoAndWait(func() { test.Tap(findButton(d.agenda, "du-thao-nghi-quyet.pdf")) })
-	eventually(t, "another document to open", func() bool { return d.viewer != nil })
+	fyne.DoAndWait(func() { test.Tap(findButton(d.pane.agenda, "hong.pdf")) })
+	eventually(t, "an error message instead of a viewer", func() bool { return d.doc.viewer == nil && d.doc.title.Text == "hong.pdf" })
+	fyne.DoAndWait(func() { test.Tap(findButton(d.pane.agenda, "du-thao-nghi-quyet.pdf")) })
+	eventually(t, "another document to open", func() bool { return d.doc.viewer != nil })
 }
 
 func TestHostShowsFingerprint(t *testing.T) {
@@ -205,7 +205,7 @@ func texts(o fyne.CanvasObject) []string {
 
 // badgesOf returns the texts drawn under the named document in the agenda.
 func badgesOf(d *delegateScreen, name string) string {
-	for _, card := range d.agenda.Objects {
+	for _, card := range d.pane.agenda.Objects {
 		c, ok := card.(*widget.Card)
 		if !ok {
 			continue
@@ -252,14 +252,14 @@ func TestSignatureVerdicts(t *testing.T) {
 		eventually(t, name+" to show "+badge, func() bool { return badgesOf(d, name) == badge })
 	}
 
-	fyne.DoAndWait(func() { test.Tap(findButton(d.agenda, "to-trinh-du-toan-2027.pdf")) })
-	eventually(t, "the budget report to open", func() bool { return d.viewer != nil && d.openName == "to-trinh-du-toan-2027.pdf" })
-	if d.sigShown {
+	fyne.DoAndWait(func() { test.Tap(findButton(d.pane.agenda, "to-trinh-du-toan-2027.pdf")) })
+	eventually(t, "the budget report to open", func() bool { return d.doc.viewer != nil && d.doc.name == "to-trinh-du-toan-2027.pdf" })
+	if d.doc.sigShown {
 		t.Error("the signature panel opened by itself for a valid document")
 	}
-	fyne.DoAndWait(func() { test.Tap(d.sigButton) })
+	fyne.DoAndWait(func() { test.Tap(d.doc.sigButton) })
 	var panel string
-	fyne.DoAndWait(func() { panel = strings.Join(texts(d.viewerContent), "\n") })
+	fyne.DoAndWait(func() { panel = strings.Join(texts(d.doc.content), "\n") })
 	for _, s := range []string{"Tài liệu có 2 chữ ký số", "Chữ ký 1/2", "Chữ ký 2/2", "Người ký: Nguyễn Văn Minh – Ủy ban nhân dân xã Tân Trào",
 		"Người ký: Ủy ban nhân dân xã Tân Trào", "Kết quả của máy chủ trì: Hợp lệ", "Lý do: Người lập tờ trình"} {
 		if !strings.Contains(panel, s) {
@@ -268,8 +268,8 @@ func TestSignatureVerdicts(t *testing.T) {
 	}
 
 	// The document whose verdict differs opens with the panel and a warning.
-	fyne.DoAndWait(func() { test.Tap(findButton(d.agenda, "bao-cao-kinh-te-xa-hoi-2026.pdf")) })
+	fyne.DoAndWait(func() { test.Tap(findButton(d.pane.agenda, "bao-cao-kinh-te-xa-hoi-2026.pdf")) })
 	eventually(t, "the panel to open by itself with the warning", func() bool {
-		return d.sigShown && strings.Contains(strings.Join(texts(d.viewerContent), "\n"), "khác với máy chủ trì")
+		return d.doc.sigShown && strings.Contains(strings.Join(texts(d.doc.content), "\n"), "khác với máy chủ trì")
 	})
 }

@@ -52,9 +52,9 @@ type signatures struct {
 // check returns the check of doc, starting it in the background when it
 // is not known yet; done is called on the UI goroutine when it finishes.
 func (d *delegateScreen) check(doc meeting.Document, done func()) *sigCheck {
-	s := &d.sigs
-	if sum := room.BundleSum(d.man.Trust); s.checks == nil || sum != s.bundle {
-		s.checks, s.bundle, s.trust = map[string]*sigCheck{}, sum, room.DocumentTrust(s.local, d.man)
+	s, man := &d.sigs, d.pane.man
+	if sum := room.BundleSum(man.Trust); s.checks == nil || sum != s.bundle {
+		s.checks, s.bundle, s.trust = map[string]*sigCheck{}, sum, room.DocumentTrust(s.local, man)
 	}
 	if c, ok := s.checks[doc.SHA256]; ok {
 		c.host = doc.Verdict
