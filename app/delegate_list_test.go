@@ -8,6 +8,7 @@ import (
 
 	"dinh/meeting"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 	"dinh/sync/room"
 )
 
@@ -31,11 +32,7 @@ func keep(t *testing.T, st *store.Store, id, title string) {
 // own meeting.
 func TestMeetingListKeepsTheChosenMeeting(t *testing.T) {
 	test.NewTempApp(t)
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	var opened []string
 	l := newMeetingList(st, room.NewDirectory(nil), func(r meetingRow) { opened = append(opened, r.id) })
 	test.NewTempWindow(t, l.view())

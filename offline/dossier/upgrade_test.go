@@ -2,66 +2,36 @@ package dossier
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"dinh/offline/agekey"
 	"dinh/offline/outbox"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 )
 
 var updateFixture = flag.Bool("update-fixture", false, "rewrite testdata/format1 with this version's drafts")
 
-// TestSchema3DraftOpens opens a data folder as store schema 3 left it,
-// when a draft was only its outbox entry, and continues that draft.
+// TestSchema3DraftOpens opens a data folder whose store the Đình of schema
+// 3 wrote (storetest's frozen file), when a draft was only its outbox
+// entry, and continues that draft.
 func TestSchema3DraftOpens(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "store"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	db, err := bolt.Open(filepath.Join(dir, "store", store.FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	created := time.Date(2026, 10, 2, 8, 30, 0, 0, time.UTC)
-	entry, _ := json.Marshal(outbox.Entry{
-		ID: "D3DRAFTFROMSCHEMA3", Procedure: "1.001193", Initials: "LTH", Created: created,
-		State: outbox.Draft, History: []outbox.Transition{{State: outbox.Draft, At: created}},
-	})
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range []string{"meta", "keys", "pins", "packages", "pending", "published", "seen", "outbox"} {
-			if _, err := tx.CreateBucket([]byte(b)); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{0, 0, 0, 3}); err != nil {
-			return err
-		}
-		return tx.Bucket([]byte("outbox")).Put([]byte("D3DRAFTFROMSCHEMA3"), entry)
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-
+	storetest.Frozen(t, filepath.Join(dir, "store"), 3)
 	e := newEnv(t, dir, newCentral(t))
 	if v, _ := e.st.Version(); v != store.SchemaVersion {
 		t.Fatalf("store schema %d after opening, want %d", v, store.SchemaVersion)
 	}
-	d, err := e.desk.Load("D3DRAFTFROMSCHEMA3")
+	const id = "HS-0001"
+	d, err := e.desk.Load(id)
 	if err != nil {
 		t.Fatalf("the schema 3 draft does not open: %v", err)
 	}
-	if d.Procedure != "1.001193" || !d.Created.Equal(created) {
-		t.Errorf("schema 3 draft opened as %+v", d)
-	}
-	d.Case = "Đăng ký khai sinh đúng hạn"
+	d.Procedure, d.Case = "1.001193", "Đăng ký khai sinh đúng hạn"
 	d.Villager.FullName = "Lê Thị Hồng"
 	if err := e.desk.Save(d); err != nil {
 		t.Fatal(err)
@@ -71,7 +41,7 @@ func TestSchema3DraftOpens(t *testing.T) {
 		t.Errorf("continued schema 3 draft: %+v, %v", got, err)
 	}
 	list, _ := e.desk.List()
-	if len(list) != 1 || list[0].Initials != "LTH" || list[0].State != outbox.Draft {
+	if len(list) != 1 || list[0].ID != id || list[0].State != outbox.Draft || list[0].Initials != "LTH" {
 		t.Errorf("list after the upgrade: %+v", list)
 	}
 }

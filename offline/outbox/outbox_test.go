@@ -16,6 +16,7 @@ import (
 
 	"dinh/offline/outbox"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 )
 
 var _ outbox.Store = (*store.Store)(nil)
@@ -50,11 +51,7 @@ type fixture struct {
 // newFixture opens a store and an outbox folder under t.TempDir().
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	f := &fixture{st: st, dir: t.TempDir(), clock: &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}}
 	f.ob = outbox.New(st, f.dir, f.clock.Now, retention)
 	return f

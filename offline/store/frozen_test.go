@@ -10,7 +10,7 @@ import (
 )
 
 // TestFrozenFiles opens a copy of each store file that an older Đình wrote
-// (testdata/schema-vN.db, written once by testdata/freeze.sh with the code
+// (storetest/testdata/schema-vN.db, written once by freeze.sh there with the code
 // of the commit that introduced schema N, and never written again): each
 // opens as the current schema, everything it held is still there, the host
 // key is the same, and the buckets of later schemas work.
@@ -33,9 +33,9 @@ func TestFrozenFiles(t *testing.T) {
 	}
 	for v := uint32(2); v <= SchemaVersion; v++ {
 		t.Run(fmt.Sprintf("schema %d", v), func(t *testing.T) {
-			frozen, err := os.ReadFile(filepath.Join("testdata", fmt.Sprintf("schema-v%d.db", v)))
+			frozen, err := os.ReadFile(filepath.Join("storetest", "testdata", fmt.Sprintf("schema-v%d.db", v)))
 			if err != nil {
-				t.Fatalf("no frozen file for schema %d: %v (testdata/freeze.sh writes the file of a new schema)", v, err)
+				t.Fatalf("no frozen file for schema %d: %v (storetest/testdata/freeze.sh writes the file of a new schema)", v, err)
 			}
 			dir := t.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, FileName), frozen, 0o600); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"dinh/assets"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 	"dinh/sync/mesh"
 	"dinh/sync/province"
 	"dinh/sync/receipt"
@@ -33,11 +34,7 @@ type adminFixture struct {
 func newAdmin(t *testing.T) *adminFixture {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenDir(t, filepath.Join(dir, "store"))
 	f := &adminFixture{st: st, dir: dir, now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))}
 	f.c = New(Config{Store: st, ReceiptsDir: filepath.Join(dir, "receipts"), CatalogDir: filepath.Join(dir, "catalog"),
 		DataDir: dir, Now: func() time.Time { return f.now }, Log: slog.New(slog.DiscardHandler)})

@@ -21,6 +21,7 @@ import (
 	"dinh/offline/store"
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
+	"dinh/sync/province/provincetest"
 )
 
 // benchCount is how many dossiers the sync benchmark moves; the issue's
@@ -100,23 +101,23 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		base := b.TempDir()
-		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
+		dev, hub, cen := provincetest.NewSite(b, base, "dev"), provincetest.NewSite(b, base, "hub"), provincetest.NewSite(b, base, "central")
 		_, key, _ := agekey.Generate()
-		sealedFiles(b, filepath.Join(dev.dir, "commune", dev.id), n, key.Public())
-		st := openCentral(b, cen, dev.id)
+		sealedFiles(b, filepath.Join(dev.Dir, "commune", dev.ID), n, key.Public())
+		st := openCentral(b, cen, dev.ID)
 		b.StartTimer()
 		startChain(b, dev, hub, cen)
-		c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
-			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Interval: 500 * time.Millisecond})
+		c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
+			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir, Interval: 500 * time.Millisecond})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { defer close(done); c.Run(ctx) }()
-		awaitFiles(b, filepath.Join(dev.dir, "receipts", dev.id), n)
+		awaitFiles(b, filepath.Join(dev.Dir, "receipts", dev.ID), n)
 		b.StopTimer()
 		cancel()
 		<-done
-		for _, s := range []*site{dev, hub, cen} {
-			s.node.Close()
+		for _, s := range []*provincetest.Site{dev, hub, cen} {
+			s.Node.Close()
 		}
 		st.Close()
 		b.StartTimer()
@@ -129,13 +130,13 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		base := b.TempDir()
-		a, r := newSite(b, base, "a"), newSite(b, base, "b")
+		a, r := provincetest.NewSite(b, base, "a"), provincetest.NewSite(b, base, "b")
 		_, key, _ := agekey.Generate()
-		sealedFiles(b, filepath.Join(a.dir, communeID, "dev"), n, key.Public())
+		sealedFiles(b, filepath.Join(a.Dir, communeID, "dev"), n, key.Public())
 		b.StartTimer()
-		stopA := runStock(b, a, []*site{r}, map[string]string{communeID: "sendonly"})
-		stopB := runStock(b, r, []*site{a}, map[string]string{communeID: "receiveonly"})
-		awaitFiles(b, filepath.Join(r.dir, communeID, "dev"), n)
+		stopA := runStock(b, a, []*provincetest.Site{r}, map[string]string{communeID: "sendonly"})
+		stopB := runStock(b, r, []*provincetest.Site{a}, map[string]string{communeID: "receiveonly"})
+		awaitFiles(b, filepath.Join(r.Dir, communeID, "dev"), n)
 		b.StopTimer()
 		stopA()
 		stopB()
@@ -146,11 +147,11 @@ func BenchmarkStockSyncthingPair(b *testing.B) {
 
 // startChain starts the embedded nodes of a device, its hub and central,
 // and has the device scan what it holds.
-func startChain(b *testing.B, dev, hub, cen *site) {
-	hub.start(b, []*site{dev, cen}, mesh.SendReceive, mesh.SendReceive, nil)
-	cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	dev.start(b, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
-	dev.node.Scan(communeID)
+func startChain(b *testing.B, dev, hub, cen *provincetest.Site) {
+	start(b, hub, []*provincetest.Site{dev, cen}, mesh.SendReceive, mesh.SendReceive, nil)
+	start(b, cen, []*provincetest.Site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	start(b, dev, []*provincetest.Site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	dev.Node.Scan(communeID)
 }
 
 // BenchmarkEmbeddedChain moves the same files as BenchmarkStockSyncthingChain
@@ -162,15 +163,15 @@ func BenchmarkEmbeddedChain(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		base := b.TempDir()
-		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
+		dev, hub, cen := provincetest.NewSite(b, base, "dev"), provincetest.NewSite(b, base, "hub"), provincetest.NewSite(b, base, "central")
 		_, key, _ := agekey.Generate()
-		sealedFiles(b, filepath.Join(dev.dir, "commune", "dev"), n, key.Public())
+		sealedFiles(b, filepath.Join(dev.Dir, "commune", "dev"), n, key.Public())
 		b.StartTimer()
 		startChain(b, dev, hub, cen)
-		awaitFiles(b, filepath.Join(cen.dir, "commune", "dev"), n)
+		awaitFiles(b, filepath.Join(cen.Dir, "commune", "dev"), n)
 		b.StopTimer()
-		for _, s := range []*site{dev, hub, cen} {
-			s.node.Close()
+		for _, s := range []*provincetest.Site{dev, hub, cen} {
+			s.Node.Close()
 		}
 		b.StartTimer()
 	}
@@ -185,16 +186,16 @@ func BenchmarkStockSyncthingChain(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		base := b.TempDir()
-		dev, hub, cen := newSite(b, base, "dev"), newSite(b, base, "hub"), newSite(b, base, "central")
+		dev, hub, cen := provincetest.NewSite(b, base, "dev"), provincetest.NewSite(b, base, "hub"), provincetest.NewSite(b, base, "central")
 		_, key, _ := agekey.Generate()
-		sealedFiles(b, filepath.Join(dev.dir, communeID, "dev"), n, key.Public())
+		sealedFiles(b, filepath.Join(dev.Dir, communeID, "dev"), n, key.Public())
 		b.StartTimer()
 		stops := []func(){
-			runStock(b, dev, []*site{hub}, map[string]string{communeID: "sendonly"}),
-			runStock(b, hub, []*site{dev, cen}, map[string]string{communeID: "sendreceive"}),
-			runStock(b, cen, []*site{hub}, map[string]string{communeID: "receiveonly"}),
+			runStock(b, dev, []*provincetest.Site{hub}, map[string]string{communeID: "sendonly"}),
+			runStock(b, hub, []*provincetest.Site{dev, cen}, map[string]string{communeID: "sendreceive"}),
+			runStock(b, cen, []*provincetest.Site{hub}, map[string]string{communeID: "receiveonly"}),
 		}
-		awaitFiles(b, filepath.Join(cen.dir, communeID, "dev"), n)
+		awaitFiles(b, filepath.Join(cen.Dir, communeID, "dev"), n)
 		b.StopTimer()
 		for _, stop := range stops {
 			stop()
@@ -210,22 +211,22 @@ func BenchmarkStockSyncthingChain(b *testing.B) {
 func BenchmarkIngest(b *testing.B) {
 	const n = 100
 	p := newPair(b, "")
-	sealedFiles(b, filepath.Join(p.dev.dir, "commune", p.dev.id), n, p.key.Public())
-	p.dev.node.Scan(communeID)
-	dir := filepath.Join(p.cen.dir, "commune", p.dev.id)
-	meshtest.WaitFor(b, "central to have every dossier", func() bool { return countFiles(dir) == n }, p.cen.node)
+	sealedFiles(b, filepath.Join(p.dev.Dir, "commune", p.dev.ID), n, p.key.Public())
+	p.dev.Node.Scan(communeID)
+	dir := filepath.Join(p.cen.Dir, "commune", p.dev.ID)
+	meshtest.WaitFor(b, "central to have every dossier", func() bool { return countFiles(dir) == n }, p.cen.Node)
 	meshtest.WaitFor(b, "central's index to hold them", func() bool {
-		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/BENCH00099.dseal", p.dev.id)
+		ok, _ := p.cen.Node.WrittenBy(communeID, p.dev.ID+"/BENCH00099.dseal", p.dev.ID)
 		return ok
-	}, p.cen.node)
+	}, p.cen.Node)
 	for b.Loop() {
 		b.StopTimer()
 		st, err := store.Open(filepath.Join(b.TempDir(), "store"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		Enroll(st, mesh.ParseID, p.dev.id, "", time.Now())
-		c := New(Config{Store: st, Key: p.key, Node: p.cen.node, CommuneID: communeID, CommuneDir: filepath.Join(p.cen.dir, "commune"),
+		Enroll(st, mesh.ParseID, p.dev.ID, "", time.Now())
+		c := New(Config{Store: st, Key: p.key, Node: p.cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(p.cen.Dir, "commune"),
 			ReceiptsID: receiptsID, ReceiptsDir: b.TempDir(), DataDir: b.TempDir()})
 		b.StartTimer()
 		rep, err := c.Pass()
@@ -245,7 +246,7 @@ func BenchmarkIngest(b *testing.B) {
 // Everything is started after the first reading.
 func BenchmarkMemoryCentral20Devices(b *testing.B) {
 	base := b.TempDir()
-	cen, hub := newSite(b, base, "central"), newSite(b, base, "hub")
+	cen, hub := provincetest.NewSite(b, base, "central"), provincetest.NewSite(b, base, "hub")
 	var ids []string
 	for range 20 {
 		id, _ := mesh.Identity(filepath.Join(b.TempDir(), "d"))
@@ -259,10 +260,10 @@ func BenchmarkMemoryCentral20Devices(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	st := openCentral(b, cen, ids...)
-	cen.start(b, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	defer cen.node.Close()
-	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Interval: time.Second})
+	start(b, cen, []*provincetest.Site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	defer cen.Node.Close()
+	c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir, Interval: time.Second})
 	if _, err := c.Pass(); err != nil {
 		b.Fatal(err)
 	}

@@ -21,11 +21,13 @@ import (
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
+	"dinh/sync/province/provincetest"
 	"dinh/sync/receipt"
 )
 
@@ -37,20 +39,11 @@ const (
 
 var fastVault = vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}
 
-type site struct {
-	id, addr, dir string
-	node          *mesh.Node
-}
-
 // openCentral opens central's store in the site's folder, closed when the
 // test ends, with the given devices enrolled.
-func openCentral(t testing.TB, cen *site, enrolled ...string) *store.Store {
+func openCentral(t testing.TB, cen *provincetest.Site, enrolled ...string) *store.Store {
 	t.Helper()
-	st, err := store.Open(filepath.Join(cen.dir, "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenDir(t, filepath.Join(cen.Dir, "store"))
 	for _, id := range enrolled {
 		if _, err := Enroll(st, mesh.ParseID, id, "", time.Now()); err != nil {
 			t.Fatal(err)
@@ -59,35 +52,15 @@ func openCentral(t testing.TB, cen *site, enrolled ...string) *store.Store {
 	return st
 }
 
-func newSite(t testing.TB, base, name string) *site {
+// start starts the site's node with the commune and receipts folders,
+// shared with every peer.
+func start(t testing.TB, s *provincetest.Site, peers []*provincetest.Site, commune, receipts mesh.FolderType, log *slog.Logger) {
 	t.Helper()
-	dir := filepath.Join(base, name)
-	id, err := mesh.Identity(filepath.Join(dir, "mesh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &site{id: id, addr: meshtest.FreeAddr(t), dir: dir}
-}
-
-func (s *site) start(t testing.TB, peers []*site, commune, receipts mesh.FolderType, log *slog.Logger) {
-	t.Helper()
-	var ps []mesh.Peer
-	var ids []string
-	for _, p := range peers {
-		ps = append(ps, mesh.Peer{ID: p.id, Addr: p.addr})
-		ids = append(ids, p.id)
-	}
-	n, err := mesh.Start(context.Background(), mesh.Config{
-		Dir: filepath.Join(s.dir, "mesh"), Listen: s.addr, Peers: ps, Log: log,
-		Folders: []mesh.Folder{
-			{ID: communeID, Path: filepath.Join(s.dir, "commune"), Type: commune, Peers: ids},
-			{ID: receiptsID, Path: filepath.Join(s.dir, "receipts"), Type: receipts, Peers: ids},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.node = n
+	ids := provincetest.IDs(peers...)
+	s.Start(t, peers, []mesh.Folder{
+		{ID: communeID, Path: filepath.Join(s.Dir, "commune"), Type: commune, Peers: ids},
+		{ID: receiptsID, Path: filepath.Join(s.Dir, "receipts"), Type: receipts, Peers: ids},
+	}, log)
 }
 
 // TestEndToEnd: two volunteers' devices, a commune hub and the central
@@ -103,13 +76,13 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	rpub, _, _ := agekey.Generate()
-	dev1, dev2, hub, cen := newSite(t, base, "dev1"), newSite(t, base, "dev2"), newSite(t, base, "hub"), newSite(t, base, "central")
+	dev1, dev2, hub, cen := provincetest.NewSite(t, base, "dev1"), provincetest.NewSite(t, base, "dev2"), provincetest.NewSite(t, base, "hub"), provincetest.NewSite(t, base, "central")
 
 	// The volunteers seal their dossiers while offline.
-	ws := map[*site]*volunteer.Workspace{}
-	ids := map[*site]string{}
-	for i, s := range []*site{dev1, dev2} {
-		w, err := volunteer.Init(filepath.Join(s.dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
+	ws := map[*provincetest.Site]*volunteer.Workspace{}
+	ids := map[*provincetest.Site]string{}
+	for i, s := range []*provincetest.Site{dev1, dev2} {
+		w, err := volunteer.Init(filepath.Join(s.Dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,9 +96,9 @@ func TestEndToEnd(t *testing.T) {
 	defer func() {
 		cancel()
 		wg.Wait()
-		for _, s := range []*site{dev1, dev2, hub, cen} {
-			if s.node != nil {
-				s.node.Close()
+		for _, s := range []*provincetest.Site{dev1, dev2, hub, cen} {
+			if s.Node != nil {
+				s.Node.Close()
 			}
 		}
 	}()
@@ -135,35 +108,35 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// Central: only dev1 is enrolled for now.
-	st, err := store.Open(filepath.Join(cen.dir, "store"))
+	st, err := store.Open(filepath.Join(cen.Dir, "store"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := Enroll(st, mesh.ParseID, dev1.id, "Tổ công nghệ số thôn Đông", time.Now()); err != nil {
+	if _, err := Enroll(st, mesh.ParseID, dev1.ID, "Tổ công nghệ số thôn Đông", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var cenLog meshtest.LogBuf
-	hub.start(t, []*site{dev1, dev2, cen}, mesh.SendReceive, mesh.SendReceive, nil)
-	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	c := New(Config{Store: st, Key: cpriv, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir,
+	start(t, hub, []*provincetest.Site{dev1, dev2, cen}, mesh.SendReceive, mesh.SendReceive, nil)
+	start(t, cen, []*provincetest.Site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	c := New(Config{Store: st, Key: cpriv, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir,
 		Log: slog.New(slog.NewTextHandler(&cenLog, nil)), Interval: time.Second})
 	run(c.Run)
-	for _, s := range []*site{dev1, dev2} {
-		s.start(t, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	for _, s := range []*provincetest.Site{dev1, dev2} {
+		start(t, s, []*provincetest.Site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
 		w := ws[s]
-		cfg := field.Config{Node: s.node, CommuneID: communeID, CommuneDir: filepath.Join(s.dir, "commune"),
-			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(s.dir, "receipts"), Hub: hub.id, Central: cen.id,
+		cfg := field.Config{Node: s.Node, CommuneID: communeID, CommuneDir: filepath.Join(s.Dir, "commune"),
+			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(s.Dir, "receipts"), Hub: hub.ID, Central: cen.ID,
 			Outbox: w.Outbox, OutboxDir: filepath.Join(w.Dir, "outbox"), Interval: time.Second}
 		run(func(ctx context.Context) error { return field.Run(ctx, cfg) })
 	}
 
-	state := func(s *site) outbox.Entry {
+	state := func(s *provincetest.Site) outbox.Entry {
 		e, _ := ws[s].Outbox.Entry(ids[s])
 		return e
 	}
-	meshtest.WaitFor(t, "dev1's receipt", func() bool { return state(dev1).State == outbox.Receipted }, dev1.node, hub.node, cen.node)
+	meshtest.WaitFor(t, "dev1's receipt", func() bool { return state(dev1).State == outbox.Receipted }, dev1.Node, hub.Node, cen.Node)
 	e1 := state(dev1)
 	if !strings.HasPrefix(e1.Receipt, "DH-") || e1.DeliveredAt.IsZero() {
 		t.Errorf("dev1's entry: %+v", e1)
@@ -178,23 +151,23 @@ func TestEndToEnd(t *testing.T) {
 
 	// dev2 is not enrolled: its dossier reaches the hub and central's
 	// folder but is not ingested, and central says why.
-	meshtest.WaitFor(t, "dev2's dossier to be delivered to the hub", func() bool { return state(dev2).State == outbox.Delivered }, dev2.node, hub.node)
-	meshtest.WaitFor(t, "central to log the unenrolled device", func() bool { return strings.Contains(cenLog.String(), "not enrolled") }, cen.node)
+	meshtest.WaitFor(t, "dev2's dossier to be delivered to the hub", func() bool { return state(dev2).State == outbox.Delivered }, dev2.Node, hub.Node)
+	meshtest.WaitFor(t, "central to log the unenrolled device", func() bool { return strings.Contains(cenLog.String(), "not enrolled") }, cen.Node)
 	if state(dev2).State == outbox.Receipted {
 		t.Fatal("a dossier from a device that is not enrolled was receipted")
 	}
-	if _, err := Enroll(st, mesh.ParseID, dev2.id, "Tổ công nghệ số thôn Tây", time.Now()); err != nil {
+	if _, err := Enroll(st, mesh.ParseID, dev2.ID, "Tổ công nghệ số thôn Tây", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	meshtest.WaitFor(t, "dev2's receipt once enrolled", func() bool { return state(dev2).State == outbox.Receipted }, dev2.node, hub.node, cen.node)
+	meshtest.WaitFor(t, "dev2's receipt once enrolled", func() bool { return state(dev2).State == outbox.Receipted }, dev2.Node, hub.Node, cen.Node)
 
 	// Central holds each dossier once, readable, with its receipt.
-	for _, s := range []*site{dev1, dev2} {
+	for _, s := range []*provincetest.Site{dev1, dev2} {
 		rec, err := c.Lookup(strings.ToLower(state(s).Receipt))
-		if err != nil || rec.DossierID != ids[s] || rec.Device != s.id {
-			t.Errorf("central's record for %s: %+v, %v", s.id[:7], rec, err)
+		if err != nil || rec.DossierID != ids[s] || rec.Device != s.ID {
+			t.Errorf("central's record for %s: %+v, %v", s.ID[:7], rec, err)
 		}
-		raw, err := os.ReadFile(filepath.Join(cen.dir, "dossiers", ids[s], dossier.PartRecord))
+		raw, err := os.ReadFile(filepath.Join(cen.Dir, "dossiers", ids[s], dossier.PartRecord))
 		if err != nil || !bytes.Contains(raw, []byte(ids[s])) {
 			t.Errorf("extracted dossier %s: %v", ids[s], err)
 		}
@@ -235,11 +208,11 @@ func TestEndToEnd(t *testing.T) {
 	meshtest.WaitFor(t, "the status update on dev1", func() bool {
 		p := state(dev1).Progress
 		return len(p) == 1 && p[0].Status == receipt.Processing
-	}, dev1.node, hub.node)
+	}, dev1.Node, hub.Node)
 
 	// The same dossier delivered again gives no second receipt.
 	before, _ := st.IngestedIDs()
-	again := filepath.Join(cen.dir, "commune", dev1.id, ids[dev1]+seal.Ext)
+	again := filepath.Join(cen.Dir, "commune", dev1.ID, ids[dev1]+seal.Ext)
 	rep, err := c.Pass()
 	if err != nil || rep.Ingested != 0 {
 		t.Errorf("a pass over what was ingested: %+v, %v", rep, err)

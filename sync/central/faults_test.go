@@ -20,16 +20,18 @@ import (
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
+	"dinh/sync/province/provincetest"
 	"dinh/sync/receipt"
 )
 
 // pair is a device and central connected directly, central with its store.
 type pair struct {
-	dev, cen *site
+	dev, cen *provincetest.Site
 	st       *store.Store
 	key      agekey.Private
 	devKey   ed25519.PrivateKey
@@ -40,9 +42,9 @@ type pair struct {
 func newPair(t testing.TB, dataDir string) *pair {
 	t.Helper()
 	base := t.TempDir()
-	p := &pair{dev: newSite(t, base, "dev"), cen: newSite(t, base, "central"), log: &meshtest.LogBuf{}, dataDir: dataDir}
+	p := &pair{dev: provincetest.NewSite(t, base, "dev"), cen: provincetest.NewSite(t, base, "central"), log: &meshtest.LogBuf{}, dataDir: dataDir}
 	if p.dataDir == "" {
-		p.dataDir = p.cen.dir
+		p.dataDir = p.cen.Dir
 	}
 	var err error
 	_, p.key, err = agekey.Generate()
@@ -50,24 +52,20 @@ func newPair(t testing.TB, dataDir string) *pair {
 		t.Fatal(err)
 	}
 	_, p.devKey, _ = ed25519.GenerateKey(rand.Reader)
-	p.st, err = store.Open(filepath.Join(p.cen.dir, "store"))
-	if err != nil {
+	p.st = storetest.OpenDir(t, filepath.Join(p.cen.Dir, "store"))
+	if _, err := Enroll(p.st, mesh.ParseID, p.dev.ID, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.st.Close() })
-	if _, err := Enroll(p.st, mesh.ParseID, p.dev.id, "", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	p.cen.start(t, []*site{p.dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	t.Cleanup(func() { p.cen.node.Close() })
-	p.dev.start(t, []*site{p.cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
-	t.Cleanup(func() { p.dev.node.Close() })
+	start(t, p.cen, []*provincetest.Site{p.dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	t.Cleanup(func() { p.cen.Node.Close() })
+	start(t, p.dev, []*provincetest.Site{p.cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	t.Cleanup(func() { p.dev.Node.Close() })
 	return p
 }
 
 func (p *pair) central() *Central {
-	return New(Config{Store: p.st, Key: p.key, Node: p.cen.node, CommuneID: communeID, CommuneDir: filepath.Join(p.cen.dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(p.cen.dir, "receipts"), DataDir: p.dataDir,
+	return New(Config{Store: p.st, Key: p.key, Node: p.cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(p.cen.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(p.cen.Dir, "receipts"), DataDir: p.dataDir,
 		Log: slog.New(slog.NewTextHandler(p.log, nil))})
 }
 
@@ -81,29 +79,29 @@ func (p *pair) send(t testing.TB, id string, size int, change func([]byte)) {
 	if change != nil {
 		change(b)
 	}
-	dir := filepath.Join(p.dev.dir, "commune", p.dev.id)
+	dir := filepath.Join(p.dev.Dir, "commune", p.dev.ID)
 	os.MkdirAll(dir, 0o700)
 	if err := os.WriteFile(filepath.Join(dir, id+seal.Ext), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.dev.node.Scan(communeID); err != nil {
+	if err := p.dev.Node.Scan(communeID); err != nil {
 		t.Fatal(err)
 	}
-	dst := filepath.Join(p.cen.dir, "commune", p.dev.id, id+seal.Ext)
+	dst := filepath.Join(p.cen.Dir, "commune", p.dev.ID, id+seal.Ext)
 	meshtest.WaitFor(t, "central to have "+id, func() bool {
 		got, err := os.ReadFile(dst)
 		if err != nil || !bytes.Equal(got, b) {
 			return false
 		}
-		ok, _ := p.cen.node.WrittenBy(communeID, p.dev.id+"/"+id+seal.Ext, p.dev.id)
+		ok, _ := p.cen.Node.WrittenBy(communeID, p.dev.ID+"/"+id+seal.Ext, p.dev.ID)
 		return ok
-	}, p.cen.node)
+	}, p.cen.Node)
 }
 
 func (p *pair) receipts(t testing.TB) map[string]receipt.Receipt {
 	t.Helper()
 	out := map[string]receipt.Receipt{}
-	dir := filepath.Join(p.cen.dir, "receipts", p.dev.id)
+	dir := filepath.Join(p.cen.Dir, "receipts", p.dev.ID)
 	names, _ := os.ReadDir(dir)
 	for _, n := range names {
 		if !strings.HasSuffix(n.Name(), ".json") {
@@ -135,7 +133,7 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 	if _, ok := rs["BADDOSSIER"]; ok || len(rs) != 1 {
 		t.Errorf("receipts: %v", rs)
 	}
-	why, err := os.ReadFile(filepath.Join(p.cen.dir, "quarantine", p.dev.id+"-BADDOSSIER.dseal.why.txt"))
+	why, err := os.ReadFile(filepath.Join(p.cen.Dir, "quarantine", p.dev.ID+"-BADDOSSIER.dseal.why.txt"))
 	if err != nil || !strings.Contains(string(why), "changed") {
 		t.Errorf("quarantine reason: %q, %v", why, err)
 	}
@@ -152,37 +150,37 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 // quarantines it with the reason and gives it no receipt.
 func TestForeignFolderIsQuarantined(t *testing.T) {
 	base := t.TempDir()
-	victim, rogue, cen := newSite(t, base, "victim"), newSite(t, base, "rogue"), newSite(t, base, "central")
+	victim, rogue, cen := provincetest.NewSite(t, base, "victim"), provincetest.NewSite(t, base, "rogue"), provincetest.NewSite(t, base, "central")
 	_, key, _ := agekey.Generate()
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
-	st := openCentral(t, cen, victim.id, rogue.id)
-	cen.start(t, []*site{victim, rogue}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	defer cen.node.Close()
-	rogue.start(t, []*site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
-	defer rogue.node.Close()
+	st := openCentral(t, cen, victim.ID, rogue.ID)
+	start(t, cen, []*provincetest.Site{victim, rogue}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	defer cen.Node.Close()
+	start(t, rogue, []*provincetest.Site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	defer rogue.Node.Close()
 
 	b := dossiertest.Sealed(t, "FOREIGN", []byte("hồ sơ giả"), key.Public(), devKey)
-	dir := filepath.Join(rogue.dir, "commune", victim.id)
+	dir := filepath.Join(rogue.Dir, "commune", victim.ID)
 	os.MkdirAll(dir, 0o700)
 	if err := os.WriteFile(filepath.Join(dir, "FOREIGN"+seal.Ext), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := rogue.node.Scan(communeID); err != nil {
+	if err := rogue.Node.Scan(communeID); err != nil {
 		t.Fatal(err)
 	}
-	rel := victim.id + "/FOREIGN" + seal.Ext
+	rel := victim.ID + "/FOREIGN" + seal.Ext
 	meshtest.WaitFor(t, "central to index the rogue's file", func() bool {
-		_, err := os.Stat(filepath.Join(cen.dir, "commune", rel))
-		ok, _ := cen.node.WrittenBy(communeID, rel, rogue.id)
+		_, err := os.Stat(filepath.Join(cen.Dir, "commune", rel))
+		ok, _ := cen.Node.WrittenBy(communeID, rel, rogue.ID)
 		return err == nil && ok
-	}, cen.node)
-	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir, Log: slog.New(slog.DiscardHandler)})
+	}, cen.Node)
+	c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir, Log: slog.New(slog.DiscardHandler)})
 	rep, err := c.Pass()
 	if err != nil || rep.Quarantined != 1 || rep.Ingested != 0 {
 		t.Fatalf("pass: %+v, %v; want the file quarantined", rep, err)
 	}
-	why, err := os.ReadFile(filepath.Join(cen.dir, "quarantine", victim.id+"-FOREIGN"+seal.Ext+".why.txt"))
+	why, err := os.ReadFile(filepath.Join(cen.Dir, "quarantine", victim.ID+"-FOREIGN"+seal.Ext+".why.txt"))
 	if err != nil || !strings.Contains(string(why), "not written by the device") {
 		t.Errorf("quarantine reason: %q, %v", why, err)
 	}
@@ -209,35 +207,35 @@ func TestCentralKilledDuringIngest(t *testing.T) {
 		t.Run(tt.stop, func(t *testing.T) {
 			p := newPair(t, "")
 			p.send(t, "D1", 1<<20, nil)
-			p.cen.node.Close()
+			p.cen.Node.Close()
 			p.st.Close()
-			ch := startChild(t, childSpec{Dir: p.cen.dir, Listen: p.cen.addr, Peers: []mesh.Peer{{ID: p.dev.id, Addr: p.dev.addr}},
+			ch := startChild(t, childSpec{Dir: p.cen.Dir, Listen: p.cen.Addr, Peers: []mesh.Peer{{ID: p.dev.ID, Addr: p.dev.Addr}},
 				Commune: mesh.ReceiveOnly, Receipts: mesh.SendOnly, Key: p.key.String(), Stop: tt.stop})
 			ch.await(t, tt.stop)
 			ch.kill(t)
-			dossiers := filepath.Join(p.cen.dir, "dossiers")
+			dossiers := filepath.Join(p.cen.Dir, "dossiers")
 			if _, err := os.Stat(filepath.Join(dossiers, tt.left)); err != nil {
 				t.Fatalf("the kill at %q left no %s: %v", tt.stop, tt.left, err)
 			}
 
 			var err error
-			if p.st, err = store.Open(filepath.Join(p.cen.dir, "store")); err != nil {
+			if p.st, err = store.Open(filepath.Join(p.cen.Dir, "store")); err != nil {
 				t.Fatal(err)
 			}
 			if ids, _ := p.st.IngestedIDs(); len(ids) != 0 {
 				t.Fatalf("recorded before the kill: %v", ids)
 			}
-			p.cen.start(t, []*site{p.dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+			start(t, p.cen, []*provincetest.Site{p.dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 			c := p.central()
 			meshtest.WaitFor(t, "central to ingest D1 after its restart", func() bool {
 				rep, err := c.Pass()
 				return err == nil && rep.Ingested == 1
-			}, p.cen.node)
+			}, p.cen.Node)
 			if rep, err := c.Pass(); err != nil || rep.Duplicates != 1 {
 				t.Fatalf("second pass: %+v, %v", rep, err)
 			}
 			first := p.receipts(t)["D1"]
-			os.Remove(filepath.Join(p.cen.dir, "receipts", receipt.Path(p.dev.id, "D1")))
+			os.Remove(filepath.Join(p.cen.Dir, "receipts", receipt.Path(p.dev.ID, "D1")))
 			if rep, err := c.Pass(); err != nil || rep.Duplicates != 1 {
 				t.Fatalf("pass after losing the receipt file: %+v, %v", rep, err)
 			}
@@ -276,7 +274,7 @@ func TestFullDiskPausesIngest(t *testing.T) {
 	if ids, _ := p.st.IngestedIDs(); len(ids) != 0 {
 		t.Errorf("recorded while the disk was full: %v", ids)
 	}
-	if _, err := os.Stat(filepath.Join(p.cen.dir, "commune", p.dev.id, "BIG.dseal")); err != nil {
+	if _, err := os.Stat(filepath.Join(p.cen.Dir, "commune", p.dev.ID, "BIG.dseal")); err != nil {
 		t.Errorf("the sealed file is gone: %v", err)
 	}
 	syscall.Unmount(dir, 0)
@@ -290,33 +288,33 @@ func TestFullDiskPausesIngest(t *testing.T) {
 // folder, and the dossier still reaches central whole, once.
 func TestHubKilledMidTransfer(t *testing.T) {
 	base := t.TempDir()
-	dev, hub, cen := newSite(t, base, "dev"), newSite(t, base, "hub"), newSite(t, base, "central")
+	dev, hub, cen := provincetest.NewSite(t, base, "dev"), provincetest.NewSite(t, base, "hub"), provincetest.NewSite(t, base, "central")
 	_, key, _ := agekey.Generate()
 	_, devKey, _ := ed25519.GenerateKey(rand.Reader)
-	st := openCentral(t, cen, dev.id)
+	st := openCentral(t, cen, dev.ID)
 	// The first hub, a process of its own, receives slowly, so that the
 	// test kills it mid-way however busy the machine; the second runs here
 	// at full speed.
-	peers := []mesh.Peer{{ID: dev.id, Addr: dev.addr}, {ID: cen.id, Addr: cen.addr}}
-	first := startChild(t, childSpec{Dir: hub.dir, Listen: hub.addr, Peers: peers, RecvKbps: 128,
+	peers := []mesh.Peer{{ID: dev.ID, Addr: dev.Addr}, {ID: cen.ID, Addr: cen.Addr}}
+	first := startChild(t, childSpec{Dir: hub.Dir, Listen: hub.Addr, Peers: peers, RecvKbps: 128,
 		Commune: mesh.SendReceive, Receipts: mesh.SendReceive})
 	first.await(t, "started")
-	cen.start(t, []*site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	defer cen.node.Close()
-	dev.start(t, []*site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
-	defer dev.node.Close()
+	start(t, cen, []*provincetest.Site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	defer cen.Node.Close()
+	start(t, dev, []*provincetest.Site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	defer dev.Node.Close()
 
 	big := 6 << 20 // 48 seconds at the first hub's 128 KiB/s
 	content := make([]byte, big)
 	rand.Read(content)
 	sealed := dossiertest.Sealed(t, "BIGDOSSIER", content, key.Public(), devKey)
-	dir := filepath.Join(dev.dir, "commune", dev.id)
+	dir := filepath.Join(dev.Dir, "commune", dev.ID)
 	os.MkdirAll(dir, 0o700)
 	os.WriteFile(filepath.Join(dir, "BIGDOSSIER.dseal"), sealed, 0o600)
-	dev.node.Scan(communeID)
+	dev.Node.Scan(communeID)
 
 	// Kill the hub once a temporary file shows the transfer under way.
-	hubDevDir := filepath.Join(hub.dir, "commune", dev.id)
+	hubDevDir := filepath.Join(hub.Dir, "commune", dev.ID)
 	meshtest.WaitFor(t, "the transfer to the hub to start", func() bool {
 		names, _ := os.ReadDir(hubDevDir)
 		for _, n := range names {
@@ -327,31 +325,31 @@ func TestHubKilledMidTransfer(t *testing.T) {
 			}
 		}
 		return false
-	}, dev.node)
+	}, dev.Node)
 	first.kill(t)
 	if _, err := os.Stat(filepath.Join(hubDevDir, "BIGDOSSIER.dseal")); err == nil {
 		t.Fatal("the transfer finished before the hub was killed")
 	}
 	n, err := mesh.Start(t.Context(), mesh.Config{
-		Dir: filepath.Join(hub.dir, "mesh"), Listen: hub.addr, Peers: peers,
+		Dir: filepath.Join(hub.Dir, "mesh"), Listen: hub.Addr, Peers: peers,
 		Folders: []mesh.Folder{
-			{ID: communeID, Path: filepath.Join(hub.dir, "commune"), Type: mesh.SendReceive, Peers: []string{dev.id, cen.id}},
-			{ID: receiptsID, Path: filepath.Join(hub.dir, "receipts"), Type: mesh.SendReceive, Peers: []string{dev.id, cen.id}},
+			{ID: communeID, Path: filepath.Join(hub.Dir, "commune"), Type: mesh.SendReceive, Peers: []string{dev.ID, cen.ID}},
+			{ID: receiptsID, Path: filepath.Join(hub.Dir, "receipts"), Type: mesh.SendReceive, Peers: []string{dev.ID, cen.ID}},
 		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub.node = n
-	defer hub.node.Close()
+	hub.Node = n
+	defer hub.Node.Close()
 
-	c := New(Config{Store: st, Key: key, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir})
+	c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir})
 	meshtest.WaitFor(t, "central to ingest the dossier after the hub's restart", func() bool {
 		rep, err := c.Pass()
 		return err == nil && rep.Ingested+rep.Duplicates == 1
-	}, cen.node)
-	got, err := os.ReadFile(filepath.Join(cen.dir, "dossiers", "BIGDOSSIER", dossier.PartRecord))
+	}, cen.Node)
+	got, err := os.ReadFile(filepath.Join(cen.Dir, "dossiers", "BIGDOSSIER", dossier.PartRecord))
 	if err != nil || !bytes.Equal(got, content) {
 		t.Fatalf("the dossier at central differs after the hub's restart: %v", err)
 	}
@@ -366,8 +364,8 @@ func TestDeviceClockOffByADay(t *testing.T) {
 	base := t.TempDir()
 	cpub, cpriv, _ := agekey.Generate()
 	rpub, _, _ := agekey.Generate()
-	dev, cen := newSite(t, base, "dev"), newSite(t, base, "central")
-	w, err := volunteer.Init(filepath.Join(dev.dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
+	dev, cen := provincetest.NewSite(t, base, "dev"), provincetest.NewSite(t, base, "central")
+	w, err := volunteer.Init(filepath.Join(dev.Dir, "volunteer"), volunteer.Passphrase(pass), volunteer.Setup{Central: cpub, Recovery: rpub}, fastVault)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,22 +374,22 @@ func TestDeviceClockOffByADay(t *testing.T) {
 	ahead := func() time.Time { return time.Now().Add(24 * time.Hour) }
 	ob := outbox.New(w.Store, filepath.Join(w.Dir, "outbox"), ahead, volunteer.Retention)
 
-	st := openCentral(t, cen, dev.id)
-	cen.start(t, []*site{dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	defer cen.node.Close()
-	dev.start(t, []*site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
-	defer dev.node.Close()
-	c := New(Config{Store: st, Key: cpriv, Node: cen.node, CommuneID: communeID, CommuneDir: filepath.Join(cen.dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.dir, "receipts"), DataDir: cen.dir})
-	cfg := field.Config{Node: dev.node, CommuneID: communeID, CommuneDir: filepath.Join(dev.dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(dev.dir, "receipts"), Hub: cen.id, Central: cen.id,
+	st := openCentral(t, cen, dev.ID)
+	start(t, cen, []*provincetest.Site{dev}, mesh.ReceiveOnly, mesh.SendOnly, nil)
+	defer cen.Node.Close()
+	start(t, dev, []*provincetest.Site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
+	defer dev.Node.Close()
+	c := New(Config{Store: st, Key: cpriv, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir})
+	cfg := field.Config{Node: dev.Node, CommuneID: communeID, CommuneDir: filepath.Join(dev.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(dev.Dir, "receipts"), Hub: cen.ID, Central: cen.ID,
 		Outbox: ob, OutboxDir: filepath.Join(w.Dir, "outbox")}
 	meshtest.WaitFor(t, "the receipt on the device a day ahead", func() bool {
 		field.Pass(cfg)
 		c.Pass()
 		e, _ := ob.Entry(id)
 		return e.State == outbox.Receipted
-	}, dev.node, cen.node)
+	}, dev.Node, cen.Node)
 	e, _ := ob.Entry(id)
 	if d := time.Since(e.ReceiptedAt); d < -time.Minute || d > time.Minute {
 		t.Errorf("receipt time %v is not central's clock", e.ReceiptedAt)

@@ -19,6 +19,7 @@ import (
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/central"
@@ -26,6 +27,7 @@ import (
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
 	"dinh/sync/province"
+	"dinh/sync/province/provincetest"
 	"dinh/sync/receipt"
 )
 
@@ -83,32 +85,6 @@ func TestSettings(t *testing.T) {
 	}
 }
 
-type site struct {
-	id, addr, dir string
-	node          *mesh.Node
-}
-
-func newSite(t *testing.T, name string) *site {
-	dir := filepath.Join(t.TempDir(), name)
-	id, err := mesh.Identity(filepath.Join(dir, "mesh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &site{id: id, addr: meshtest.FreeAddr(t), dir: dir}
-}
-
-func (s *site) start(t *testing.T, peers []*site, folders []mesh.Folder) {
-	var ps []mesh.Peer
-	for _, p := range peers {
-		ps = append(ps, mesh.Peer{ID: p.id, Addr: p.addr})
-	}
-	n, err := mesh.Start(context.Background(), mesh.Config{Dir: filepath.Join(s.dir, "mesh"), Listen: s.addr, Peers: ps, Folders: folders})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.node = n
-}
-
 // TestDevice runs a volunteer's device as the app does, through a hub to
 // central: the sealed dossier goes out, its receipt comes back, the
 // status says so, central's new catalogue is taken, and a catalogue the
@@ -133,24 +109,20 @@ func TestDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev := &site{id: devID, addr: meshtest.FreeAddr(t), dir: devDir}
-	hub, cen := newSite(t, "hub"), newSite(t, "central")
-	st, err := store.Open(filepath.Join(cen.dir, "store"))
-	if err != nil {
+	dev := &provincetest.Site{ID: devID, Addr: meshtest.FreeAddr(t), Dir: devDir}
+	hub, cen := provincetest.NewSite(t, t.TempDir(), "hub"), provincetest.NewSite(t, t.TempDir(), "central")
+	st := storetest.OpenDir(t, filepath.Join(cen.Dir, "store"))
+	if _, err := central.Enroll(st, mesh.ParseID, dev.ID, "thôn Đông", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	if _, err := central.Enroll(st, mesh.ParseID, dev.id, "thôn Đông", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	hub.start(t, []*site{dev, cen}, province.HubFolders(hub.dir, []string{"25252"}, []string{dev.id, cen.id}))
-	defer hub.node.Close()
-	cen.start(t, []*site{hub}, province.CentralFolders(cen.dir, []province.Hub{{Commune: "25252", ID: hub.id}}))
-	defer cen.node.Close()
-	c := central.New(central.Config{Store: st, Key: cpriv, Node: cen.node,
-		CommuneID: province.CommuneFolder("25252"), CommuneDir: filepath.Join(cen.dir, province.CommuneFolder("25252")),
-		ReceiptsID: province.ReceiptsFolder("25252"), ReceiptsDir: filepath.Join(cen.dir, province.ReceiptsFolder("25252")),
-		CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(cen.dir, province.CatalogFolder), DataDir: cen.dir, Interval: time.Second})
+	hub.Start(t, []*provincetest.Site{dev, cen}, province.HubFolders(hub.Dir, []string{"25252"}, []string{dev.ID, cen.ID}), nil)
+	defer hub.Node.Close()
+	cen.Start(t, []*provincetest.Site{hub}, province.CentralFolders(cen.Dir, []province.Hub{{Commune: "25252", ID: hub.ID}}), nil)
+	defer cen.Node.Close()
+	c := central.New(central.Config{Store: st, Key: cpriv, Node: cen.Node,
+		CommuneID: province.CommuneFolder("25252"), CommuneDir: filepath.Join(cen.Dir, province.CommuneFolder("25252")),
+		ReceiptsID: province.ReceiptsFolder("25252"), ReceiptsDir: filepath.Join(cen.Dir, province.ReceiptsFolder("25252")),
+		CatalogID: province.CatalogFolder, CatalogDir: filepath.Join(cen.Dir, province.CatalogFolder), DataDir: cen.Dir, Interval: time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -160,7 +132,7 @@ func TestDevice(t *testing.T) {
 	var mu sync.Mutex
 	var got []*catalog.Catalog
 	d, err := field.NewDevice(field.DeviceConfig{Dir: devDir, Outbox: w.Outbox, Interval: time.Second,
-		Settings:  field.Settings{Commune: "25252", Listen: dev.addr, Hub: hub.id, HubAddr: hub.addr, Central: cen.id},
+		Settings:  field.Settings{Commune: "25252", Listen: dev.Addr, Hub: hub.ID, HubAddr: hub.Addr, Central: cen.ID},
 		OnCatalog: func(c *catalog.Catalog) { mu.Lock(); got = append(got, c); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +150,7 @@ func TestDevice(t *testing.T) {
 	meshtest.WaitFor(t, "the receipt", func() bool {
 		e, _ := w.Outbox.Entry(id)
 		return e.State == outbox.Receipted
-	}, d, hub.node, cen.node)
+	}, d, hub.Node, cen.Node)
 	meshtest.WaitFor(t, "the status to show everything sent", func() bool {
 		s := d.Status()
 		return s.HubConnected && s.SendFiles == 0 && !s.LastSync.IsZero() && s.Err == nil
@@ -218,7 +190,7 @@ func TestDevice(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(got) == 1 && got[0].Updated == "2027-01-15"
-	}, d, hub.node, cen.node)
+	}, d, hub.Node, cen.Node)
 	if kept, err := field.LoadCatalog(devDir); err != nil || kept.Updated != "2027-01-15" {
 		t.Fatalf("kept catalogue: %v", err)
 	}
@@ -238,13 +210,13 @@ func TestDevice(t *testing.T) {
 	}
 	// The hub writes a catalogue of its own: refused, central's stays.
 	rogue := withUpdated(sample, "2027-02-01")
-	os.WriteFile(filepath.Join(hub.dir, province.CatalogFolder, province.CatalogName), []byte(rogue), 0o600)
-	if err := hub.node.Scan(province.CatalogFolder); err != nil {
+	os.WriteFile(filepath.Join(hub.Dir, province.CatalogFolder, province.CatalogName), []byte(rogue), 0o600)
+	if err := hub.Node.Scan(province.CatalogFolder); err != nil {
 		t.Fatal(err)
 	}
 	meshtest.WaitFor(t, "the hub's catalogue to be refused as not central's", func() bool {
 		return errors.Is(d.Status().CatalogErr, field.ErrCatalogNotCentral)
-	}, d, hub.node)
+	}, d, hub.Node)
 	keptNewer("the hub's catalogue")
 
 	// Central, restored from an old backup, publishes an older catalogue:
@@ -255,7 +227,7 @@ func TestDevice(t *testing.T) {
 	}
 	meshtest.WaitFor(t, "the older catalogue to be refused", func() bool {
 		return errors.Is(d.Status().CatalogErr, field.ErrCatalogOlder)
-	}, d, hub.node, cen.node)
+	}, d, hub.Node, cen.Node)
 	keptNewer("the older catalogue")
 }
 

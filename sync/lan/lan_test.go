@@ -26,6 +26,7 @@ import (
 	"dinh/meeting"
 	"dinh/offline/blob"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 )
 
 func TestMain(m *testing.M) {
@@ -43,11 +44,7 @@ type side struct {
 
 func newSide(t testing.TB, dir string) side {
 	t.Helper()
-	st, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenDir(t, dir)
 	bl, err := blob.Open(filepath.Join(dir, "blobs"))
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"dinh/meeting/demo"
 	"dinh/offline/blob"
 	"dinh/offline/store"
+	"dinh/offline/store/storetest"
 	"dinh/sync/discovery"
 	"dinh/sync/lan"
 )
@@ -34,11 +35,7 @@ func loopback(t testing.TB) []net.Interface {
 func open(t testing.TB) (*store.Store, *blob.Store) {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenDir(t, dir)
 	bl, err := blob.Open(filepath.Join(dir, "blobs"))
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,10 @@
 # the older code itself prove that. Run it only to add the file of a new
 # schema (append its commit below), never to replace an existing file.
 #
-#   sh offline/store/testdata/freeze.sh        # from the repository root
+#   sh offline/store/storetest/testdata/freeze.sh        # from the repository root
 set -eu
 repo=$(pwd)
-out=$repo/offline/store/testdata
+out=$repo/offline/store/storetest/testdata
 # schema version, commit that first wrote it
 for pair in "2 8754637" "3 875c5b3" "4 08afac9" "5 d4df20f"; do
 	v=${pair% *}
