@@ -151,7 +151,7 @@ func refusalText(err error) string {
 	case errors.Is(err, lan.ErrNotConfirmed):
 		return i18n.T("refused.declined")
 	}
-	return i18n.T("refused.other", fmt.Sprint(err))
+	return i18n.T("refused.other") + " " + errorText(err)
 }
 
 func (p *meetingPane) refreshProgress() {

@@ -38,7 +38,7 @@ type hostScreen struct {
 	m     *meeting.Meeting
 	paths map[string]string // document name → file it comes from
 	man   *meeting.Manifest
-	err   string
+	err   error
 
 	ticking bool
 
@@ -302,15 +302,15 @@ func (h *hostScreen) publish() {
 		h.fail(err)
 		return
 	}
-	h.man, h.err = man, ""
+	h.man, h.err = man, nil
 	h.fillPublished()
 }
 
 func (h *hostScreen) fail(err error) {
-	h.err = err.Error()
+	h.err = err
 	h.fillPublished()
 	if h.u.win != nil && h.u.win.Content() != nil {
-		dialog.ShowError(fmt.Errorf("%s\n\n%v", i18n.T("host.publish_failed"), err), h.u.win)
+		showErrorDialog(i18n.T("host.publish_failed"), err, h.u.win)
 	}
 }
 
@@ -319,11 +319,8 @@ func (h *hostScreen) fillPublished() {
 		return
 	}
 	h.published.Objects = nil
-	if h.err != "" {
-		e := widget.NewLabel(i18n.T("host.publish_failed") + " " + h.err)
-		e.Wrapping = fyne.TextWrapWord
-		e.Importance = widget.DangerImportance
-		h.published.Add(e)
+	if h.err != nil {
+		h.published.Add(errorBox(i18n.T("host.publish_failed"), h.err))
 	}
 	if h.man == nil || h.host == nil {
 		h.published.Add(widget.NewLabel(i18n.T("host.not_published")))

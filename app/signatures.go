@@ -136,7 +136,7 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 		return box
 	case c.err != nil:
 		box.Add(badge(verdictWords(pdfsig.Invalid), colorBad))
-		box.Add(wrap(i18n.T("sig.panel.error", c.err)))
+		box.Add(errorBox(i18n.T("sig.panel.error"), c.err))
 		return box
 	}
 	v := c.verdict()

@@ -13,9 +13,7 @@ import (
 
 	"dinh/internal/i18n"
 	"dinh/offline/catalog"
-	"dinh/offline/dossier"
 	"dinh/offline/outbox"
-	"dinh/offline/photo"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 	"dinh/sync/field"
@@ -205,7 +203,7 @@ func (v *volunteerScreen) refreshList() {
 	v.list.Objects = nil
 	entries, err := v.ws.Desk.List()
 	if err != nil {
-		v.setStatus(i18n.T("vol.open_failed", err))
+		v.setStatus(errorText(err))
 	}
 	lang := i18n.Language()
 	for _, e := range entries {
@@ -239,32 +237,4 @@ func (v *volunteerScreen) refreshList() {
 		v.list.Add(wrapped(i18n.T("vol.none")))
 	}
 	v.list.Refresh()
-}
-
-// errorText puts a failure into words for the volunteer.
-func errorText(err error) string {
-	var inc *dossier.IncompleteError
-	switch {
-	case errors.Is(err, vault.ErrLocked):
-		return i18n.T("vol.locked.idle")
-	case errors.Is(err, vault.ErrOldFormat):
-		return i18n.T("vol.err.old_vault")
-	case errors.Is(err, dossier.ErrDiskFull):
-		return i18n.T("vol.err.disk_full")
-	case errors.Is(err, photo.ErrTooLarge):
-		return i18n.T("vol.err.too_large")
-	case errors.Is(err, photo.ErrNotImage):
-		return i18n.T("vol.err.not_image")
-	case errors.Is(err, photo.ErrTruncated):
-		return i18n.T("vol.err.truncated")
-	case errors.Is(err, photo.ErrTooManyPixels):
-		return i18n.T("vol.err.too_many_pixels")
-	case errors.Is(err, photo.ErrCorrupt):
-		return i18n.T("vol.err.corrupt")
-	case errors.Is(err, vault.ErrDecrypt), errors.Is(err, dossier.ErrDamaged):
-		return i18n.T("vol.err.damaged")
-	case errors.As(err, &inc):
-		return i18n.T("vol.err.incomplete")
-	}
-	return i18n.T("vol.open_failed", err)
 }

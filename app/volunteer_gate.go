@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -26,6 +27,30 @@ type vaultGate struct {
 	recovery  bool   // the recovery form is shown
 	passEntry *widget.Entry
 	unlockBtn *widget.Button
+}
+
+// Mistakes at the gate that no package reports.
+var (
+	errPassMismatch   = errors.New("the two passphrases differ")
+	errBadCentralKey  = errors.New("the central key is not valid")
+	errBadRecoveryKey = errors.New("the recovery key is not valid")
+)
+
+// gateText puts a failure at the gate into words.
+func gateText(err error) string {
+	switch {
+	case errors.Is(err, errPassMismatch):
+		return i18n.T("vol.pass.mismatch")
+	case errors.Is(err, errBadCentralKey):
+		return i18n.T("vol.central_key.bad")
+	case errors.Is(err, errBadRecoveryKey):
+		return i18n.T("vol.recovery_key.bad")
+	case errors.Is(err, vault.ErrWeakPassphrase):
+		return i18n.T("vol.pass.weak", vault.MinPassphraseRunes)
+	case errors.Is(err, vault.ErrWrongRecoveryKey):
+		return i18n.T("vol.recovery_key.wrong")
+	}
+	return errorText(err)
 }
 
 // view is the gate's form for the vault's state.
@@ -53,7 +78,7 @@ func (g *vaultGate) setupView() fyne.CanvasObject {
 	form := widget.NewForm(items...)
 	create := widget.NewButtonWithIcon(i18n.T("vol.setup.create"), theme.ConfirmIcon(), func() {
 		if err := g.setUp(pass.Text, again.Text, central.Text, recovery.Text); err != nil {
-			msg.SetText(err.Error())
+			msg.SetText(gateText(err))
 			return
 		}
 		g.s.show()
@@ -65,32 +90,29 @@ func (g *vaultGate) setupView() fyne.CanvasObject {
 	return container.NewVScroll(narrow(box))
 }
 
-// setUp creates the vault; the errors are sentences for the volunteer.
+// setUp creates the vault; gateText puts its errors into words.
 func (g *vaultGate) setUp(pass, again, centralText, recoveryText string) error {
 	if pass != again {
-		return errors.New(i18n.T("vol.pass.mismatch"))
+		return errPassMismatch
 	}
 	var s volunteer.Setup
 	if g.s.adminDir != "" {
 		var err error
 		if s, err = demoAdmin(g.s.adminDir); err != nil {
-			return errors.New(i18n.T("vol.open_failed", err))
+			return err
 		}
 	} else {
 		var err error
 		if s.Central, err = agekey.ParsePublic(centralText); err != nil {
-			return errors.New(i18n.T("vol.central_key.bad"))
+			return fmt.Errorf("%w: %w", errBadCentralKey, err)
 		}
 		if s.Recovery, err = agekey.ParsePublic(recoveryText); err != nil {
-			return errors.New(i18n.T("vol.recovery_key.bad"))
+			return fmt.Errorf("%w: %w", errBadRecoveryKey, err)
 		}
 	}
 	ws, err := volunteer.Init(g.s.dir, volunteer.Passphrase(pass), s, g.s.opts)
-	if errors.Is(err, vault.ErrWeakPassphrase) {
-		return errors.New(i18n.T("vol.pass.weak", vault.MinPassphraseRunes))
-	}
 	if err != nil {
-		return errors.New(i18n.T("vol.open_failed", err))
+		return err
 	}
 	g.s.setWorkspace(ws)
 	g.err = ""
@@ -154,7 +176,7 @@ func (g *vaultGate) unlock(pass string) {
 	case errors.Is(err, vault.ErrWrongPassphrase):
 		g.err = i18n.T("vol.wrong_pass")
 	default:
-		g.err = i18n.T("vol.open_failed", err)
+		g.err = errorText(err)
 	}
 	g.s.show()
 }
@@ -173,7 +195,7 @@ func (g *vaultGate) recoveryView() fyne.CanvasObject {
 	)
 	do := widget.NewButtonWithIcon(i18n.T("vol.recover.do"), theme.ConfirmIcon(), func() {
 		if err := g.recover(key.Text, pass.Text, again.Text); err != nil {
-			msg.SetText(err.Error())
+			msg.SetText(gateText(err))
 			return
 		}
 		g.recovery = false
@@ -189,21 +211,16 @@ func (g *vaultGate) recoveryView() fyne.CanvasObject {
 // reopens the workspace with it.
 func (g *vaultGate) recover(keyText, pass, again string) error {
 	if pass != again {
-		return errors.New(i18n.T("vol.pass.mismatch"))
+		return errPassMismatch
 	}
 	key, err := agekey.ParsePrivate(keyText)
 	if err != nil {
-		return errors.New(i18n.T("vol.recovery_key.bad"))
+		return fmt.Errorf("%w: %w", errBadRecoveryKey, err)
 	}
 	p := volunteer.Passphrase(pass)
 	rv, err := vault.Recover(filepath.Join(g.s.dir, "vault"), key, p, vault.Options{IdleTimeout: -1})
-	switch {
-	case errors.Is(err, vault.ErrWeakPassphrase):
-		return errors.New(i18n.T("vol.pass.weak", vault.MinPassphraseRunes))
-	case errors.Is(err, vault.ErrWrongRecoveryKey):
-		return errors.New(i18n.T("vol.recovery_key.wrong"))
-	case err != nil:
-		return errors.New(i18n.T("vol.open_failed", err))
+	if err != nil {
+		return err
 	}
 	rv.Close()
 	g.s.stopSync() // it uses the workspace's outbox
@@ -213,7 +230,7 @@ func (g *vaultGate) recover(keyText, pass, again string) error {
 		err = ws.Vault.Unlock(p)
 	}
 	if err != nil {
-		return errors.New(i18n.T("vol.open_failed", err))
+		return err
 	}
 	g.s.setWorkspace(ws)
 	g.err = ""
@@ -243,7 +260,7 @@ func (g *vaultGate) changePassphrase() {
 		case errors.Is(err, vault.ErrWeakPassphrase):
 			msg.SetText(i18n.T("vol.pass.weak", vault.MinPassphraseRunes))
 		case err != nil:
-			msg.SetText(i18n.T("vol.open_failed", err))
+			msg.SetText(errorText(err))
 		default:
 			d.Hide()
 			g.s.setStatus(i18n.T("vol.pass_changed"))

@@ -22,7 +22,6 @@ import (
 	"dinh/offline/outbox"
 	"dinh/sync/demoprovince"
 	"dinh/sync/field"
-	"dinh/sync/province"
 )
 
 // syncer is the volunteer tab's view of the device's sync; the app runs
@@ -67,7 +66,7 @@ func (v *volunteerScreen) startSync() {
 		return
 	}
 	if err != nil && !demo {
-		v.sync.err = i18n.T("vol.sync.bad_settings", err)
+		v.sync.err = i18n.T("vol.sync.bad_settings") + " " + errorText(err)
 		v.refreshSync()
 		return
 	}
@@ -89,7 +88,7 @@ func (v *volunteerScreen) startSync() {
 		if demo {
 			p, err := v.newProvince()
 			if err != nil {
-				report(func() { v.sync.starting, v.sync.err = false, i18n.T("vol.sync.failed", err); v.refreshSync() })
+				report(func() { v.sync.starting, v.sync.err = false, syncFailed(err); v.refreshSync() })
 				return
 			}
 			v.sync.wg.Go(func() { p.Run(ctx) })
@@ -98,7 +97,7 @@ func (v *volunteerScreen) startSync() {
 		dev, err := field.NewDevice(field.DeviceConfig{Dir: v.dir, Settings: s, Outbox: ob, Log: v.u.cfg.Log,
 			OnCatalog: func(c *catalog.Catalog) { report(func() { v.setCatalog(c, true) }) }})
 		if err != nil {
-			report(func() { v.sync.starting, v.sync.err = false, i18n.T("vol.sync.failed", err); v.refreshSync() })
+			report(func() { v.sync.starting, v.sync.err = false, syncFailed(err); v.refreshSync() })
 			return
 		}
 		v.sync.wg.Go(func() { dev.Run(ctx) })
@@ -233,7 +232,7 @@ func (v *volunteerScreen) refreshSync() {
 			box.Add(wrapped(i18n.T("vol.sync.last", when(st.LastSync))))
 		}
 		if st.Err != nil {
-			line(theme.ErrorIcon(), i18n.T("vol.sync.pass_failed", st.Err), widget.DangerImportance)
+			line(theme.ErrorIcon(), i18n.T("vol.sync.pass_failed")+" "+errorText(st.Err), widget.DangerImportance)
 		}
 		if st.CatalogErr != nil {
 			line(theme.WarningIcon(), catalogRefusal(st.CatalogErr), widget.WarningImportance)
@@ -284,7 +283,7 @@ func when(t time.Time) string {
 func (v *volunteerScreen) syncSettingsDialog() {
 	id, err := field.DeviceID(v.dir)
 	if err != nil {
-		v.setStatus(i18n.T("vol.sync.failed", err))
+		v.setStatus(syncFailed(err))
 		return
 	}
 	s, _ := field.LoadSettings(v.dir)
@@ -317,7 +316,7 @@ func (v *volunteerScreen) syncSettingsDialog() {
 	save := widget.NewButtonWithIcon(i18n.T("vol.sync.save"), theme.ConfirmIcon(), func() {
 		_, err := field.SaveSettings(v.dir, field.Settings{Commune: commune.Text, Listen: listen.Text, Hub: hub.Text, HubAddr: hubAddr.Text, Central: cen.Text})
 		if err != nil {
-			msg.SetText(settingsErrorText(err))
+			msg.SetText(errorText(err))
 			return
 		}
 		d.Hide()
@@ -341,22 +340,8 @@ func (v *volunteerScreen) syncSettingsDialog() {
 	d.Show()
 }
 
-func settingsErrorText(err error) string {
-	for _, c := range []struct {
-		err error
-		key string
-	}{
-		{province.ErrBadCommune, "vol.sync.bad_commune"},
-		{field.ErrBadAddress, "vol.sync.bad_address"},
-		{field.ErrBadHubID, "vol.sync.bad_hub"},
-		{field.ErrBadCentralID, "vol.sync.bad_central"},
-	} {
-		if errors.Is(err, c.err) {
-			return i18n.T(c.key)
-		}
-	}
-	return i18n.T("vol.sync.failed", err)
-}
+// syncFailed says that the sync could not start, and why in words.
+func syncFailed(err error) string { return i18n.T("vol.sync.failed") + " " + errorText(err) }
 
 // lockedSyncText tells a volunteer at the lock screen that the sync goes
 // on: sealed dossiers need no passphrase to travel.
