@@ -44,7 +44,8 @@ func (e *env) logger(data, role string) (*slog.Logger, func()) {
 type hubCmd struct {
 	Listen  string   `help:"${h_hub_listen}" default:"${listen_hub}"`
 	Commune []string `sep:"none" help:"${h_hub_commune}" placeholder:"CODE" required:""`
-	Peer    []string `sep:"none" help:"${h_hub_peer}" placeholder:"ID=tcp://HOST:PORT" required:""`
+	Central string   `help:"${h_hub_central}" placeholder:"ID=tcp://HOST:PORT" required:""`
+	Peer    []string `sep:"none" help:"${h_hub_peer}" placeholder:"ID[=tcp://HOST:PORT]"`
 	Data    string   `help:"${h_data}" default:"${data_hub}" placeholder:"DIR"`
 }
 
@@ -54,9 +55,11 @@ func (c *hubCmd) Run(ctx context.Context, e *env) error {
 		id, addr, _ := strings.Cut(p, "=")
 		peers = append(peers, mesh.Peer{ID: id, Addr: addr})
 	}
+	cid, caddr, _ := strings.Cut(c.Central, "=")
 	log, closeLog := e.logger(c.Data, "hub")
 	defer closeLog()
-	h, err := hub.New(hub.Config{Dir: c.Data, Listen: c.Listen, Communes: c.Commune, Peers: peers, Log: log})
+	h, err := hub.New(hub.Config{Dir: c.Data, Listen: c.Listen, Communes: c.Commune,
+		Central: mesh.Peer{ID: cid, Addr: caddr, Name: "central"}, Peers: peers, Log: log})
 	if err != nil {
 		return err
 	}

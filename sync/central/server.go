@@ -53,6 +53,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	centrls []*Central // one per hub, once Run has started the node
+	node    *mesh.Node // once Run has started it
 	closing sync.Once
 	closed  error
 }
@@ -128,8 +129,30 @@ func (s *Server) APIAddr() string {
 
 // Enroll puts a device on the allow-list, before or while the server runs.
 func (s *Server) Enroll(id, name string) error {
-	_, err := Enroll(s.st, mesh.ParseID, id, name, time.Now())
-	return err
+	if _, err := Enroll(s.st, mesh.ParseID, id, name, time.Now()); err != nil {
+		return err
+	}
+	return s.publishEnrolled()
+}
+
+// Remove takes a device off the enrolled list; the hubs shut it out.
+func (s *Server) Remove(id string) error {
+	if err := Remove(s.st, mesh.ParseID, id); err != nil {
+		return err
+	}
+	return s.publishEnrolled()
+}
+
+// publishEnrolled tells the hubs which devices to let in, once the node
+// runs; Run publishes the list when it starts.
+func (s *Server) publishEnrolled() error {
+	s.mu.Lock()
+	n := s.node
+	s.mu.Unlock()
+	if n == nil {
+		return nil
+	}
+	return publishEnrolled(s.st, filepath.Join(s.cfg.Dir, province.CatalogFolder), func() error { return n.Scan(province.CatalogFolder) })
 }
 
 // Records lists every ingested dossier's record.
@@ -191,6 +214,11 @@ func (s *Server) Run(ctx context.Context) error {
 		return fmt.Errorf("central: %w", err)
 	}
 	defer n.Close()
+	defer func() {
+		s.mu.Lock()
+		s.node = nil // closed when Run returns
+		s.mu.Unlock()
+	}()
 	var cs []*Central
 	for _, h := range s.cfg.Hubs {
 		commune, receipts := province.CommuneFolder(h.Commune), province.ReceiptsFolder(h.Commune)
@@ -201,8 +229,11 @@ func (s *Server) Run(ctx context.Context) error {
 			DataDir: s.cfg.Dir, Log: s.cfg.Log, Interval: s.cfg.Interval}))
 	}
 	s.mu.Lock()
-	s.centrls = cs
+	s.centrls, s.node = cs, n
 	s.mu.Unlock()
+	if err := s.publishEnrolled(); err != nil {
+		s.cfg.Log.Error("central: publish enrolled devices", "err", err)
+	}
 	var wg sync.WaitGroup
 	for _, c := range cs {
 		wg.Go(func() { c.Run(ctx) })
@@ -231,7 +262,13 @@ func (s *Server) Run(ctx context.Context) error {
 func (s *Server) adminHandler(c0 *Central) http.Handler {
 	return adminHandler(func(req AdminRequest) AdminReply {
 		if req.Op != "status" {
-			return c0.Admin(req, mesh.ParseID)
+			rep := c0.Admin(req, mesh.ParseID)
+			if rep.Error == "" && (req.Op == "enroll" || req.Op == "remove") {
+				if err := s.publishEnrolled(); err != nil {
+					rep.Error = err.Error()
+				}
+			}
+			return rep
 		}
 		var rep AdminReply
 		rec, err := s.SetStatus(req.Code, req.Status)

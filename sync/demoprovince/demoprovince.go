@@ -85,8 +85,10 @@ func New(cfg Config) (p *Province, err error) {
 	if err := p.srv.Enroll(cfg.Device, "Đình demo"); err != nil {
 		return p, fmt.Errorf("demo central: %w", err)
 	}
+	// The hub lets the device in from central's list of enrolled devices,
+	// as a hub in the field does.
 	p.hub, err = hub.New(hub.Config{Dir: hubDir, Listen: addrs[0], Communes: []string{Commune}, Log: cfg.Log,
-		Peers: []mesh.Peer{{ID: cfg.Device, Name: "device"}, {ID: p.srv.ID(), Name: "central", Addr: addrs[1]}}})
+		Central: mesh.Peer{ID: p.srv.ID(), Name: "central", Addr: addrs[1]}})
 	if err != nil {
 		return p, fmt.Errorf("demo hub: %w", err)
 	}

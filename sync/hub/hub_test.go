@@ -21,9 +21,10 @@ func TestMain(m *testing.M) { meshtest.Main(m) }
 // naming what is wrong; two hubs cannot share a port.
 func TestNewRefuses(t *testing.T) {
 	devID, _ := mesh.Identity(filepath.Join(t.TempDir(), "dev"))
+	cenID, _ := mesh.Identity(filepath.Join(t.TempDir(), "central"))
 	good := func() hub.Config {
 		return hub.Config{Dir: t.TempDir(), Listen: meshtest.FreeAddr(t), Communes: []string{"25252"},
-			Peers: []mesh.Peer{{ID: devID}}}
+			Central: mesh.Peer{ID: cenID, Addr: meshtest.FreeAddr(t)}, Peers: []mesh.Peer{{ID: devID}}}
 	}
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -38,6 +39,8 @@ func TestNewRefuses(t *testing.T) {
 	}{
 		{"a path as commune", func(c *hub.Config) { c.Communes = []string{"../x"} }, province.ErrBadCommune, "../x"},
 		{"no commune", func(c *hub.Config) { c.Communes = nil }, nil, "no commune"},
+		{"no central", func(c *hub.Config) { c.Central = mesh.Peer{} }, nil, "no central"},
+		{"a mistyped central", func(c *hub.Config) { c.Central.ID = meshtest.Mistype(cenID) }, nil, "peer"},
 		{"a mistyped device", func(c *hub.Config) { c.Peers[0].ID = meshtest.Mistype(devID) }, nil, "peer"},
 		{"a peer address without tcp://", func(c *hub.Config) { c.Peers[0].Addr = "10.0.0.1:22000" }, mesh.ErrBadAddress, "10.0.0.1:22000"},
 		{"a bad listen address", func(c *hub.Config) { c.Listen = "0.0.0.0:22000" }, mesh.ErrBadAddress, "0.0.0.0:22000"},

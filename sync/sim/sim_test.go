@@ -233,7 +233,7 @@ func simulate(b *testing.B, bin string, sc scenario) result {
 	cen := start(b, bin, cargs...)
 	var hubProcs []*proc
 	for h, hb := range hubs {
-		args := []string{"hub", "--data", hb.dir, "--listen", hb.addr, "--commune", hb.code, "--peer", cenID + "=" + cenAddr}
+		args := []string{"hub", "--data", hb.dir, "--listen", hb.addr, "--commune", hb.code, "--central", cenID + "=" + cenAddr}
 		for i, d := range devs {
 			if i%sc.hubs == h {
 				args = append(args, "--peer", d.id)

@@ -124,8 +124,8 @@ psign() { # DB NICK IN OUT [ARGS]
   db=$1 nick=$2 in=$3 o=$4; shift 4
   # poppler 22.12 sizes the signature's room from a trial signature, and an
   # ECDSA signature can come out a byte longer ("unable update signature"):
-  # a few tries.
-  for try in 1 2 3 4 5 6; do
+  # up to twenty tries (six were seen to fail together in CI).
+  for try in $(seq 20); do
     faketime "$T1" pdfsig -add-signature -nssdir "$OUT/$db" -nick "$nick" "$@" "$in" "$o" >java/pdfsig.log 2>&1 && return 0
   done
   cat java/pdfsig.log >&2; exit 1
