@@ -3,6 +3,7 @@ package hub_test
 import (
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,18 +62,34 @@ func TestEnrolmentReachesTheHub(t *testing.T) {
 	}, nil)
 	defer dev.Node.Close()
 
+	// A file the device shares: it reaches the hub's copy of the commune
+	// folder only once the hub lets the device in.
+	name := filepath.Join(dev.ID, "HS-0001.dseal")
+	if err := os.MkdirAll(filepath.Join(dev.Dir, "commune", dev.ID), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dev.Dir, "commune", name), []byte("sealed bytes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := dev.Node.Scan(province.CommuneFolder("25252")); err != nil {
+		t.Fatal(err)
+	}
+	atHub := filepath.Join(hubDir, province.CommuneFolder("25252"), name)
+	refusals := func() int { return strings.Count(hubLog.String(), dev.ID) }
+
 	// Not enrolled: the hub refuses it, and says so in its log.
-	meshtest.WaitFor(t, "the hub to refuse the device", func() bool { return strings.Contains(hubLog.String(), dev.ID) })
-	if dev.Node.Connected(hubID) {
-		t.Fatal("the hub let in a device central has not enrolled")
+	meshtest.WaitFor(t, "the hub to refuse the device", func() bool { return refusals() > 0 })
+	if _, err := os.Stat(atHub); err == nil {
+		t.Fatal("a device central has not enrolled got a file to the hub")
 	}
 	if err := srv.Enroll(dev.ID, "thôn Đông"); err != nil {
 		t.Fatal(err)
 	}
-	meshtest.WaitFor(t, "the hub to let the enrolled device in", func() bool { return dev.Node.Connected(hubID) }, dev.Node)
+	meshtest.WaitFor(t, "the enrolled device's file at the hub", func() bool { _, err := os.Stat(atHub); return err == nil }, dev.Node)
 
+	before := refusals()
 	if err := srv.Remove(dev.ID); err != nil {
 		t.Fatal(err)
 	}
-	meshtest.WaitFor(t, "the hub to shut the removed device out", func() bool { return !dev.Node.Connected(hubID) }, dev.Node)
+	meshtest.WaitFor(t, "the hub to refuse the removed device again", func() bool { return refusals() > before }, dev.Node)
 }
