@@ -37,9 +37,10 @@ type volunteerScreen struct {
 	// adminDir holds the demo's administrator keys; empty outside the demo.
 	adminDir string
 
-	gate *vaultGate
-	wiz  *wizard
-	sync syncState
+	gate      *vaultGate
+	wiz       *wizard
+	sync      syncState
+	resealing bool // damaged dossiers are being sealed again
 
 	root        *fyne.Container // holds the current view
 	list        *fyne.Container
@@ -168,6 +169,43 @@ func (v *volunteerScreen) mainView() fyne.CanvasObject {
 	v.refreshList()
 	v.wiz.refreshEditor()
 	return split
+}
+
+// resealDamaged seals again, in the background, every dossier whose
+// sealed file was found damaged on this device (the sync found it before
+// sending), from the draft the vault keeps until the receipt. It needs
+// the vault open; a locked vault waits for the volunteer.
+func (v *volunteerScreen) resealDamaged() {
+	if v.resealing || v.ws == nil || v.ws.Vault.Locked() {
+		return
+	}
+	ids, err := v.ws.Desk.Damaged()
+	if err != nil || len(ids) == 0 {
+		return
+	}
+	v.resealing = true
+	desk := v.ws.Desk
+	v.u.goService(func(ctx context.Context) {
+		var done int
+		var failed error
+		for _, id := range ids {
+			if _, err := desk.Seal(ctx, id, nil); err != nil {
+				failed = err
+				continue
+			}
+			done++
+		}
+		post(func() {
+			v.resealing = false
+			switch {
+			case failed != nil:
+				v.setStatus(i18n.T("vol.resealed_failed", done, len(ids)) + " " + errorText(failed))
+			default:
+				v.setStatus(i18n.T("vol.resealed", done))
+			}
+			v.refreshList()
+		})
+	})
 }
 
 // The wizard's host: the tab's status line, progress bar and list.

@@ -171,6 +171,7 @@ func (g *vaultGate) unlock(pass string) {
 	case err == nil:
 		g.err = ""
 		g.s.wiz.saveNow()
+		g.s.resealDamaged()
 	case errors.As(err, &backoff):
 		g.err = i18n.T("vol.backoff", backoff.Until.Local().Format("15:04:05"))
 	case errors.Is(err, vault.ErrWrongPassphrase):

@@ -185,8 +185,17 @@ func (v *volunteerScreen) refreshSync() {
 		return
 	}
 	if !maps.Equal(counts, v.sync.counts) {
+		if counts[outbox.Receipted] != v.sync.counts[outbox.Receipted] {
+			// A receipt came back: the draft kept for it can go.
+			if err := v.ws.Desk.Tidy(); err != nil {
+				v.u.cfg.Log.Error("volunteer: tidy receipted drafts", "err", err)
+			}
+		}
 		v.sync.counts = counts
 		v.refreshList()
+		if counts[outbox.Damaged] > 0 {
+			v.resealDamaged()
+		}
 	}
 	// The open sealed dossier: its state, receipt or the office's
 	// updates may have changed.

@@ -312,6 +312,15 @@ func (c *dossierListCmd) Run(e *env) (err error) {
 		return err
 	}
 	defer w.Close()
+	// Every sealed file waiting to go is checked against its hash: a
+	// damaged one is listed as such, and said what to do.
+	damaged, err := w.Outbox.CheckAll()
+	if err != nil {
+		return err
+	}
+	for _, id := range damaged {
+		fmt.Fprintln(e.stderr, e.T("dossier.damagedSeal", id))
+	}
 	list, err := w.Desk.List()
 	if err != nil {
 		return err

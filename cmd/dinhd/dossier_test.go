@@ -327,7 +327,10 @@ func testDossierSession(t *testing.T, tm team) {
 	if want := id + "  Đã niêm phong  " + sealed + "\n"; code != 0 || out != want {
 		t.Fatalf("seal: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
 	}
-	mustNotExist(t, filepath.Join(data, "drafts", id))
+	// The encrypted draft is kept, read only, until the receipt.
+	if _, err := os.Stat(filepath.Join(data, "drafts", id)); err != nil {
+		t.Errorf("the draft's photos are gone before the receipt: %v", err)
+	}
 
 	// The central server opens it with its private key.
 	keyText, err := os.ReadFile(filepath.Join(tm.keys, "central.key"))
@@ -410,6 +413,38 @@ func testDossierSession(t *testing.T, tm team) {
 	code, out, errOut = runDossier(t, "", "seal", id, "--data", data, "--passphrase-file", tm.pass) // 1 derivation
 	if code != 1 || out != "" || !strings.Contains(errOut, "hồ sơ "+id+" đã được niêm phong") {
 		t.Errorf("sealing again: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	f.Close()
+
+	// A byte flipped on the card: the list finds it, says what to do,
+	// and seal seals it again from the kept draft.
+	b, err := os.ReadFile(sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/3] ^= 0x01
+	if err := os.WriteFile(sealed, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runDossier(t, "", "list", "--data", data)
+	if code != 0 || !strings.Contains(out, "Bị hỏng trên máy") || !strings.Contains(errOut, "dinhd dossier seal "+id) {
+		t.Errorf("list of a damaged dossier: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if list := listJSON(t, data); len(list) != 1 || list[0].State != outbox.Damaged {
+		t.Errorf("list --json of a damaged dossier: %+v", list)
+	}
+	code, out, errOut = runDossier(t, "", "seal", id, "--data", data, "--passphrase-file", tm.pass) // 1 derivation
+	if want := id + "  Đã niêm phong  " + sealed + "\n"; code != 0 || out != want {
+		t.Fatalf("sealing the damaged dossier again: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
+	}
+	f2, err := os.Open(sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f2.Close()
+	fi2, _ := f2.Stat()
+	if o2, err := seal.Open(f2, fi2.Size(), central); err != nil || o2.Header().DossierID != id {
+		t.Errorf("the dossier sealed again does not open: %v", err)
 	}
 }
 

@@ -314,6 +314,7 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 	// what the device's first pass brings before this loop looks.
 	var seen outbox.Tracker
 	seen.Since(w.Outbox)
+	tidy := false
 	ctx, cancel := context.WithCancel(ctx)
 	var runErr error
 	ran := make(chan struct{})
@@ -327,9 +328,20 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 				fmt.Fprintln(stdout, "delivered", n.ID)
 			case outbox.NewsReceipted:
 				fmt.Fprintln(stdout, "receipted", n.ID, n.Receipt)
+				tidy = true
 			case outbox.NewsStatus:
 				fmt.Fprintln(stdout, "status", n.Receipt, n.Status)
+			case outbox.NewsDamaged:
+				fmt.Fprintln(stdout, "damaged", n.ID)
+				fmt.Fprintln(e.stderr, e.T("dossier.damagedSeal", n.ID))
 			}
+		}
+		if tidy {
+			// The receipt is back: the drafts kept for it can go.
+			if err := w.Desk.Tidy(); err != nil {
+				fmt.Fprintln(e.stderr, e.T("dossier.notTidied", err))
+			}
+			tidy = false
 		}
 		c := w.Outbox.Counts()
 		waiting := c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered]

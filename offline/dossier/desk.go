@@ -118,8 +118,10 @@ func NewDesk(cfg Config) (*Desk, error) {
 	return k, nil
 }
 
-// recover removes a draft whose sealing completed, a sealed file whose
-// sealing never reached the outbox, and temporary files.
+// recover removes the draft of a dossier that has its receipt (a sealed
+// one keeps its draft until then, to seal it again if its file is
+// damaged), a sealed file whose sealing never reached the outbox, and
+// temporary files.
 func (k *Desk) recover() error {
 	ids, err := k.cfg.Store.DraftIDs()
 	if err != nil {
@@ -135,7 +137,7 @@ func (k *Desk) recover() error {
 		state[e.ID] = e.State
 	}
 	for _, id := range ids {
-		if s, ok := state[id]; ok && s != outbox.Draft {
+		if s, ok := state[id]; ok && done(s) {
 			if err := k.forget(id); err != nil {
 				return fmt.Errorf("dossier: recover %s: %w", id, err)
 			}
@@ -163,13 +165,25 @@ func (k *Desk) recover() error {
 		return fmt.Errorf("dossier: recover: %w", err)
 	}
 	for _, f := range folders {
-		if s, ok := state[f.Name()]; ok && s != outbox.Draft {
+		if s, ok := state[f.Name()]; ok && done(s) {
 			if err := os.RemoveAll(filepath.Join(k.cfg.Dir, f.Name())); err != nil {
 				return fmt.Errorf("dossier: recover: %w", err)
 			}
 		}
 	}
 	return nil
+}
+
+// done reports whether a dossier in state s no longer needs its draft: its
+// receipt came back.
+func done(s outbox.State) bool { return s == outbox.Receipted || s == outbox.Purged }
+
+// Tidy deletes the kept drafts of the dossiers whose receipt came back. It
+// needs no passphrase; the sync calls it after receipts arrive.
+func (k *Desk) Tidy() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.recover()
 }
 
 // forget deletes a draft's record and files.
@@ -265,6 +279,11 @@ func (k *Desk) load(id string) (*Dossier, error) {
 	if e.State != outbox.Draft {
 		return nil, fmt.Errorf("%w: %s is %s", ErrSealed, id, e.State)
 	}
+	return k.read(id, e)
+}
+
+// read decrypts the record of id, whose outbox entry is e.
+func (k *Desk) read(id string, e outbox.Entry) (*Dossier, error) {
 	raw, ok, err := k.cfg.Store.Draft(id)
 	if err != nil {
 		return nil, fmt.Errorf("dossier: %w", err)

@@ -163,15 +163,16 @@ func TestDraftToSealed(t *testing.T) {
 	if entry.State != outbox.Sealed || entry.Procedure != "2.000889" || entry.Initials != "NVA" || last != total || total == 0 {
 		t.Errorf("after sealing: entry %+v, progress %d/%d", entry, last, total)
 	}
-	// The device keeps only the outbox entry.
+	// A sealed dossier cannot be edited; its encrypted draft is kept,
+	// read only, until the receipt comes back.
 	if _, err := e.desk.Load(d.ID); !errors.Is(err, ErrSealed) {
 		t.Errorf("loading a sealed dossier: got %v, want ErrSealed", err)
 	}
-	if _, ok, _ := e.st.Draft(d.ID); ok {
-		t.Error("the draft record outlived sealing")
+	if _, ok, _ := e.st.Draft(d.ID); !ok {
+		t.Error("the draft record is gone before the receipt")
 	}
-	if _, err := os.Stat(filepath.Join(e.dir, "drafts", d.ID)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("the draft's attachments outlived sealing: %v", err)
+	if _, err := os.Stat(filepath.Join(e.dir, "drafts", d.ID)); err != nil {
+		t.Errorf("the draft's attachments are gone before the receipt: %v", err)
 	}
 	if err := e.desk.Discard(d.ID); !errors.Is(err, ErrSealed) {
 		t.Errorf("discarding a sealed dossier: got %v, want ErrSealed", err)

@@ -40,11 +40,17 @@ func hook(f func()) {
 }
 
 // Seal checks that a draft is complete, seals it for the central server
-// and hands it to the outbox, then deletes the draft: from then on this
-// device keeps only the outbox entry. progress reports bytes sealed.
+// and hands it to the outbox. The encrypted draft stays in the vault, read
+// only, until the receipt comes back (Tidy deletes it then): a sealed file
+// found damaged is sealed again from it, by Seal, with the same ID.
+// progress reports bytes sealed.
 func (k *Desk) Seal(ctx context.Context, id string, progress func(done, total int64)) (outbox.Entry, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	e, err := k.cfg.Outbox.Entry(id)
+	if err == nil && e.State == outbox.Damaged {
+		return k.reseal(ctx, id, e, progress)
+	}
 	d, err := k.load(id)
 	if err != nil {
 		return outbox.Entry{}, err
@@ -66,10 +72,41 @@ func (k *Desk) Seal(ctx context.Context, id string, progress func(done, total in
 		return outbox.Entry{}, fmt.Errorf("dossier: seal %s: %w", id, diskErr(err))
 	}
 	hook(sealHooks.marked)
-	// The dossier is sealed; a failure to delete the draft is finished by
-	// NewDesk next time.
-	k.forget(id)
 	return k.cfg.Outbox.Entry(id)
+}
+
+// reseal seals a damaged dossier again from its kept draft, into the same
+// file name, replacing the damaged file.
+func (k *Desk) reseal(ctx context.Context, id string, e outbox.Entry, progress func(done, total int64)) (outbox.Entry, error) {
+	d, err := k.read(id, e)
+	if err != nil {
+		return outbox.Entry{}, err
+	}
+	raw, ok, err := k.cfg.Store.Draft(id)
+	if err != nil || !ok || raw == nil {
+		return outbox.Entry{}, fmt.Errorf("%w: %s has no kept copy to seal again", ErrDamaged, id)
+	}
+	name := id + seal.Ext
+	sum, err := k.writeSealed(ctx, d, name, progress)
+	if err != nil {
+		return outbox.Entry{}, err
+	}
+	if err := k.cfg.Outbox.MarkSealed(id, name, sum); err != nil {
+		return outbox.Entry{}, fmt.Errorf("dossier: seal %s again: %w", id, diskErr(err))
+	}
+	return k.cfg.Outbox.Entry(id)
+}
+
+// Damaged lists the dossiers whose sealed file is damaged, to seal again.
+func (k *Desk) Damaged() ([]string, error) {
+	es, err := k.cfg.Outbox.List()
+	var ids []string
+	for _, e := range es {
+		if e.State == outbox.Damaged {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids, err
 }
 
 // writeSealed writes the sealed file beside its final name, syncs it and

@@ -5,6 +5,7 @@ const (
 	NewsDelivered = "delivered" // the dossier reached the province
 	NewsReceipted = "receipted" // central's receipt came back
 	NewsStatus    = "status"    // the office set a status
+	NewsDamaged   = "damaged"   // the sealed file changed on the disk: to seal again
 )
 
 // News is one thing that happened to a dossier since it was last seen.
@@ -33,6 +34,9 @@ func (t *Tracker) Since(o *Outbox) []News {
 		t.seen[e.ID] = e
 		if known && old.State == e.State && len(old.Progress) == len(e.Progress) {
 			continue
+		}
+		if e.State == Damaged && (!known || old.State != Damaged) {
+			news = append(news, News{Kind: NewsDamaged, ID: e.ID})
 		}
 		if e.State == Delivered && (!known || old.State != Delivered) {
 			news = append(news, News{Kind: NewsDelivered, ID: e.ID})

@@ -194,7 +194,7 @@ func (o *Outbox) MarkSealed(id, sealedPath, sum string) error {
 	now := o.clock()
 	return o.update(id, func(e *Entry) (bool, error) {
 		switch {
-		case e.State == Draft:
+		case e.State == Draft, e.State == Damaged:
 		case e.State == Sealed && e.SealedPath == sealedPath && e.SealedSHA256 == sum:
 			return false, nil
 		default:
@@ -204,6 +204,63 @@ func (o *Outbox) MarkSealed(id, sealedPath, sum string) error {
 		e.advance(Sealed, now, "")
 		return true, nil
 	})
+}
+
+// CheckSealed reports whether the sealed file of a dossier waiting to be
+// sent (sealed or queued) still has the SHA-256 recorded at sealing. If
+// not, or if it is gone, the dossier is marked Damaged, with why in its
+// history, and is not to be sent: the desk seals it again. A dossier in
+// another state is reported as fine.
+func (o *Outbox) CheckSealed(id string) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e, err := o.entry(id)
+	if err != nil {
+		return false, err
+	}
+	if e.State != Sealed && e.State != Queued {
+		return true, nil
+	}
+	got, err := hashFile(filepath.Join(o.dir, e.SealedPath))
+	var why string
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		why = "the sealed file is gone"
+	case err != nil:
+		return false, fmt.Errorf("outbox: check %s: %w", id, err)
+	case got != e.SealedSHA256:
+		why = fmt.Sprintf("the sealed file changed on the disk: SHA-256 %s, sealed as %s", got, e.SealedSHA256)
+	default:
+		return true, nil
+	}
+	now := o.clock()
+	return false, o.update(id, func(e *Entry) (bool, error) {
+		if e.State != Sealed && e.State != Queued {
+			return false, nil
+		}
+		e.advance(Damaged, now, why)
+		return true, nil
+	})
+}
+
+// CheckAll checks every dossier waiting to be sent (CheckSealed) and
+// returns the IDs of those found damaged.
+func (o *Outbox) CheckAll() ([]string, error) {
+	entries, err := o.List()
+	var damaged []string
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, e := range entries {
+		ok, err := o.CheckSealed(e.ID)
+		if err != nil {
+			errs = append(errs, err)
+		} else if !ok {
+			damaged = append(damaged, e.ID)
+		}
+	}
+	return damaged, errors.Join(errs...)
 }
 
 // Queue puts a sealed dossier in the queue to send. Queueing it again does

@@ -659,7 +659,7 @@ func TestListAndCounts(t *testing.T) {
 	if !slices.Equal(got, ids) {
 		t.Fatalf("got order %v, want by creation %v", got, ids)
 	}
-	want := map[outbox.State]int{outbox.Draft: 1, outbox.Sealed: 1, outbox.Queued: 1, outbox.Delivered: 1, outbox.Receipted: 0, outbox.Purged: 0}
+	want := map[outbox.State]int{outbox.Draft: 1, outbox.Sealed: 1, outbox.Queued: 1, outbox.Delivered: 1, outbox.Receipted: 0, outbox.Purged: 0, outbox.Damaged: 0}
 	if c := f.ob.Counts(); !maps.Equal(c, want) {
 		t.Fatalf("got counts %v, want %v", c, want)
 	}
@@ -695,5 +695,49 @@ func TestSetInitials(t *testing.T) {
 				t.Errorf("after SetInitials(%s, %q): initials %q, want %q", tt.id, tt.initials, got, tt.want)
 			}
 		}
+	}
+}
+
+// TestCheckSealedMarksADamagedFile: a sealed or queued dossier whose file
+// no longer has the hash recorded at sealing (a flipped byte), or whose
+// file is gone, becomes damaged, saying why; it can be sealed again.
+func TestCheckSealedMarksADamagedFile(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, "GOOD", outbox.Queued)
+	f.add(t, "FLIPPED", outbox.Sealed)
+	f.add(t, "GONE", outbox.Queued)
+	f.add(t, "SENT", outbox.Delivered)
+	flip := func(id string) {
+		p := filepath.Join(f.dir, f.entry(t, id).SealedPath)
+		b, _ := os.ReadFile(p)
+		b[3] ^= 0x10
+		os.WriteFile(p, b, 0o600)
+	}
+	flip("FLIPPED")
+	os.Remove(filepath.Join(f.dir, f.entry(t, "GONE").SealedPath))
+	flip("SENT") // the hub has its copy: not checked
+	damaged, err := f.ob.CheckAll()
+	if err != nil || !slices.Equal(damaged, []string{"FLIPPED", "GONE"}) {
+		t.Fatalf("got %v, %v; want FLIPPED and GONE", damaged, err)
+	}
+	for id, why := range map[string]string{"FLIPPED": "changed on the disk", "GONE": "is gone"} {
+		e := f.entry(t, id)
+		if last := e.History[len(e.History)-1]; e.State != outbox.Damaged || !strings.Contains(last.Note, why) {
+			t.Errorf("%s: %s, %q", id, e.State, last.Note)
+		}
+		if !e.State.Unreceipted() {
+			t.Errorf("%s: a damaged dossier counts as receipted", id)
+		}
+	}
+	if e := f.entry(t, "GOOD"); e.State != outbox.Queued {
+		t.Errorf("GOOD became %s", e.State)
+	}
+	// Sealed again, a damaged dossier is sealed once more.
+	name, sum := f.writeSealed(t, "FLIPPED")
+	if err := f.ob.MarkSealed("FLIPPED", name, sum); err != nil {
+		t.Fatal(err)
+	}
+	if e := f.entry(t, "FLIPPED"); e.State != outbox.Sealed || e.SealedSHA256 != sum {
+		t.Errorf("resealed: %+v", e)
 	}
 }

@@ -11,10 +11,15 @@ const (
 	Delivered State = "delivered" // handed to the next hop, no receipt yet
 	Receipted State = "receipted" // the central server issued a receipt
 	Purged    State = "purged"    // sealed file deleted after the retention; the entry stays
+	// Damaged is a sealed file whose bytes are no longer those sealed (a
+	// flipped bit on a cheap card): it is never sent, and the desk seals
+	// the dossier again from the copy it keeps until the receipt.
+	Damaged State = "damaged"
 )
 
-// States lists every state in order.
-var States = []State{Draft, Sealed, Queued, Delivered, Receipted, Purged}
+// States lists every state in order; Damaged comes off Sealed or Queued
+// and goes back to Sealed.
+var States = []State{Draft, Sealed, Queued, Delivered, Receipted, Purged, Damaged}
 
 // Valid reports whether s is one of the states.
 func (s State) Valid() bool {
@@ -30,7 +35,7 @@ func (s State) Valid() bool {
 // has no receipt yet: the only copy the central server may ever get is its
 // sealed file on this device.
 func (s State) Unreceipted() bool {
-	return s == Sealed || s == Queued || s == Delivered
+	return s == Sealed || s == Queued || s == Delivered || s == Damaged
 }
 
 // hasSealedFile reports whether a dossier in this state keeps a sealed file.

@@ -42,8 +42,11 @@ type touchReader struct {
 }
 
 func (t touchReader) Read(p []byte) (int, error) {
+	// After the read, which may be slow: the vault stays open for its idle
+	// time after the last byte, not after the last request for one.
+	n, err := t.r.Read(p)
 	t.v.Touch()
-	return t.r.Read(p)
+	return n, err
 }
 
 // EncryptFile encrypts src into the file dst with age, binding aad to it.

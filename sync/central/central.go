@@ -16,6 +16,8 @@ package central
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -253,8 +255,10 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		}
 		return rewrote, nil
 	}
-	if q, _ := os.Stat(c.quarantinePath(dev, name)); q != nil {
-		return quarantined, nil // reported already
+	if b, err := os.ReadFile(src); err == nil {
+		if q, _ := os.Stat(c.quarantinePath(dev, name, b)); q != nil {
+			return quarantined, nil // these bytes were refused already
+		}
 	}
 	by, err := c.cfg.Node.WrittenBy(c.cfg.CommuneID, rel, dev)
 	if err != nil {
@@ -327,19 +331,24 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 	return waiting, errors.New("central: no free receipt code after 10 tries")
 }
 
-func (c *Central) quarantinePath(dev, name string) string {
-	return filepath.Join(c.cfg.DataDir, "quarantine", dev+"-"+name)
+// quarantinePath is where a refused file is kept: by device, name and
+// content, so that a fresh copy of the same dossier (sealed again after a
+// flipped byte, or for the right key) is tried, not taken for the refused
+// one.
+func (c *Central) quarantinePath(dev, name string, content []byte) string {
+	sum := sha256.Sum256(content)
+	return filepath.Join(c.cfg.DataDir, "quarantine", dev+"-"+name+"-"+hex.EncodeToString(sum[:8]))
 }
 
 // quarantine keeps a copy of a refused file with the reason beside it.
 func (c *Central) quarantine(dev, name, src, why string) (outcome, error) {
-	dst := c.quarantinePath(dev, name)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return waiting, fmt.Errorf("central: %w", diskErr(err))
-	}
 	b, err := os.ReadFile(src)
 	if err != nil {
 		return waiting, nil
+	}
+	dst := c.quarantinePath(dev, name, b)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return waiting, fmt.Errorf("central: %w", diskErr(err))
 	}
 	if err := os.WriteFile(dst+".why.txt", []byte(why+"\n"), 0o600); err != nil {
 		return waiting, fmt.Errorf("central: %w", diskErr(err))

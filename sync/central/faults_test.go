@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -133,7 +134,7 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 	if _, ok := rs["BADDOSSIER"]; ok || len(rs) != 1 {
 		t.Errorf("receipts: %v", rs)
 	}
-	why, err := os.ReadFile(filepath.Join(p.cen.Dir, "quarantine", p.dev.ID+"-BADDOSSIER.dseal.why.txt"))
+	why, err := readWhy(p.cen.Dir, p.dev.ID+"-BADDOSSIER.dseal")
 	if err != nil || !strings.Contains(string(why), "changed") {
 		t.Errorf("quarantine reason: %q, %v", why, err)
 	}
@@ -143,6 +144,27 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 	if rep, _ := c.Pass(); rep.Quarantined != 1 || rep.Ingested != 0 || strings.Count(p.log.String(), "quarantined") != 1 {
 		t.Errorf("a second pass reported the same file again: %+v", rep)
 	}
+
+	// A fresh copy of the refused dossier (sealed again from the kept
+	// draft, after the flipped byte was found) is tried, and ingested
+	// once: quarantine is by content, not by name.
+	p.send(t, "BADDOSSIER", 4096, nil)
+	if rep, err := c.Pass(); err != nil || rep.Ingested != 1 {
+		t.Fatalf("the fresh copy: %+v, %v", rep, err)
+	}
+	if rs := p.receipts(t); len(rs) != 2 {
+		t.Errorf("receipts after the fresh copy: %v", rs)
+	}
+}
+
+// readWhy reads the reason central wrote beside a quarantined file, whose
+// name ends with a hash of its content.
+func readWhy(dir, prefix string) ([]byte, error) {
+	m, _ := filepath.Glob(filepath.Join(dir, "quarantine", prefix+"-*.why.txt"))
+	if len(m) != 1 {
+		return nil, fmt.Errorf("%d reasons for %s, want 1", len(m), prefix)
+	}
+	return os.ReadFile(m[0])
 }
 
 // TestForeignFolderIsQuarantined: a device that writes a dossier into
@@ -180,7 +202,7 @@ func TestForeignFolderIsQuarantined(t *testing.T) {
 	if err != nil || rep.Quarantined != 1 || rep.Ingested != 0 {
 		t.Fatalf("pass: %+v, %v; want the file quarantined", rep, err)
 	}
-	why, err := os.ReadFile(filepath.Join(cen.Dir, "quarantine", victim.ID+"-FOREIGN"+seal.Ext+".why.txt"))
+	why, err := readWhy(cen.Dir, victim.ID+"-FOREIGN"+seal.Ext)
 	if err != nil || !strings.Contains(string(why), "not written by the device") {
 		t.Errorf("quarantine reason: %q, %v", why, err)
 	}

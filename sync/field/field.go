@@ -59,6 +59,9 @@ type Config struct {
 // status history grew: the office moved a dossier on.
 type Report struct {
 	Queued, Delivered, Receipted, Removed, Updated int
+	// Damaged counts sealed files found changed on the disk: not sent,
+	// and marked for the desk to seal again.
+	Damaged int
 }
 
 // Run makes a pass at every change of the node and at least every
@@ -90,6 +93,9 @@ func Run(ctx context.Context, cfg Config) error {
 // Pass hands sealed dossiers to the commune folder, marks the ones the
 // hub has as delivered, and records the receipts that arrived.
 func Pass(cfg Config) (Report, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
 	var rep Report
 	me := cfg.Node.ID()
 	mine := filepath.Join(cfg.CommuneDir, me)
@@ -113,6 +119,19 @@ func Pass(cfg Config) (Report, error) {
 		name := filepath.Join(mine, e.ID+seal.Ext)
 		switch e.State {
 		case outbox.Sealed, outbox.Queued:
+			// Before it goes out, the file must be the bytes sealed: a
+			// flipped bit on the card is caught here, not at central.
+			if ok, err := cfg.Outbox.CheckSealed(e.ID); err != nil {
+				errs = append(errs, err)
+				continue
+			} else if !ok {
+				if os.Remove(name) == nil {
+					scan = true
+				}
+				rep.Damaged++
+				cfg.Log.Error("field: a sealed dossier changed on the disk; it is not sent and must be sealed again", "dossier", e.ID)
+				continue
+			}
 			placed, err := place(filepath.Join(cfg.OutboxDir, e.SealedPath), name)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("field: hand over %s: %w", e.ID, err))
