@@ -223,9 +223,15 @@ func (v *volunteerScreen) refreshSync() {
 		line(theme.InfoIcon(), i18n.T("vol.sync.not_set"), widget.MediumImportance)
 	default:
 		st := v.sync.dev.Status()
-		if st.HubConnected {
+		switch {
+		case st.HubConnected:
 			line(theme.ConfirmIcon(), i18n.T("vol.sync.connected"), widget.SuccessImportance)
-		} else {
+			if c := counts[outbox.Delivered]; c > 0 && waiting == 0 {
+				box.Add(wrapped(i18n.T("vol.sync.at_hub", c)))
+			}
+		case st.Link == field.LinkNotLetIn:
+			line(theme.ErrorIcon(), i18n.T("vol.sync.not_let_in"), widget.DangerImportance)
+		default:
 			line(theme.WarningIcon(), i18n.T("vol.sync.offline"), widget.WarningImportance)
 		}
 		if total := v.queuedBytes(); st.HubConnected && (st.SendFiles > 0 || waiting > 0) && total > 0 {

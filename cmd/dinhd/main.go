@@ -34,6 +34,13 @@ const (
 	exitFail  = 1 // the command failed, or its answer is no (verify, catalog search)
 	exitUsage = 2 // the command line is wrong
 	exitNoPDF = 3 // verify: the file is not a PDF at all
+
+	// dossier sync --until-receipted, when its time is up: why the
+	// dossiers are still waiting.
+	exitHubUnreachable = 4 // nothing answers at the hub's address
+	exitNotEnrolled    = 5 // the hub answers but does not let this device in
+	exitAtHub          = 6 // delivered to the hub, waiting for central's receipt
+	exitDamaged        = 7 // a sealed file is damaged: dossier seal ID seals it again
 )
 
 // exitError ends a command with its own exit code, having said what it

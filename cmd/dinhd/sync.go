@@ -344,7 +344,7 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 			tidy = false
 		}
 		c := w.Outbox.Counts()
-		waiting := c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered]
+		waiting := c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered] + c[outbox.Damaged]
 		if *until && waiting == 0 {
 			fmt.Fprintf(stdout, "receipted %d\n", c[outbox.Receipted])
 			return nil
@@ -352,7 +352,7 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		select {
 		case <-ctx.Done():
 			if *until {
-				return fmt.Errorf("%s: %w", e.T("dossier.stillWaiting", waiting), ctx.Err())
+				return e.whyWaiting(c, d.Status().Link, waiting, d.ID())
 			}
 			// A session of a set length (or one stopped by the user) ends
 			// well; what is still on its way is said, not failed.
@@ -363,4 +363,20 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		case <-changed:
 		}
 	}
+}
+
+// whyWaiting is a session that ended with dossiers still on their way:
+// the words and the exit code say why, worst first.
+func (e *env) whyWaiting(c map[outbox.State]int, link field.Link, waiting int, device string) error {
+	switch {
+	case c[outbox.Damaged] > 0:
+		return exitError{exitDamaged, errors.New(e.T("sync.damaged", c[outbox.Damaged]))}
+	case link == field.LinkUnreachable:
+		return exitError{exitHubUnreachable, errors.New(e.T("sync.unreachable", waiting))}
+	case link == field.LinkNotLetIn:
+		return exitError{exitNotEnrolled, errors.New(e.T("sync.notEnrolled", waiting, device))}
+	case c[outbox.Delivered] == waiting:
+		return exitError{exitAtHub, errors.New(e.T("sync.atHub", waiting))}
+	}
+	return errors.New(e.T("dossier.stillWaiting", waiting))
 }

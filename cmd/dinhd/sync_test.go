@@ -284,3 +284,42 @@ func TestAdminNeedsCentralsFolder(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncTellsWhyItWaits: a session that ends with a dossier still on
+// its way says why, in words and with its own exit code: the hub cannot
+// be reached (4), the hub answers but has not let this device in (5).
+func TestSyncTellsWhyItWaits(t *testing.T) {
+	tm := setUpTeam(t)
+	data := tm.clone(t)
+	form := writeJPEG(t, filepath.Join(t.TempDir(), "phieu.jpg"), 300, 400)
+	code, out, errOut := runDossier(t, "", "new", "--procedure", testProcedure, "--name", "Lường Văn Sáng",
+		"--birth", "1985-02-03", "--id-number", "014085001234", "--consent", "--consent-form", form,
+		"--data", data, "--passphrase-file", tm.pass)
+	if code != 0 {
+		t.Fatalf("new: %d %s", code, errOut)
+	}
+	if code, _, errOut := runDossier(t, "", "seal", strings.TrimSpace(out), "--data", data, "--passphrase-file", tm.pass); code != 0 {
+		t.Fatalf("seal: %d %s", code, errOut)
+	}
+	hubData, cenData := filepath.Join(t.TempDir(), "hub"), filepath.Join(t.TempDir(), "central")
+	hubID, _ := mesh.Identity(filepath.Join(hubData, "mesh"))
+	cenID, _ := mesh.Identity(filepath.Join(cenData, "mesh"))
+	hubAddr := loopbackAddr(t)
+	sync := func(timeout string) (int, string) {
+		var b strings.Builder
+		code := run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + loopbackAddr(t), "--commune", "25000",
+			"--hub", hubID + "=tcp://" + hubAddr, "--central", cenID, "--until-receipted", "--timeout", timeout}, &b, &b)
+		return code, b.String()
+	}
+
+	// Nothing listens at the hub's address.
+	if code, out := sync("5s"); code != 4 || !strings.Contains(out, "không liên lạc được với trạm xã") {
+		t.Errorf("hub unreachable: exit %d\n%s", code, out)
+	}
+	// A hub listens there, but central has not enrolled this device.
+	daemon(t, regexp.MustCompile(`hub (\S+)`), "hub", "--data", hubData, "--listen", "tcp://"+hubAddr, "--commune", "25000",
+		"--central", cenID+"=tcp://"+loopbackAddr(t))
+	if code, out := sync("20s"); code != 5 || !strings.Contains(out, "nhờ quản trị viên ghi danh máy") {
+		t.Errorf("not enrolled: exit %d\n%s", code, out)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,8 +127,34 @@ type DeviceConfig struct {
 	OnCatalog func(*catalog.Catalog)
 }
 
+// Link is how the device stands with its hub, told apart so the volunteer
+// knows what to do.
+type Link string
+
+const (
+	// LinkUnknown: the first pass has not run yet.
+	LinkUnknown Link = ""
+	// LinkConnected: the hub and this device exchange files.
+	LinkConnected Link = "connected"
+	// LinkUnreachable: nothing answers at the hub's address (no network,
+	// the hub is off, or the address is wrong).
+	LinkUnreachable Link = "unreachable"
+	// LinkNotLetIn: the hub answers at its address but has not let this
+	// device in for a while: central has not enrolled it (or the hub does
+	// not know central's list yet).
+	LinkNotLetIn Link = "not-let-in"
+)
+
+// notLetInAfter is how long a hub that answers may keep a device out
+// before the device says it is not let in: joining takes a moment.
+var notLetInAfter = 10 * time.Second
+
+// lastingConnection is how long a connection must last to count.
+const lastingConnection = 3 * time.Second
+
 // DeviceStatus is what the volunteer sees of the sync.
 type DeviceStatus struct {
+	Link         Link
 	HubConnected bool
 	SendFiles    int   // files the hub still lacks
 	SendBytes    int64 // bytes the hub still lacks
@@ -157,6 +184,10 @@ type Device struct {
 	catSum  [32]byte // the last published catalogue looked at
 
 	catSeen os.FileInfo // that catalogue's file; the pass loop's only
+	// answering is since when the hub has answered at its address without
+	// letting this device in, and connected since when a connection to it
+	// has lasted; the pass loop's only.
+	answering, connected time.Time
 }
 
 // NewDevice checks the settings and the listen address (a port in use is
@@ -272,11 +303,49 @@ func (d *Device) run(ctx context.Context) {
 	}
 }
 
+// link tells how the device stands with its hub. When they are not
+// connected, a TCP dial to the hub's address tells a hub that answers (and
+// does not let this device in) from one that does not.
+func (d *Device) link(connected bool) Link {
+	// A hub that does not know this device closes each connection right
+	// after the handshake: only one that lasts counts.
+	now := time.Now()
+	if !connected {
+		d.connected = time.Time{}
+	} else if d.connected.IsZero() {
+		d.connected = now
+	}
+	if connected && now.Sub(d.connected) >= lastingConnection {
+		d.answering = time.Time{}
+		return LinkConnected
+	}
+	addr, err := mesh.ParseAddr(d.cfg.Settings.HubAddr)
+	if err == nil {
+		var c net.Conn
+		if c, err = net.DialTimeout("tcp", addr, 2*time.Second); err == nil {
+			c.Close()
+		}
+	}
+	if err != nil {
+		d.answering = time.Time{}
+		return LinkUnreachable
+	}
+	if d.answering.IsZero() {
+		d.answering = time.Now()
+	}
+	if time.Since(d.answering) < notLetInAfter {
+		return LinkUnknown
+	}
+	return LinkNotLetIn
+}
+
 func (d *Device) update(rep Report, err error) {
 	ns := d.node.Status()
+	link := d.link(ns.Peers > 0)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := d.status
+	s.Link = link
 	s.HubConnected = ns.Peers > 0
 	s.SendFiles, s.SendBytes = ns.SendFiles, ns.SendBytes
 	s.RecvFiles, s.RecvBytes = ns.NeedFiles, ns.NeedBytes
