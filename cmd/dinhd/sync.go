@@ -19,6 +19,7 @@ import (
 	"dinh/sync/hub"
 	"dinh/sync/mesh"
 	"dinh/sync/province"
+	"dinh/sync/receipt"
 )
 
 // logger is where a service's log goes: DATA/logs/ROLE.log, and standard
@@ -191,7 +192,14 @@ type centralStatusSetCmd struct {
 }
 
 func (c *centralStatusSetCmd) Run(e *env) error {
-	return e.admin(c.Data, central.AdminRequest{Op: "status", Code: c.Receipt, Status: c.Status})
+	code, err := receipt.CheckCode(c.Receipt)
+	switch {
+	case errors.Is(err, receipt.ErrCodeTypo):
+		return usageError{errors.New(e.T("central.codeTypo", c.Receipt))}
+	case err != nil:
+		return usageError{errors.New(e.T("central.notCode", c.Receipt))}
+	}
+	return e.admin(c.Data, central.AdminRequest{Op: "status", Code: code, Status: c.Status})
 }
 
 type centralCatalogPublishCmd struct {

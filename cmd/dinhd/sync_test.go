@@ -18,6 +18,7 @@ import (
 
 	"dinh/offline/outbox"
 	"dinh/sync/mesh"
+	"dinh/sync/receipt"
 )
 
 func loopbackAddr(t *testing.T) string {
@@ -272,7 +273,7 @@ func TestAdminNeedsCentralsFolder(t *testing.T) {
 	for _, args := range [][]string{
 		{"central", "devices", "list", "--data", typo},
 		{"central", "devices", "add", devID, "--data", typo},
-		{"central", "status", "set", "DH-7K3M-9QXA", "processing", "--data", typo},
+		{"central", "status", "set", receipt.NewCode(), "processing", "--data", typo},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(t.Context(), args, &out, &errOut)

@@ -697,8 +697,8 @@ func FuzzOpen(f *testing.F) {
 			ReadHeader(bytes.NewReader(d), int64(len(d)))
 			o, err := Open(bytes.NewReader(d), int64(len(d)), fx.centralPriv)
 			if err != nil {
-				if !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNotForUs) {
-					t.Fatalf("got %v, want ErrTampered or ErrNotForUs", err)
+				if !errors.Is(err, ErrTampered) && !errors.Is(err, ErrNotForUs) && !errors.Is(err, ErrOldFormat) {
+					t.Fatalf("got %v, want ErrTampered, ErrNotForUs or ErrOldFormat", err)
 				}
 				continue
 			}

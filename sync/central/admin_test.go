@@ -158,9 +158,11 @@ func (f *adminFixture) ingested(t *testing.T, id, code string) {
 // with a message in Vietnamese.
 func TestStatusAPI(t *testing.T) {
 	f := newAdmin(t)
-	f.ingested(t, "HS-1", "DH-1234-5678")
+	code := withCheck("DH-2345-678")
+	f.ingested(t, "HS-1", code)
 	f.now = f.now.Add(2 * time.Hour)
-	if rep := f.admin(t, AdminRequest{Op: "status", Code: "dh 1234 5678", Status: receipt.ResultReady}); rep.Error != "" || rep.Record == nil {
+	typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
+	if rep := f.admin(t, AdminRequest{Op: "status", Code: typed, Status: receipt.ResultReady}); rep.Error != "" || rep.Record == nil {
 		t.Fatalf("status set: %+v", rep)
 	}
 	srv := httptest.NewServer(f.c.Handler())
@@ -174,21 +176,29 @@ func TestStatusAPI(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp, b
 	}
-	resp, body := get("dh-1234-5678")
+	resp, body := get(strings.ToLower(code))
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("got %s, cache %q: %s", resp.Status, resp.Header.Get("Cache-Control"), body)
 	}
 	var s Status
 	json.Unmarshal(body, &s)
-	if s.Receipt != "DH-1234-5678" || s.Status != receipt.ResultReady || len(s.History) != 2 || s.Procedure != "1.001193" {
+	if s.Receipt != code || s.Status != receipt.ResultReady || len(s.History) != 2 || s.Procedure != "1.001193" {
 		t.Errorf("got %+v, want the result ready after receipt", s)
 	}
 	if bytes.Contains(body, []byte("HS-1")) || bytes.Contains(body, []byte("DEV")) {
 		t.Errorf("the status shows the dossier ID or the device: %s", body)
 	}
-	resp, body = get("DH-0000-0000")
+	resp, body = get(withCheck("DH-9999-999"))
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `"error":"not found"`) {
 		t.Errorf("unknown code: got %s %s", resp.Status, body)
+	}
+	resp, body = get(code[:len(code)-1] + other(code[len(code)-1]))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"error":"typo"`) {
+		t.Errorf("a code with a typo: got %s %s", resp.Status, body)
+	}
+	resp, body = get("DH-0000-0000")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"error":"not a receipt code"`) {
+		t.Errorf("not a code: got %s %s", resp.Status, body)
 	}
 	// The receipt sent back to the device carries the new status.
 	b, err := os.ReadFile(filepath.Join(f.dir, "receipts", receipt.Path("DEV", "HS-1")))
@@ -204,14 +214,18 @@ func TestStatusAPI(t *testing.T) {
 // TestSetStatusRefuses: an unknown status or receipt code changes nothing.
 func TestSetStatusRefuses(t *testing.T) {
 	f := newAdmin(t)
-	f.ingested(t, "HS-1", "DH-1234-5678")
-	if _, err := f.c.SetStatus("DH-1234-5678", "lost"); !errors.Is(err, ErrStatus) {
+	code := withCheck("DH-2345-678")
+	f.ingested(t, "HS-1", code)
+	if _, err := f.c.SetStatus(code, "lost"); !errors.Is(err, ErrStatus) {
 		t.Errorf("unknown status: got %v, want ErrStatus", err)
 	}
-	if _, err := f.c.SetStatus("DH-9999-9999", receipt.Processing); !errors.Is(err, ErrNotFound) {
+	if _, err := f.c.SetStatus(withCheck("DH-9999-999"), receipt.Processing); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown code: got %v, want ErrNotFound", err)
 	}
-	rec, err := f.c.Lookup("DH-1234-5678")
+	if _, err := f.c.SetStatus(code[:len(code)-1]+other(code[len(code)-1]), receipt.Processing); !errors.Is(err, receipt.ErrCodeTypo) {
+		t.Errorf("a typo: got %v, want ErrCodeTypo", err)
+	}
+	rec, err := f.c.Lookup(code)
 	if err != nil || len(rec.History) != 1 {
 		t.Errorf("after refusals: %+v, %v; want the receipt alone", rec, err)
 	}
@@ -276,4 +290,23 @@ func TestPassSkipsWhatIsNotADossier(t *testing.T) {
 	if n := strings.Count(log.String(), "not enrolled"); n != 1 || !strings.Contains(log.String(), "UNKNOWN-DEVICE") {
 		t.Errorf("got %d warnings, want one about UNKNOWN-DEVICE:\n%s", n, log.String())
 	}
+}
+
+// withCheck completes seven characters of a code with the check character
+// that makes it valid.
+func withCheck(code string) string {
+	for _, c := range "23456789ABCDEFGHJKMNPQRSTVWXYZ" {
+		if full, err := receipt.CheckCode(code + string(c)); err == nil {
+			return full
+		}
+	}
+	panic("no check character for " + code)
+}
+
+// other is another character of the codes' alphabet than c.
+func other(c byte) string {
+	if c == '2' {
+		return "3"
+	}
+	return "2"
 }

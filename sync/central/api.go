@@ -26,9 +26,19 @@ func (c *Central) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		rec, err := c.Lookup(r.PathValue("receipt"))
-		if errors.Is(err, ErrNotFound) {
+		// The kiosk says each in its language.
+		switch {
+		case errors.Is(err, ErrNotFound):
 			w.WriteHeader(http.StatusNotFound)
-			json.NewEncoder(w).Encode(map[string]string{"error": "not found"}) // the kiosk says it in its language
+			json.NewEncoder(w).Encode(map[string]string{"error": "not found"})
+			return
+		case errors.Is(err, receipt.ErrCodeTypo):
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"error": "typo"})
+			return
+		case errors.Is(err, receipt.ErrNotCode):
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"error": "not a receipt code"})
 			return
 		}
 		if err != nil {

@@ -373,9 +373,15 @@ func (c *Central) writeReceipt(rec Record) error {
 	return nil
 }
 
-// Lookup returns the record of a receipt code.
+// Lookup returns the record of a receipt code. A code that is not one, or
+// whose check character does not match (a typo), is refused before the
+// store is asked (receipt.ErrNotCode, receipt.ErrCodeTypo).
 func (c *Central) Lookup(code string) (Record, error) {
-	id, ok, err := c.cfg.Store.ByReceipt(receipt.NormalizeCode(code))
+	code, err := receipt.CheckCode(code)
+	if err != nil {
+		return Record{}, err
+	}
+	id, ok, err := c.cfg.Store.ByReceipt(code)
 	if err != nil {
 		return Record{}, fmt.Errorf("central: %w", err)
 	}

@@ -55,19 +55,61 @@ func Path(device, dossier string) string { return path.Join(device, dossier+".js
 // at a kiosk comes out right.
 const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-// NewCode returns a fresh receipt code like "DH-7K3M-9QXA" (about 39 bits).
+// NewCode returns a fresh receipt code like "DH-7K3M-9QXA": seven random
+// characters (about 34 bits) and a check character (Luhn mod 30), so that
+// a code mistyped at a kiosk or read wrong over the phone is caught, not
+// taken for another dossier's: every single wrong character, and every
+// swap of two neighbours but 2 and Z.
 func NewCode() string {
-	b := make([]byte, 8)
+	b := make([]byte, 7)
 	rand.Read(b)
-	var sb strings.Builder
-	sb.WriteString("DH-")
+	body := make([]byte, 7)
 	for i, c := range b {
-		if i == 4 {
-			sb.WriteByte('-')
-		}
-		sb.WriteByte(alphabet[int(c)%len(alphabet)])
+		body[i] = alphabet[int(c)%len(alphabet)]
 	}
-	return sb.String()
+	return format(append(body, checkChar(body)))
+}
+
+func format(code []byte) string {
+	return "DH-" + string(code[:4]) + "-" + string(code[4:])
+}
+
+// checkChar is the Luhn mod N check character of body over alphabet.
+func checkChar(body []byte) byte {
+	n := len(alphabet)
+	sum, factor := 0, 2
+	for i := len(body) - 1; i >= 0; i-- {
+		add := factor * strings.IndexByte(alphabet, body[i])
+		sum += add/n + add%n
+		factor = 3 - factor
+	}
+	return alphabet[(n-sum%n)%n]
+}
+
+// Errors of CheckCode.
+var (
+	ErrNotCode  = errors.New("receipt: not a receipt code (DH- and eight letters and digits)")
+	ErrCodeTypo = errors.New("receipt: the code's check character does not match: a character was typed wrong")
+)
+
+// CheckCode reads a code as a person typed it (NormalizeCode) and checks
+// its form and its check character. It returns the code in its printed
+// form.
+func CheckCode(s string) (string, error) {
+	code := NormalizeCode(s)
+	if len(code) != 12 || !strings.HasPrefix(code, "DH-") || code[7] != '-' {
+		return code, fmt.Errorf("%w: %q", ErrNotCode, s)
+	}
+	bare := []byte(code[3:7] + code[8:])
+	for _, c := range bare {
+		if strings.IndexByte(alphabet, c) < 0 {
+			return code, fmt.Errorf("%w: %q", ErrNotCode, s)
+		}
+	}
+	if checkChar(bare[:7]) != bare[7] {
+		return code, fmt.Errorf("%w: %q", ErrCodeTypo, s)
+	}
+	return code, nil
 }
 
 // NormalizeCode reads a code as a person typed it: any case, with spaces

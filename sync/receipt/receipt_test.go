@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,47 @@ func TestParse(t *testing.T) {
 		}
 		if tt.ok && (r.Code != good.Code || !r.Received.Equal(good.Received)) {
 			t.Errorf("%s: read %+v", tt.name, r)
+		}
+	}
+}
+
+// TestCheckCode: a fresh code passes as typed in any form; any one
+// character typed wrong, and any two neighbours swapped (but 2 and Z, the
+// one pair Luhn mod N cannot tell), is caught by the check character; what
+// is not a code is told apart from a typo.
+func TestCheckCode(t *testing.T) {
+	const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+	for range 200 {
+		code := NewCode()
+		for _, typed := range []string{code, strings.ToLower(code), strings.ReplaceAll(code, "-", " "), strings.ReplaceAll(code, "-", "")} {
+			if got, err := CheckCode(typed); err != nil || got != code {
+				t.Fatalf("CheckCode(%q) = %q, %v; want %q", typed, got, err, code)
+			}
+		}
+		bare := []byte(code[3:7] + code[8:])
+		for i := range bare {
+			for _, c := range []byte(alphabet) {
+				if c == bare[i] {
+					continue
+				}
+				typo := append([]byte{}, bare...)
+				typo[i] = c
+				if _, err := CheckCode("DH" + string(typo)); !errors.Is(err, ErrCodeTypo) {
+					t.Fatalf("%s with %c at %d: got %v, want ErrCodeTypo", code, c, i, err)
+				}
+			}
+			if pair := string([]byte{bare[i], bare[min(i+1, len(bare)-1)]}); i+1 < len(bare) && bare[i] != bare[i+1] && pair != "2Z" && pair != "Z2" {
+				swap := append([]byte{}, bare...)
+				swap[i], swap[i+1] = swap[i+1], swap[i]
+				if _, err := CheckCode("DH" + string(swap)); !errors.Is(err, ErrCodeTypo) {
+					t.Fatalf("%s with %d and %d swapped: got %v, want ErrCodeTypo", code, i, i+1, err)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"", "DH-0000-0000", "DH-1234-567", "XX-2345-6789", "DH-2345-6789-2", "../../x"} {
+		if _, err := CheckCode(s); !errors.Is(err, ErrNotCode) {
+			t.Errorf("CheckCode(%q): got %v, want ErrNotCode", s, err)
 		}
 	}
 }
