@@ -15,6 +15,7 @@ import (
 	"github.com/syncthing/syncthing/lib/events"
 	"github.com/syncthing/syncthing/lib/locations"
 	"github.com/syncthing/syncthing/lib/logger"
+	"github.com/syncthing/syncthing/lib/model"
 	"github.com/syncthing/syncthing/lib/protocol"
 	"github.com/syncthing/syncthing/lib/svcutil"
 	"github.com/syncthing/syncthing/lib/syncthing"
@@ -358,11 +359,12 @@ func (n *Node) Changed() <-chan struct{} {
 func (n *Node) ID() string { return n.id.String() }
 
 // Scan rescans a folder now, after the caller wrote into it.
-// A folder that Syncthing restarts meanwhile (after a change to its
-// configuration) cancels the scan; Scan then tries again, a few times.
+// A folder that Syncthing has not started yet, or restarts meanwhile
+// (after a change to its configuration), cannot scan; Scan then tries
+// again, for about four seconds.
 func (n *Node) Scan(folder string) error {
 	var err error
-	for try := range 5 {
+	for try := range 9 {
 		err = n.app.Internals.ScanFolderSubdirs(folder, nil)
 		if err == nil {
 			return nil
@@ -370,7 +372,7 @@ func (n *Node) Scan(folder string) error {
 		n.mu.Lock()
 		closed := n.closed
 		n.mu.Unlock()
-		if closed || !errors.Is(err, context.Canceled) {
+		if closed || !errors.Is(err, context.Canceled) && !errors.Is(err, model.ErrFolderNotRunning) {
 			break
 		}
 		time.Sleep(time.Duration(try+1) * 100 * time.Millisecond)
