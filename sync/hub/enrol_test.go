@@ -1,6 +1,7 @@
 package hub_test
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -17,12 +18,17 @@ import (
 	"dinh/sync/province/provincetest"
 )
 
-// TestEnrolmentReachesTheHub: a hub that knows only central lets a device
-// in once central enrols it, and shuts it out once central removes it,
-// while both run: no restart, no edit on the hub.
-func TestEnrolmentReachesTheHub(t *testing.T) {
-	defer meshtest.NoLeaks(t)()
-	base := t.TempDir()
+// province is central and one hub for commune 25252, both running.
+type testProvince struct {
+	srv    *central.Server
+	hub    *provincetest.Site // the hub's ID and address
+	hubLog *meshtest.LogBuf
+}
+
+// startProvince starts central and a hub that knows only central; stop
+// ends both and reports their errors.
+func startProvince(t *testing.T, base string) (p *testProvince, stop func()) {
+	t.Helper()
 	_, key, _ := agekey.Generate()
 	hubDir, cenDir := filepath.Join(base, "hub"), filepath.Join(base, "central")
 	hubID, err := mesh.Identity(filepath.Join(hubDir, "mesh"))
@@ -46,19 +52,31 @@ func TestEnrolmentReachesTheHub(t *testing.T) {
 	done := make(chan error, 2)
 	go func() { done <- srv.Run(ctx) }()
 	go func() { done <- h.Run(ctx) }()
-	defer func() {
+	return &testProvince{srv: srv, hub: &provincetest.Site{ID: hubID, Addr: hubAddr, Dir: hubDir}, hubLog: hubLog}, func() {
 		cancel()
 		for range 2 {
 			if err := <-done; err != nil {
 				t.Error(err)
 			}
 		}
-	}()
+	}
+}
+
+// refusals counts the times the hub's log names a device it kept out.
+func (p *testProvince) refusals(device string) int { return strings.Count(p.hubLog.String(), device) }
+
+// TestEnrolmentReachesTheHub: a hub that knows only central lets a device
+// in once central enrols it, and shuts it out once central removes it,
+// while both run: no restart, no edit on the hub.
+func TestEnrolmentReachesTheHub(t *testing.T) {
+	defer meshtest.NoLeaks(t)()
+	base := t.TempDir()
+	p, stop := startProvince(t, base)
+	defer stop()
 
 	dev := provincetest.NewSite(t, base, "device")
-	hubSite := &provincetest.Site{ID: hubID, Addr: hubAddr}
-	dev.Start(t, []*provincetest.Site{hubSite}, []mesh.Folder{
-		{ID: province.CommuneFolder("25252"), Path: filepath.Join(dev.Dir, "commune"), Type: mesh.SendOnly, Peers: []string{hubID}},
+	dev.Start(t, []*provincetest.Site{p.hub}, []mesh.Folder{
+		{ID: province.CommuneFolder("25252"), Path: filepath.Join(dev.Dir, "commune"), Type: mesh.SendOnly, Peers: []string{p.hub.ID}},
 	}, nil)
 	defer dev.Node.Close()
 
@@ -74,22 +92,65 @@ func TestEnrolmentReachesTheHub(t *testing.T) {
 	if err := dev.Node.Scan(province.CommuneFolder("25252")); err != nil {
 		t.Fatal(err)
 	}
-	atHub := filepath.Join(hubDir, province.CommuneFolder("25252"), name)
-	refusals := func() int { return strings.Count(hubLog.String(), dev.ID) }
+	atHub := filepath.Join(p.hub.Dir, province.CommuneFolder("25252"), name)
 
 	// Not enrolled: the hub refuses it, and says so in its log.
-	meshtest.WaitFor(t, "the hub to refuse the device", func() bool { return refusals() > 0 })
+	meshtest.WaitFor(t, "the hub to refuse the device", func() bool { return p.refusals(dev.ID) > 0 })
 	if _, err := os.Stat(atHub); err == nil {
 		t.Fatal("a device central has not enrolled got a file to the hub")
 	}
-	if err := srv.Enroll(dev.ID, "thôn Đông"); err != nil {
+	if err := p.srv.Enroll(dev.ID, "thôn Đông"); err != nil {
 		t.Fatal(err)
 	}
 	meshtest.WaitFor(t, "the enrolled device's file at the hub", func() bool { _, err := os.Stat(atHub); return err == nil }, dev.Node)
 
-	before := refusals()
-	if err := srv.Remove(dev.ID); err != nil {
+	before := p.refusals(dev.ID)
+	if err := p.srv.Remove(dev.ID); err != nil {
 		t.Fatal(err)
 	}
-	meshtest.WaitFor(t, "the hub to refuse the removed device again", func() bool { return refusals() > before }, dev.Node)
+	meshtest.WaitFor(t, "the hub to refuse the removed device again", func() bool { return p.refusals(dev.ID) > before }, dev.Node)
+}
+
+// TestForgedEnrolmentIsIgnored: an enrolled device that writes a list of
+// enrolled devices of its own into the catalogue folder (a rogue on the
+// LAN, with a Syncthing that sends what it should only receive) lets
+// nobody in: the hub takes the list from central's device only.
+func TestForgedEnrolmentIsIgnored(t *testing.T) {
+	defer meshtest.NoLeaks(t)()
+	base := t.TempDir()
+	p, stop := startProvince(t, base)
+	defer stop()
+
+	rogue := provincetest.NewSite(t, base, "rogue")
+	outsider := provincetest.NewSite(t, base, "outsider")
+	if err := p.srv.Enroll(rogue.ID, "máy lạ"); err != nil {
+		t.Fatal(err)
+	}
+	catalog := filepath.Join(rogue.Dir, "catalog")
+	rogue.Start(t, []*provincetest.Site{p.hub}, []mesh.Folder{
+		{ID: province.CatalogFolder, Path: catalog, Type: mesh.SendReceive, Peers: []string{p.hub.ID}},
+	}, nil)
+	defer rogue.Node.Close()
+	list := filepath.Join(catalog, province.EnrolledName)
+	meshtest.WaitFor(t, "central's list at the rogue device", func() bool { _, err := os.Stat(list); return err == nil }, rogue.Node)
+
+	forged := province.Enrolled{Devices: []string{rogue.ID, outsider.ID}}.Encode()
+	if err := os.WriteFile(list, forged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := rogue.Node.Scan(province.CatalogFolder); err != nil {
+		t.Fatal(err)
+	}
+	atHub := filepath.Join(p.hub.Dir, province.CatalogFolder, province.EnrolledName)
+	meshtest.WaitFor(t, "the forged list at the hub", func() bool { b, _ := os.ReadFile(atHub); return bytes.Equal(b, forged) }, rogue.Node)
+	meshtest.WaitFor(t, "the hub to refuse the forged list", func() bool {
+		return strings.Contains(p.hubLog.String(), "not written by central")
+	})
+
+	// The device the forged list names is still kept out.
+	outsider.Start(t, []*provincetest.Site{p.hub}, []mesh.Folder{
+		{ID: province.CommuneFolder("25252"), Path: filepath.Join(outsider.Dir, "commune"), Type: mesh.SendOnly, Peers: []string{p.hub.ID}},
+	}, nil)
+	defer outsider.Node.Close()
+	meshtest.WaitFor(t, "the hub to refuse the device the forged list names", func() bool { return p.refusals(outsider.ID) > 0 })
 }
