@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,6 +69,18 @@ func TestRunFolderAndCopy(t *testing.T) {
 		}
 	}
 
+	// A copy into a path that cannot be a folder fails and says so, even
+	// when the cached copy is already up to date and nothing new comes.
+	notDir := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = Copy(ctxTimeout(t, ctx), CopyConfig{Store: st, Blobs: bl, Ifaces: ifs, Out: notDir,
+		Find: FindOptions{ID: m.ID, Timeout: 20 * time.Second}})
+	if !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("a copy into a file: got %v, want the error that it is not a folder", err)
+	}
+
 	// A copy that follows: the host's folder changes, the copy follows.
 	saved := make(chan *meeting.Manifest, 4)
 	fctx, stopFollow := context.WithCancel(ctx)
@@ -108,5 +123,60 @@ func TestRunFolderRefusesABrokenFolder(t *testing.T) {
 	}
 	if err := h.RunFolder(t.Context(), t.TempDir(), 0, FolderEvents{}); err == nil {
 		t.Fatal("an empty folder: got no error, want one")
+	}
+}
+
+// TestPublishFiles: documents picked one by one are published with the
+// trust folder's certificates bundled; a document whose file is gone, or
+// a trust folder that cannot be read, publishes nothing and the version
+// on the LAN stays.
+func TestPublishFiles(t *testing.T) {
+	folder := t.TempDir()
+	m, err := demo.WriteFolder(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{}
+	for _, name := range m.DocumentNames() {
+		paths[name] = filepath.Join(folder, name)
+	}
+	trust := t.TempDir()
+	if err := os.WriteFile(filepath.Join(trust, "root.pem"), selfSigned(t, "Root"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hst, hbl := open(t)
+	h, err := NewHost(HostConfig{Store: hst, Blobs: hbl, Ifaces: loopback(t), TrustDir: trust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	ran := make(chan error, 1)
+	go func() { ran <- h.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-ran; err != nil {
+			t.Error(err)
+		}
+	}()
+
+	man, err := h.PublishFiles(m, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(man.Documents) != len(paths) || len(man.Trust) != 1 || man.Trust[0].Name != "root.pem" {
+		t.Fatalf("published %d documents and trust %v, want %d and root.pem", len(man.Documents), man.Trust, len(paths))
+	}
+
+	gone := maps.Clone(paths)
+	gone[m.DocumentNames()[0]] = filepath.Join(folder, "gone.pdf")
+	if _, err := h.PublishFiles(m, gone); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a document whose file is gone: got %v, want fs.ErrNotExist", err)
+	}
+	h.cfg.TrustDir = filepath.Join(trust, "root.pem") // a file, not a folder
+	if _, err := h.PublishFiles(m, paths); err == nil {
+		t.Error("a trust folder that is a file: got no error")
+	}
+	if got := h.Manifest(); got == nil || got.Version != man.Version {
+		t.Errorf("after the refusals the host serves %v, want version %d", got, man.Version)
 	}
 }
