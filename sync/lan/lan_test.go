@@ -186,6 +186,15 @@ func startDelegate(t testing.TB, addr func() string, id string) *delegate {
 
 func startDelegateIn(t testing.TB, dir string, addr func() string, id string) *delegate {
 	t.Helper()
+	d := newDelegate(t, dir, addr, id)
+	d.start(t)
+	return d
+}
+
+// newDelegate is a delegate not started yet, whose Follower a test may
+// change first.
+func newDelegate(t testing.TB, dir string, addr func() string, id string) *delegate {
+	t.Helper()
 	d := &delegate{side: newSide(t, dir), states: make(chan stateErr, 100), updates: make(chan meeting.Changes, 10)}
 	d.f = &Follower{
 		MeetingID: id, Cache: d.st, Blobs: d.blobs, Retry: 200 * time.Millisecond,
@@ -199,11 +208,14 @@ func startDelegateIn(t testing.TB, dir string, addr func() string, id string) *d
 		},
 		OnUpdate: func(_ *meeting.Manifest, c meeting.Changes) { d.updates <- c },
 	}
+	return d
+}
+
+func (d *delegate) start(t testing.TB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel, d.done = cancel, make(chan error, 1)
 	go func() { d.done <- d.f.Run(ctx) }()
 	t.Cleanup(d.stop)
-	return d
 }
 
 func (d *delegate) stop() {
@@ -867,5 +879,26 @@ func TestWatchReadsOnlyWhatItShould(t *testing.T) {
 				t.Errorf("gave up a silent stream after %v, before three heartbeats", took)
 			}
 		})
+	}
+}
+
+// TestConfirmOncePerJoin: the delegate confirms the host's fingerprint
+// once, on the first join; the versions that follow come from the pinned
+// host without asking again.
+func TestConfirmOncePerJoin(t *testing.T) {
+	h := startHost(t, 10<<10)
+	var asked atomic.Int32
+	d := newDelegate(t, t.TempDir(), func() string { return h.addr }, h.m.ID)
+	d.f.Confirm = func(context.Context, meeting.Fingerprint) (bool, error) { asked.Add(1); return true, nil }
+	d.start(t)
+
+	d.waitUpdate(t)
+	h.m.Agenda = append(h.m.Agenda, meeting.Item{Title: "Bổ sung"})
+	if man := h.publish(t); man.Version != 2 {
+		t.Fatalf("got version %d, want 2", man.Version)
+	}
+	d.waitUpdate(t)
+	if n := asked.Load(); n != 1 {
+		t.Errorf("the delegate was asked to confirm the host %d times over two versions, want once", n)
 	}
 }
