@@ -9,6 +9,13 @@
 // case's body ran; it reports both figures, and lists every mutant that
 // lived or was truly not covered.
 //
+// A mutant that lives because it changes nothing a user or a caller can
+// observe (an equivalent mutant) is listed, with the reason, in
+// equivalent.tsv beside this file, by its file, the text of its line and
+// its mutator. mutreport sets such mutants aside in a third efficacy
+// figure, prints them with their reasons for TESTING.md, and names rows
+// that matched no living mutant (stale after an edit, or killed since).
+//
 //	go run ./build/mutreport build/mutation
 package main
 
@@ -21,9 +28,47 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
+
+// equivalent is one row of equivalent.tsv: the mutants of mutator (or
+// any, for "*") on the line of file whose text is line.
+type equivalent struct {
+	file, mutator, line, why string
+	matched                  []string // the mutants it set aside, as file:line
+}
+
+func readEquivalents(path string) ([]*equivalent, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*equivalent
+	for i, l := range strings.Split(string(b), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		f := strings.Split(l, "\t")
+		if len(f) != 4 {
+			return nil, fmt.Errorf("%s:%d: want 4 columns (file, mutator, line, why), got %d", path, i+1, len(f))
+		}
+		out = append(out, &equivalent{file: f[0], mutator: f[1], line: f[2], why: f[3]})
+	}
+	return out, nil
+}
+
+// lookup is the row that sets aside the mutant of kind on src's line
+// whose text is text, or nil.
+func lookup(eqs []*equivalent, src, kind, text string) *equivalent {
+	for _, e := range eqs {
+		if e.file == src && (e.mutator == "*" || e.mutator == kind) && e.line == text {
+			return e
+		}
+	}
+	return nil
+}
 
 type report struct {
 	Files []struct {
@@ -61,13 +106,17 @@ func run(dir string) error {
 		return err
 	}
 	sort.Strings(reports)
-	fmt.Println("| package | killed | lived | timed out | not covered (switch case or initialiser) | efficacy | mutant coverage, gremlins | counting case conditions whose case ran |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+	eqs, err := readEquivalents(filepath.Join("build", "mutreport", "equivalent.tsv"))
+	if err != nil {
+		return err
+	}
+	fmt.Println("| package | killed | lived (equivalent) | timed out | not covered (switch case or initialiser) | efficacy | efficacy, equivalents set aside | mutant coverage, gremlins | counting case conditions whose case ran |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	var details []string
 	for _, path := range reports {
 		name := strings.TrimSuffix(filepath.Base(path), ".json")
 		pkg := strings.ReplaceAll(name, "-", "/")
-		line, det, err := summarise(path, filepath.Join(dir, name+".cov"), pkg)
+		line, det, err := summarise(path, filepath.Join(dir, name+".cov"), pkg, eqs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -75,13 +124,37 @@ func run(dir string) error {
 		details = append(details, det...)
 	}
 	fmt.Println()
+	fmt.Println("| mutant | why it lives |")
+	fmt.Println("|---|---|")
+	for _, e := range eqs {
+		if len(e.matched) > 0 {
+			fmt.Printf("| %s (%s) | %s |\n", strings.Join(e.matched, ", "), strings.ToLower(e.mutator), e.why)
+		}
+	}
+	fmt.Println()
 	for _, d := range details {
 		fmt.Println(d)
+	}
+	for _, e := range eqs {
+		if len(e.matched) == 0 && reported(reports, e.file) {
+			fmt.Printf("STALE       %s: %s %q matched no living mutant\n", e.file, e.mutator, e.line)
+		}
 	}
 	return nil
 }
 
-func summarise(reportPath, covPath, pkg string) (string, []string, error) {
+// reported says whether one of the reports is of file's package.
+func reported(reports []string, file string) bool {
+	name := strings.ReplaceAll(filepath.Dir(file), "/", "-") + ".json"
+	for _, r := range reports {
+		if filepath.Base(r) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func summarise(reportPath, covPath, pkg string, eqs []*equivalent) (string, []string, error) {
 	raw, err := os.ReadFile(reportPath)
 	if err != nil {
 		return "", nil, err
@@ -94,12 +167,17 @@ func summarise(reportPath, covPath, pkg string) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	var killed, lived, timedOut, notCovered, caseRan int
+	var killed, lived, equiv, timedOut, notCovered, caseRan int
 	var details []string
 	for _, f := range r.Files {
 		src := filepath.Join(pkg, f.FileName)
 		fset := token.NewFileSet()
-		file, err := parser.ParseFile(fset, src, nil, 0)
+		text, err := os.ReadFile(src)
+		if err != nil {
+			return "", nil, err
+		}
+		lines := strings.Split(string(text), "\n")
+		file, err := parser.ParseFile(fset, src, text, 0)
 		if err != nil {
 			return "", nil, err
 		}
@@ -110,6 +188,16 @@ func summarise(reportPath, covPath, pkg string) (string, []string, error) {
 				killed++
 			case "LIVED":
 				lived++
+				if m.Line <= len(lines) {
+					if e := lookup(eqs, filepath.ToSlash(src), m.Type, strings.TrimSpace(lines[m.Line-1])); e != nil {
+						equiv++
+						where := fmt.Sprintf("`%s:%d`", filepath.ToSlash(src), m.Line)
+						if !slices.Contains(e.matched, where) {
+							e.matched = append(e.matched, where)
+						}
+						continue
+					}
+				}
 				details = append(details, "LIVED       "+at)
 			case "TIMED OUT":
 				timedOut++
@@ -130,8 +218,8 @@ func summarise(reportPath, covPath, pkg string) (string, []string, error) {
 		return fmt.Sprintf("%.1f %%", 100*float64(a)/float64(b))
 	}
 	run := killed + lived + timedOut
-	line := fmt.Sprintf("| `%s` | %d | %d | %d | %d (%d) | %s | %s | %s |", pkg, killed, lived, timedOut, notCovered, caseRan,
-		pct(killed+timedOut, run), pct(run, run+notCovered), pct(run+caseRan, run+notCovered))
+	line := fmt.Sprintf("| `%s` | %d | %d (%d) | %d | %d (%d) | %s | %s | %s | %s |", pkg, killed, lived, equiv, timedOut, notCovered, caseRan,
+		pct(killed+timedOut, run), pct(killed+timedOut, run-equiv), pct(run, run+notCovered), pct(run+caseRan, run+notCovered))
 	return line, details, nil
 }
 
