@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -638,7 +639,7 @@ func (w *wizard) fillPhotos() {
 		info := wrapped(fmt.Sprintf("%s\n%d×%d · %s", label, a.Width, a.Height, i18n.Bytes(a.Size)))
 		att := a.ID
 		remove := widget.NewButtonWithIcon(i18n.T("vol.photo.remove"), theme.DeleteIcon(), func() {
-			w.ask(i18n.T("vol.photo.remove"), i18n.T("vol.photo.remove.ask"), func(ok bool) {
+			w.ask(i18n.T("vol.photo.remove"), i18n.T("vol.photo.remove.ask"), i18n.T("vol.photo.keep"), func(ok bool) {
 				if ok {
 					w.detach(att)
 				}
@@ -790,17 +791,20 @@ func (w *wizard) stepSummary() fyne.CanvasObject {
 		w.sealBtn.Disable()
 	}
 	discard := widget.NewButtonWithIcon(i18n.T("vol.discard"), theme.DeleteIcon(), func() {
-		w.ask(i18n.T("vol.discard"), i18n.T("vol.discard.ask"), func(ok bool) {
+		w.ask(i18n.T("vol.discard"), i18n.T("vol.discard.ask"), i18n.T("vol.discard.keep"), func(ok bool) {
 			if ok {
 				w.discard()
 			}
 		})
 	})
 	discard.Importance = widget.DangerImportance
+	// Sealing is the step's action; discarding the draft is kept apart,
+	// below a separator, so that one is not taken for the other.
 	return container.NewVBox(
 		widget.NewForm(&widget.FormItem{Text: i18n.T("vol.notes"), Widget: notes}),
 		widget.NewSeparator(), bigLabel(i18n.T("vol.summary")), wrapped(i18n.T("vol.summary.text")), summary,
-		problems, container.NewHBox(w.sealBtn, discard), wrapped(i18n.T("vol.seal.text")))
+		problems, container.NewHBox(w.sealBtn), wrapped(i18n.T("vol.seal.text")),
+		widget.NewSeparator(), container.NewHBox(layout.NewSpacer(), discard))
 }
 
 // summaryMarkdown is what the volunteer reads back to the villager.
@@ -844,7 +848,7 @@ func (w *wizard) summaryMarkdown() string {
 }
 
 func (w *wizard) confirmSeal() {
-	w.ask(i18n.T("vol.seal"), i18n.T("vol.seal.ask"), func(ok bool) {
+	w.ask(i18n.T("vol.seal"), i18n.T("vol.seal.ask"), i18n.T("vol.seal.later"), func(ok bool) {
 		if ok {
 			w.seal()
 		}
@@ -931,12 +935,12 @@ func (w *wizard) sealedView(id string) fyne.CanvasObject {
 	return box
 }
 
-// ask is a confirmation with the answers in the app's language; the
-// question is the action itself, so the yes button repeats it.
-func (w *wizard) ask(title, msg string, then func(bool)) {
+// ask is a confirmation whose two answers are verbs: the action itself
+// (the title) and what not doing it means (no), never "OK" and "Cancel".
+func (w *wizard) ask(title, msg, no string, then func(bool)) {
 	d := dialog.NewConfirm(title, msg, then, w.host.window())
 	d.SetConfirmText(title)
-	d.SetDismissText(i18n.T("vol.cancel"))
+	d.SetDismissText(no)
 	d.Show()
 }
 
