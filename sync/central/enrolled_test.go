@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"dinh/assets"
 	"dinh/offline/store/storetest"
 	"dinh/sync/mesh"
+	"dinh/sync/mesh/meshtest"
 	"dinh/sync/province"
 )
 
@@ -127,4 +129,28 @@ func TestAdminIn(t *testing.T) {
 			t.Errorf("a store in use with no socket answering: got %v, want ErrNoSocket", err)
 		}
 	})
+}
+
+// TestPublishCatalogScans: a published catalogue is in central's index as
+// soon as PublishCatalog returns, so the hubs are offered it at once, not
+// at Syncthing's next rescan.
+func TestPublishCatalogScans(t *testing.T) {
+	defer meshtest.NoLeaks(t)()
+	dir := t.TempDir()
+	catDir := filepath.Join(dir, province.CatalogFolder)
+	node, err := mesh.Start(t.Context(), mesh.Config{Dir: filepath.Join(dir, "mesh"), Listen: meshtest.FreeAddr(t),
+		Folders: []mesh.Folder{{ID: province.CatalogFolder, Path: catDir, Type: mesh.SendOnly}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer node.Close()
+	c := New(Config{Store: storetest.Open(t), Node: node, CatalogID: province.CatalogFolder, CatalogDir: catDir})
+	file := filepath.Join(t.TempDir(), "catalog.json")
+	os.WriteFile(file, assets.SampleCatalog(), 0o600)
+	if err := c.PublishCatalog(file); err != nil {
+		t.Fatal(err)
+	}
+	if by, err := node.WrittenBy(province.CatalogFolder, province.CatalogName, node.ID()); err != nil || !by {
+		t.Errorf("right after publishing, central's index has the catalogue: %v, %v; want it there", by, err)
+	}
 }
