@@ -420,3 +420,37 @@ func TestDeviceClockOffByADay(t *testing.T) {
 		t.Errorf("purged at once with the clock a day ahead: %v", purged)
 	}
 }
+
+// TestPassGoesOnAndCountsAgain: what is not an enrolled device's dossier,
+// met before one, does not stop the pass; a dossier met again is counted
+// as a duplicate and keeps its one receipt, which is written again if it
+// went missing.
+func TestPassGoesOnAndCountsAgain(t *testing.T) {
+	p := newPair(t, "")
+	p.send(t, "HS-0001", 2048, nil)
+	commune := filepath.Join(p.cen.Dir, "commune")
+	// Both sort before what they precede: digits before letters.
+	for _, name := range []string{filepath.Join("0-NOT-ENROLLED", "HS-9.dseal"), filepath.Join(p.dev.ID, "0-ghi-chu.txt")} {
+		os.MkdirAll(filepath.Dir(filepath.Join(commune, name)), 0o700)
+		if err := os.WriteFile(filepath.Join(commune, name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := p.central()
+	if rep, err := c.Pass(); err != nil || rep != (Report{Ingested: 1}) {
+		t.Fatalf("first pass: %+v, %v; want the dossier ingested", rep, err)
+	}
+	first := p.receipts(t)["HS-0001"]
+	if rep, err := c.Pass(); err != nil || rep != (Report{Duplicates: 1}) {
+		t.Errorf("second pass: %+v, %v; want one duplicate", rep, err)
+	}
+	if err := os.Remove(filepath.Join(p.cen.Dir, "receipts", receipt.Path(p.dev.ID, "HS-0001"))); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := c.Pass(); err != nil || rep != (Report{Duplicates: 1}) {
+		t.Errorf("pass after the receipt went missing: %+v, %v; want one duplicate", rep, err)
+	}
+	if again, ok := p.receipts(t)["HS-0001"]; !ok || again.Code != first.Code {
+		t.Errorf("the receipt written again: %+v (present %v), want code %s", again, ok, first.Code)
+	}
+}
