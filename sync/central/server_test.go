@@ -1,12 +1,14 @@
 package central
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -126,4 +128,52 @@ func TestServerRunStops(t *testing.T) {
 		t.Fatalf("store after Run: %v", err)
 	}
 	st.Close()
+}
+
+// TestServerPublishesEnrolment: a running server writes the list of
+// enrolled devices for the hubs when it starts and at each enrolment and
+// removal, without a restart.
+func TestServerPublishesEnrolment(t *testing.T) {
+	defer meshtest.NoLeaks(t)()
+	dir := t.TempDir()
+	hubID, _ := mesh.Identity(filepath.Join(t.TempDir(), "hub"))
+	_, key, _ := agekey.Generate()
+	s, err := NewServer(ServerConfig{Dir: dir, Key: key, Listen: meshtest.FreeAddr(t), HTTP: "127.0.0.1:0",
+		Hubs: []HubPeer{{Commune: "25252", ID: hubID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := deviceID(t), deviceID(t)
+	if err := s.Enroll(a, "thôn Đông"); err != nil { // before Run: kept, published at start
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	list := filepath.Join(dir, province.CatalogFolder, province.EnrolledName)
+	lists := func(ids ...string) func() bool {
+		want := province.Enrolled{Devices: ids}.Encode()
+		return func() bool { got, _ := os.ReadFile(list); return bytes.Equal(got, want) }
+	}
+	meshtest.WaitFor(t, "the list at start", lists(a))
+	if err := s.Enroll(b, ""); err != nil {
+		t.Fatal(err)
+	}
+	both := []string{a, b}
+	slices.Sort(both)
+	if !lists(both...)() {
+		t.Errorf("after enrolling %s the list is not both devices", b)
+	}
+	if err := s.Remove(a); err != nil {
+		t.Fatal(err)
+	}
+	if !lists(b)() {
+		t.Errorf("after removing %s the list is not only %s", a, b)
+	}
 }
