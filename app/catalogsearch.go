@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -123,7 +125,7 @@ func highlighted(h catalog.Hit, field, text string, big bool) []widget.RichTextS
 	var spans [][2]int
 	for _, m := range h.Matches {
 		if m.Field == field {
-			spans = m.Spans
+			spans = wholeWords(text, m.Spans)
 		}
 	}
 	var out []widget.RichTextSegment
@@ -140,6 +142,40 @@ func highlighted(h catalog.Hit, field, text string, big bool) []widget.RichTextS
 	}
 	if at < len(text) {
 		out = append(out, &widget.TextSegment{Text: text[at:], Style: style})
+	}
+	return out
+}
+
+// wholeWords widens each matched span to the words it touches, and joins
+// spans that then meet: a segment boundary inside a word is a place where
+// Fyne may break the line, so a word matched in part ("sin" of "sinh")
+// would be split across lines, letter by letter on a narrow screen.
+func wholeWords(text string, spans [][2]int) [][2]int {
+	inWord := func(i int) bool {
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	}
+	var out [][2]int
+	for _, sp := range spans {
+		if sp[0] < 0 || sp[1] > len(text) || sp[0] >= sp[1] {
+			continue
+		}
+		for sp[0] > 0 && inWord(sp[0]) {
+			_, size := utf8.DecodeLastRuneInString(text[:sp[0]])
+			if !inWord(sp[0] - size) {
+				break
+			}
+			sp[0] -= size
+		}
+		for sp[1] < len(text) && inWord(sp[1]) {
+			_, size := utf8.DecodeRuneInString(text[sp[1]:])
+			sp[1] += size
+		}
+		if n := len(out); n > 0 && sp[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], sp[1])
+			continue
+		}
+		out = append(out, sp)
 	}
 	return out
 }
