@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // attachments are JPEGs
@@ -462,6 +463,28 @@ func birthValue(s string) string {
 	return s
 }
 
+// birthCheck says what is wrong with a birth date as typed: a form that
+// cannot be read, a day that does not exist (31/02), or a day after
+// today. An empty field is left to the summary.
+func birthCheck(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.DateOnly, birthValue(s))
+	if err != nil {
+		var d, m, y int
+		if n, _ := fmt.Sscanf(strings.NewReplacer("-", "/", ".", "/").Replace(s), "%d/%d/%d", &d, &m, &y); n == 3 && y > 999 {
+			return errors.New(i18n.T("vol.check.no_such_date", s))
+		}
+		return errors.New(i18n.T("vol.check.date_form"))
+	}
+	if t.After(time.Now()) {
+		return errors.New(i18n.T("vol.check.future"))
+	}
+	return nil
+}
+
 func (w *wizard) stepRecord() fyne.CanvasObject {
 	d := w.cur
 	p := &d.Villager
@@ -483,6 +506,27 @@ func (w *wizard) stepRecord() fyne.CanvasObject {
 	id := w.bind(widget.NewEntry(), func() string { return p.IDNumber }, func(s string) { p.IDNumber = strings.TrimSpace(s) })
 	id.SetPlaceHolder("001080012345")
 	phone := w.bind(widget.NewEntry(), func() string { return p.Phone }, func(s string) { p.Phone = s })
+	// Each field says its mistake under it as it is typed; what was typed
+	// stays in the draft, and the summary lists what still stops sealing.
+	name.Validator = func(s string) error {
+		if dossier.Initials(s) == "" {
+			return errors.New(i18n.T("vol.check.name"))
+		}
+		return nil
+	}
+	birth.Validator = birthCheck
+	id.Validator = func(s string) error {
+		if s = strings.TrimSpace(s); s != "" && !dossier.ValidIDNumber(s) {
+			return errors.New(i18n.T("vol.check.id_digits", strings.Count(s, "")-1))
+		}
+		return nil
+	}
+	phone.Validator = func(s string) error {
+		if strings.TrimSpace(s) != "" && !dossier.ValidPhone(s) {
+			return errors.New(i18n.T("vol.check.phone"))
+		}
+		return nil
+	}
 	addr := w.bind(widget.NewEntry(), func() string { return p.Address }, func(s string) { p.Address = s })
 	request := w.bind(widget.NewMultiLineEntry(), func() string { return d.Answers[dossier.QuestionRequest] }, func(s string) { d.Answers[dossier.QuestionRequest] = s })
 	request.SetMinRowsVisible(3)

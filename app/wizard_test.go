@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -91,29 +92,7 @@ func TestWizardAlone(t *testing.T) {
 // verbs (Xoá bản nháp / Giữ lại); keeping it keeps the draft, deleting
 // it deletes it.
 func TestDiscardIsApartAndAsksWithVerbs(t *testing.T) {
-	test.NewTempApp(t)
-	i18n.SetLanguage("vi")
-	cpub, _, _ := agekey.Generate()
-	rpub, _, _ := agekey.Generate()
-	ws, err := volunteer.Init(t.TempDir(), volunteer.Passphrase("mật khẩu thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
-		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	cat := catalog.Sample()
-	h := &aloneHost{}
-	w := newWizard(h, cat, newCatalogSearch(cat))
-	w.ws = ws
-	h.win = test.NewTempWindow(t, w.editor)
-	h.win.Resize(fyne.NewSize(900, 700))
-	w.startNew()
-	test.Type(w.search.entry, "khai sinh")
-	test.Tap(button(w.editor, "Chọn"))
-	test.Tap(button(w.editor, "Khai sinh đúng hạn"))
-	if w.cur == nil {
-		t.Fatal("no draft after choosing a case")
-	}
+	w, h, ws := caseChosen(t)
 	id := w.cur.ID
 	w.goStep(5)
 
@@ -155,4 +134,99 @@ func TestDiscardIsApartAndAsksWithVerbs(t *testing.T) {
 	if _, err := ws.Desk.Load(id); err == nil {
 		t.Fatal("after Xoá bản nháp the draft is still there")
 	}
+}
+
+// caseChosen is a wizard alone in its window, in Vietnamese, with a new
+// draft whose procedure and case are chosen.
+func caseChosen(t *testing.T) (*wizard, *aloneHost, *volunteer.Workspace) {
+	t.Helper()
+	test.NewTempApp(t)
+	i18n.SetLanguage("vi")
+	cpub, _, _ := agekey.Generate()
+	rpub, _, _ := agekey.Generate()
+	ws, err := volunteer.Init(t.TempDir(), volunteer.Passphrase("mật khẩu thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
+		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	cat := catalog.Sample()
+	h := &aloneHost{}
+	w := newWizard(h, cat, newCatalogSearch(cat))
+	w.ws = ws
+	h.win = test.NewTempWindow(t, w.editor)
+	h.win.Resize(fyne.NewSize(900, 700))
+	w.startNew()
+	test.Type(w.search.entry, "khai sinh")
+	test.Tap(button(w.editor, "Chọn"))
+	test.Tap(button(w.editor, "Khai sinh đúng hạn"))
+	if w.cur == nil {
+		t.Fatal("no draft after choosing a case")
+	}
+	return w, h, ws
+}
+
+// TestFormCatchesMistakesAsTyped: each field of the villager's record
+// says its mistake under it as it is typed (a day that does not exist, a
+// citizen ID that is not 12 digits, a phone number that is not
+// Vietnamese, no name), the mistake goes once it is mended, and what was
+// typed is kept in the draft either way.
+func TestFormCatchesMistakesAsTyped(t *testing.T) {
+	w, h, _ := caseChosen(t)
+	w.goStep(3)
+	for _, tt := range []struct {
+		label, typed, want string
+		mended             string
+		kept               func() string
+	}{
+		{"vol.birth", "31/02/2016", i18n.T("vol.check.no_such_date", "31/02/2016"), "28/02/2016", func() string { return w.cur.Villager.BirthDate }},
+		{"vol.birth", "2016", i18n.T("vol.check.date_form"), "01/01/2016", func() string { return w.cur.Villager.BirthDate }},
+		{"vol.birth", "01/01/2999", i18n.T("vol.check.future"), "01/01/1999", func() string { return w.cur.Villager.BirthDate }},
+		{"vol.id_number", "01408500123", i18n.T("vol.check.id_digits", 11), "014085001234", func() string { return w.cur.Villager.IDNumber }},
+		{"vol.phone", "0112 345 678", i18n.T("vol.check.phone"), "0912 345 678", func() string { return w.cur.Villager.Phone }},
+		{"vol.name", "  ", i18n.T("vol.check.name"), "Lò Thị Mai", func() string { return w.cur.Villager.FullName }},
+	} {
+		e := entryNamed(w.editor, i18n.T(tt.label))
+		if e == nil {
+			t.Fatalf("no field %s", i18n.T(tt.label))
+		}
+		e.SetText("")
+		h.win.Canvas().Focus(e)
+		test.Type(e, tt.typed)
+		h.win.Canvas().Focus(nil) // the volunteer moves on to the next field
+		if err := e.Validate(); err == nil || err.Error() != tt.want {
+			t.Errorf("%s %q: the field says %v, want %q", tt.label, tt.typed, err, tt.want)
+		}
+		if !strings.Contains(strings.Join(drawn(w.editor), "\n"), tt.want) {
+			t.Errorf("%s %q: %q is not shown under the field", tt.label, tt.typed, tt.want)
+		}
+		if got := tt.kept(); !strings.Contains(got, strings.TrimSpace(tt.typed)) && !strings.Contains(birthText(got), tt.typed) {
+			t.Errorf("%s %q: the draft keeps %q, want what was typed", tt.label, tt.typed, got)
+		}
+		e.SetText(tt.mended)
+		if err := e.Validate(); err != nil {
+			t.Errorf("%s mended to %q: still %v", tt.label, tt.mended, err)
+		}
+	}
+}
+
+// drawn lists the texts o draws, down through every widget's renderer:
+// what the person sees, including a form's messages under its fields.
+func drawn(o fyne.CanvasObject) []string {
+	var out []string
+	switch v := o.(type) {
+	case *canvas.Text:
+		if v.Visible() {
+			out = append(out, v.Text)
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			out = append(out, drawn(c)...)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			out = append(out, drawn(c)...)
+		}
+	}
+	return out
 }

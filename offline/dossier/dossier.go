@@ -158,10 +158,11 @@ const (
 	BadGuardianID   Problem = "guardian-id-number"
 	TextTooLong     Problem = "text-too-long"
 	TooManyAttached Problem = "too-many-attachments"
+	BadPhone        Problem = "phone"
 )
 
 // Problems lists every problem, for the catalogue of words.
-var Problems = []Problem{NoCase, NoName, BadBirthDate, BadIDNumber, NoConsent, NoConsentForm, NoGuardian,
+var Problems = []Problem{NoCase, NoName, BadBirthDate, BadIDNumber, BadPhone, NoConsent, NoConsentForm, NoGuardian,
 	BadGuardianID, TextTooLong, TooManyAttached}
 
 // Check returns what stops the dossier from being sealed, in the order
@@ -184,6 +185,9 @@ func (d *Dossier) Check() []Problem {
 	// under 14 need not carry the card: the number is required from 14.
 	if v.IDNumber != "" && !ValidIDNumber(v.IDNumber) || v.IDNumber == "" && ok && age >= 14 {
 		add(BadIDNumber)
+	}
+	if v.Phone != "" && !ValidPhone(v.Phone) {
+		add(BadPhone)
 	}
 	if !d.Consent.Given {
 		add(NoConsent)
@@ -236,6 +240,37 @@ func ValidIDNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// ValidPhone reports whether s is a Vietnamese phone number: a mobile
+// number of ten digits (03, 05, 07, 08 or 09, then eight digits) or a
+// landline of eleven (02, then nine), with +84 or 84 allowed for the
+// leading 0, and spaces, dots or dashes between the digits.
+func ValidPhone(s string) bool {
+	n := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' || r == '-' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	switch {
+	case strings.HasPrefix(n, "+84"):
+		n = "0" + n[3:]
+	case strings.HasPrefix(n, "84") && (len(n) == 11 || len(n) == 12):
+		n = "0" + n[2:]
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	switch {
+	case len(n) == 10 && n[0] == '0':
+		return strings.ContainsRune("35789", rune(n[1]))
+	case len(n) == 11 && n[0] == '0':
+		return n[1] == '2'
+	}
+	return false
 }
 
 // Initials are the first letters of a full name without their accents

@@ -87,6 +87,7 @@ func TestCheck(t *testing.T) {
 		{"bad birth date", func(d *Dossier) { d.Villager.BirthDate = "15/03/1980" }, []Problem{BadBirthDate}},
 		{"ID of 9 digits", func(d *Dossier) { d.Villager.IDNumber = "123456789" }, []Problem{BadIDNumber}},
 		{"adult without ID", func(d *Dossier) { d.Villager.IDNumber = "" }, []Problem{BadIDNumber}},
+		{"a phone of nine digits", func(d *Dossier) { d.Villager.Phone = "091234567" }, []Problem{BadPhone}},
 		{"no consent", func(d *Dossier) { d.Consent.Given = false }, []Problem{NoConsent}},
 		{"consent form removed", func(d *Dossier) { d.Attachments = nil }, []Problem{NoConsentForm}},
 		{"minor without guardian", func(d *Dossier) { d.Villager.BirthDate = "2010-05-01" }, []Problem{NoGuardian}},
@@ -479,5 +480,34 @@ func TestDamagedOutboxEntry(t *testing.T) {
 	}
 	if _, err := e.desk.Load(d.ID); err != nil {
 		t.Errorf("the readable draft: %v", err)
+	}
+}
+
+// TestValidPhone: Vietnamese mobile and landline numbers as people write
+// them, and what is not one.
+func TestValidPhone(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"0912345678", true},
+		{"0912 345 678", true},
+		{"091.234.5678", true},
+		{"+84 912 345 678", true},
+		{"84912345678", true},
+		{"0363-123-456", true},
+		{"024 3825 1234", true},    // a Hà Nội landline
+		{"+84 24 3825 1234", true}, // the same from abroad
+		{"091234567", false},       // nine digits
+		{"09123456789", false},     // eleven digits, not a landline
+		{"0112345678", false},      // no such prefix
+		{"0412345678", false},      // no such prefix
+		{"0912345678x", false},     // a letter
+		{"", false},                // nothing
+		{"+1 202 555 0100", false}, // not Vietnamese
+	} {
+		if got := ValidPhone(tt.in); got != tt.want {
+			t.Errorf("ValidPhone(%q) = %v, want %v", tt.in, got, tt.want)
+		}
 	}
 }
