@@ -256,7 +256,11 @@ func (v *volunteerScreen) refreshList() {
 		if who == "" {
 			who = "—"
 		}
-		label := fmt.Sprintf("%s · %s\n%s · %s", who, name, e.Created.Local().Format("02/01/2006"), i18n.Word(lang, "outbox.state.", string(e.State)))
+		where := i18n.Word(lang, "outbox.state.", string(e.State))
+		if n := len(e.Progress); n > 0 && e.State == outbox.Receipted {
+			where = statusLabel(e.Progress[n-1].Status) // the office has moved it on
+		}
+		label := fmt.Sprintf("%s · %s\n%s · %s", who, name, e.Created.Local().Format("02/01/2006"), where)
 		b := widget.NewButton(label, nil)
 		b.Alignment = widget.ButtonAlignLeading
 		id, state := e.ID, e.State

@@ -40,6 +40,7 @@ type syncState struct {
 	err      string // why the sync could not start, in words
 	counts   map[outbox.State]int
 	shown    string // what the open sealed dossier's view showed
+	listed   string // what the list showed of each dossier (listSig)
 
 	// The running sync's goroutines (the device, and in the demo the
 	// province) and what stops them.
@@ -184,6 +185,14 @@ func (v *volunteerScreen) refreshSync() {
 	if v.sync.box == nil {
 		return
 	}
+	// The list shows each dossier's state and the office's latest
+	// status: any change of them redraws it, not only a change of counts.
+	if entries, err := v.ws.Outbox.List(); err == nil {
+		if sig := listSig(entries); sig != v.sync.listed {
+			v.sync.listed = sig
+			v.refreshList()
+		}
+	}
 	if !maps.Equal(counts, v.sync.counts) {
 		if counts[outbox.Receipted] != v.sync.counts[outbox.Receipted] {
 			// A receipt came back: the draft kept for it can go.
@@ -256,6 +265,16 @@ func (v *volunteerScreen) refreshSync() {
 	box.Add(wrapped(i18n.T("vol.sync.totals", waiting, counts[outbox.Delivered], counts[outbox.Receipted]+counts[outbox.Purged])))
 	box.Add(v.sync.settings)
 	box.Refresh()
+}
+
+// listSig is what the dossier list shows of each entry: its state,
+// receipt and the office's latest status.
+func listSig(entries []outbox.Entry) string {
+	var b strings.Builder
+	for _, e := range entries {
+		fmt.Fprintf(&b, "%s %s %s %d;", e.ID, e.State, e.Receipt, len(e.Progress))
+	}
+	return b.String()
 }
 
 // catalogRefusal says in words why a published catalogue was not taken.

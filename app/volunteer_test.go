@@ -33,6 +33,7 @@ import (
 	"dinh/sync/demoprovince"
 	"dinh/sync/discovery"
 	"dinh/sync/field"
+	"dinh/sync/receipt"
 )
 
 // walk calls fn on o and on everything inside it that the volunteer
@@ -399,6 +400,15 @@ func TestVolunteerFlow(t *testing.T) {
 	}
 	if got := shown(v.list); !strings.Contains(got, "Đã có biên nhận") {
 		t.Errorf("the list after the receipt: %q", got)
+	}
+	// The office moves it on (the device records the status from the
+	// receipt and tells the screen): the list says so at once.
+	if err := v.ws.Outbox.SetProgress(id, []outbox.Progress{{Status: receipt.ResultReady, At: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	v.refreshSync()
+	if got := shown(v.list); !strings.Contains(got, "Đã có kết quả") || strings.Contains(got, "Đã có biên nhận") {
+		t.Errorf("the list after the result is ready: %q", got)
 	}
 }
 
