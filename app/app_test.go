@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/pem"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,27 +134,35 @@ func TestDelegateFlow(t *testing.T) {
 	}
 }
 
-// TestBrokenDocumentShowsMessage publishes a damaged PDF next to good ones:
-// opening it shows a message, and the other documents still open.
-func TestBrokenDocumentShowsMessage(t *testing.T) {
+// TestHostRefusesABrokenDocument: a damaged PDF added to the agenda is
+// refused by name before anything is published; the host screen says
+// which file and why, in words, and delegates keep the version they have.
+func TestHostRefusesABrokenDocument(t *testing.T) {
 	u := startDemo(t)
 	d := u.delegate
 	eventually(t, "the demo meeting", func() bool { return d.pane.state == lan.UpToDate && d.pane.man != nil })
 	broken := filepath.Join(t.TempDir(), "hong.pdf")
 	os.WriteFile(broken, []byte("%PDF-1.7\n1 0 obj << /Type /Catalog"), 0o644)
+	var version int64
+	var shownText string
+	var err error
 	fyne.DoAndWait(func() {
+		version = u.host.man.Version
 		u.host.m.Agenda[0].Documents = append(u.host.m.Agenda[0].Documents, "hong.pdf")
 		u.host.paths["hong.pdf"] = broken
 		u.host.publish()
+		err, shownText = u.host.err, shown(u.host.published)
 	})
-	eventually(t, "the damaged document to arrive", func() bool {
-		b := findButton(d.pane.agenda, "hong.pdf")
-		return b != nil && !b.Disabled()
-	})
-	fyne.DoAndWait(func() { test.Tap(findButton(d.pane.agenda, "hong.pdf")) })
-	eventually(t, "an error message instead of a viewer", func() bool { return d.doc.viewer == nil && d.doc.title.Text == "hong.pdf" })
-	fyne.DoAndWait(func() { test.Tap(findButton(d.pane.agenda, "du-thao-nghi-quyet.pdf")) })
-	eventually(t, "another document to open", func() bool { return d.doc.viewer != nil })
+	var de *lan.DocumentError
+	if !errors.As(err, &de) || de.Name != "hong.pdf" {
+		t.Fatalf("publishing a damaged PDF: got %v, want it refused by name", err)
+	}
+	if want := i18n.T("host.err.document", "hong.pdf", i18n.T("err.pdf_corrupt")); !strings.Contains(shownText, want) {
+		t.Errorf("the host screen shows %q, want %q", shownText, want)
+	}
+	if got := u.host.host.Manifest().Version; got != version {
+		t.Errorf("the host serves version %d after the refusal, want %d", got, version)
+	}
 }
 
 func TestHostShowsFingerprint(t *testing.T) {

@@ -12,11 +12,13 @@ import (
 
 	"dinh/internal/i18n"
 	"dinh/meeting"
+	"dinh/meeting/pdf"
 	"dinh/offline/dossier"
 	"dinh/offline/photo"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/sync/field"
+	"dinh/sync/lan"
 	"dinh/sync/province"
 )
 
@@ -45,6 +47,8 @@ var errorWords = []struct {
 	{field.ErrBadCentralID, "vol.sync.bad_central"},
 	{store.ErrLocked, "err.in_use"},
 	{meeting.ErrInvalid, "err.meeting_invalid"},
+	{pdf.ErrPassword, "err.pdf_password"},
+	{pdf.ErrCorrupt, "err.pdf_corrupt"},
 	{fs.ErrPermission, "err.permission"},
 	{fs.ErrNotExist, "err.not_found"},
 }
@@ -56,6 +60,10 @@ func errorText(err error) string {
 	var inc *dossier.IncompleteError
 	if errors.As(err, &inc) {
 		return i18n.T("vol.err.incomplete")
+	}
+	var doc *lan.DocumentError
+	if errors.As(err, &doc) {
+		return i18n.T("host.err.document", doc.Name, errorText(doc.Err))
 	}
 	for _, w := range errorWords {
 		if errors.Is(err, w.err) {

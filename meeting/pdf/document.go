@@ -144,6 +144,29 @@ func (d *Document) init(password string) error {
 	return nil
 }
 
+// Check reports whether the file at path is a PDF that a delegate can
+// read: MuPDF opens it without a password and every page loads with a
+// size. It returns the number of pages. A host checks each document with
+// it before publishing, so that a truncated or wrong file is refused by
+// name instead of reaching the delegates.
+func Check(path string) (int, error) {
+	d, err := Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	for i := range d.NumPages() {
+		w, h, err := d.PageSize(i)
+		if err != nil {
+			return 0, fmt.Errorf("check %s: %w", path, err)
+		}
+		if !(w >= 1 && h >= 1) {
+			return 0, fmt.Errorf("check %s: %w: page %d has no size", path, ErrCorrupt, i+1)
+		}
+	}
+	return d.NumPages(), nil
+}
+
 func (d *Document) openErr(err error) error {
 	var me *fitz.Error
 	if errors.As(err, &me) && !corrupt(me) {

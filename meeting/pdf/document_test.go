@@ -356,3 +356,32 @@ func TestPlainTextLayout(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestCheck: a whole PDF passes with its page count; one cut short, one
+// that is not a PDF, and an empty file are damaged.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := demo.WritePDF(&buf, demo.PDFSpec{Title: "Kiểm tra", Pages: 3, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	whole := buf.Bytes()
+	for _, tt := range []struct {
+		name  string
+		bytes []byte
+		pages int
+		err   error
+	}{
+		{"whole", whole, 3, nil},
+		{"cut short", whole[:len(whole)/2], 0, ErrCorrupt},
+		{"not a PDF", []byte("Biên bản họp"), 0, ErrCorrupt},
+		{"empty", nil, 0, ErrCorrupt},
+	} {
+		p := filepath.Join(dir, tt.name+".pdf")
+		os.WriteFile(p, tt.bytes, 0o600)
+		n, err := Check(p)
+		if n != tt.pages || !errors.Is(err, tt.err) || (tt.err == nil) != (err == nil) {
+			t.Errorf("%s: got %d pages, %v; want %d, %v", tt.name, n, err, tt.pages, tt.err)
+		}
+	}
+}

@@ -14,6 +14,8 @@ import (
 
 	"dinh/meeting"
 	"dinh/meeting/demo"
+	"dinh/meeting/pdf"
+	"dinh/sync/lan"
 )
 
 // TestRunFolderAndCopy: a host publishes a folder with RunFolder; a
@@ -178,5 +180,65 @@ func TestPublishFiles(t *testing.T) {
 	}
 	if got := h.Manifest(); got == nil || got.Version != man.Version {
 		t.Errorf("after the refusals the host serves %v, want version %d", got, man.Version)
+	}
+}
+
+// TestPublishRefusesABrokenDocument: a document MuPDF cannot open (cut
+// short by a copy that failed, or not a PDF at all) is refused by name
+// before anything is published, and the version on the LAN stays.
+func TestPublishRefusesABrokenDocument(t *testing.T) {
+	folder := t.TempDir()
+	m, err := demo.WriteFolder(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{}
+	for _, name := range m.DocumentNames() {
+		paths[name] = filepath.Join(folder, name)
+	}
+	hst, hbl := open(t)
+	h, err := NewHost(HostConfig{Store: hst, Blobs: hbl, Ifaces: loopback(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	ran := make(chan error, 1)
+	go func() { ran <- h.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-ran; err != nil {
+			t.Error(err)
+		}
+	}()
+	man, err := h.PublishFiles(m, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := m.DocumentNames()[1]
+	whole, _ := os.ReadFile(paths[victim])
+	for _, tt := range []struct {
+		name  string
+		bytes []byte
+	}{
+		{"cut short", whole[:len(whole)/2]},
+		{"not a PDF", []byte("Biên bản họp, bản nháp\n")},
+		{"empty", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			broken := filepath.Join(t.TempDir(), victim)
+			if err := os.WriteFile(broken, tt.bytes, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			bad := maps.Clone(paths)
+			bad[victim] = broken
+			_, err := h.PublishFiles(m, bad)
+			var de *lan.DocumentError
+			if !errors.As(err, &de) || de.Name != victim || !errors.Is(err, pdf.ErrCorrupt) {
+				t.Errorf("got %v, want %s refused by name as damaged", err, victim)
+			}
+			if got := h.Manifest(); got == nil || got.Version != man.Version {
+				t.Errorf("after the refusal the host serves %v, want version %d", got, man.Version)
+			}
+		})
 	}
 }

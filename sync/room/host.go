@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dinh/meeting"
+	"dinh/meeting/pdf"
 	"dinh/offline/blob"
 	"dinh/offline/store"
 	"dinh/sync/discovery"
@@ -180,7 +181,8 @@ func (h *Host) publishOptions() (lan.PublishOptions, error) {
 	if len(skipped) > 0 {
 		h.cfg.Log.Warn("trust files left out of the bundle", "files", skipped, "limit_bytes", meeting.MaxTrustSize)
 	}
-	return lan.PublishOptions{Trust: bundle, Verdict: h.verdicts.verdictFunc(bundle)}, nil
+	check := func(path string) error { _, err := pdf.Check(path); return err }
+	return lan.PublishOptions{Trust: bundle, Verdict: h.verdicts.verdictFunc(bundle), Check: check}, nil
 }
 
 func (h *Host) serve(raw []byte, man *meeting.Manifest) error {

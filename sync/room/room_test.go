@@ -126,7 +126,8 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// The secretariat adds a late document and republishes.
-	os.WriteFile(filepath.Join(folder, "bo-sung.pdf"), []byte("%PDF-1.4 late"), 0o644)
+	late, _ := os.ReadFile(filepath.Join(folder, m.DocumentNames()[0]))
+	os.WriteFile(filepath.Join(folder, "bo-sung.pdf"), late, 0o644)
 	m.Agenda = append(m.Agenda, meeting.Item{Title: "Nội dung bổ sung", Documents: []string{"bo-sung.pdf"}})
 	if _, err := h.PublishFolder(m, folder); err != nil {
 		t.Fatal(err)
