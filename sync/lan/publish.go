@@ -3,6 +3,7 @@ package lan
 import (
 	"crypto/ed25519"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -23,7 +24,21 @@ type PublishOptions struct {
 	// Verdict returns the host's verdict code on the signatures of the
 	// document stored at path; nil records none.
 	Verdict func(path string) string
+	// Check refuses a document that delegates could not read (a PDF that
+	// does not open, or a page that does not load); nil checks nothing.
+	// One refused document publishes nothing.
+	Check func(path string) error
 }
+
+// DocumentError is a document that cannot be published, by name: its
+// file is missing or unreadable, or Check refused it.
+type DocumentError struct {
+	Name string
+	Err  error
+}
+
+func (e *DocumentError) Error() string { return fmt.Sprintf("document %q: %v", e.Name, e.Err) }
+func (e *DocumentError) Unwrap() error { return e.Err }
 
 // PublishFolder snapshots the meeting's documents from dir into blobs,
 // builds and signs the next revision and records it. The revision number
@@ -37,7 +52,7 @@ func PublishFolder(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m
 	for _, name := range m.DocumentNames() {
 		sum, size, err := blobs.Import(filepath.Join(dir, name))
 		if err != nil {
-			return nil, nil, fmt.Errorf("document %q: %w", name, err)
+			return nil, nil, &DocumentError{name, err}
 		}
 		docs[name] = meeting.Document{Name: name, SHA256: sum, Size: size}
 	}
@@ -54,11 +69,11 @@ func PublishFiles(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m 
 	for _, name := range m.DocumentNames() {
 		p, ok := paths[name]
 		if !ok {
-			return nil, nil, fmt.Errorf("document %q has no file", name)
+			return nil, nil, &DocumentError{name, fs.ErrNotExist}
 		}
 		sum, size, err := blobs.Import(p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("document %q: %w", name, err)
+			return nil, nil, &DocumentError{name, err}
 		}
 		docs[name] = meeting.Document{Name: name, SHA256: sum, Size: size}
 	}
@@ -66,6 +81,13 @@ func PublishFiles(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m 
 }
 
 func publish(st PublishStore, blobs *blob.Store, key ed25519.PrivateKey, m *meeting.Meeting, docs map[string]meeting.Document, opts PublishOptions, now time.Time) ([]byte, *meeting.Manifest, error) {
+	if opts.Check != nil {
+		for _, name := range m.DocumentNames() { // in the agenda's order
+			if err := opts.Check(blobs.Path(docs[name].SHA256)); err != nil {
+				return nil, nil, &DocumentError{name, err}
+			}
+		}
+	}
 	if opts.Verdict != nil {
 		for name, d := range docs {
 			d.Verdict = opts.Verdict(blobs.Path(d.SHA256))
