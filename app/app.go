@@ -11,8 +11,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"dinh/assets"
 	"dinh/internal/i18n"
 	"dinh/meeting/demo"
 	"dinh/offline/blob"
@@ -44,6 +46,30 @@ type UI struct {
 	closers   []func()
 }
 
+// fyneLanguage makes Fyne's own words (file dialogs, the entry's menu,
+// the date picker's days) follow the app's language. Fyne 2.7 ships no
+// Vietnamese: it is added from assets/fyne. Fyne picks its language from
+// the locale environment when translations are added, so the choice is
+// put there first.
+func fyneLanguage(l string) {
+	os.Setenv("LANGUAGE", l)
+	if v := firstEnv("LC_ALL", "LC_MESSAGES", "LANG"); v == "" || v == "C" || v == "POSIX" {
+		os.Setenv("LC_MESSAGES", l) // LANGUAGE counts only beside a real locale
+	}
+	if err := lang.AddTranslationsForLocale(assets.FyneVietnamese(), fyne.Locale("vi")); err != nil {
+		fyne.LogError("Vietnamese words for Fyne", err)
+	}
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // New builds the main window and starts the background services: the
 // delegate's LAN directory and, in demo mode, the demo host.
 func New(a fyne.App, cfg Config) (*UI, error) {
@@ -51,6 +77,7 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	i18n.SetLanguage(a.Preferences().StringWithFallback("language", i18n.Languages[0]))
+	fyneLanguage(i18n.Language())
 	a.Settings().SetTheme(newTheme())
 	u := &UI{app: a, cfg: cfg, stop: make(chan struct{})}
 	u.win = a.NewWindow(i18n.T("app.title"))
@@ -166,6 +193,7 @@ func (u *UI) build() {
 			return
 		}
 		i18n.SetLanguage(l)
+		fyneLanguage(l)
 		u.app.Preferences().SetString("language", l)
 		u.win.SetTitle(i18n.T("app.title"))
 		u.refreshContent()

@@ -1,20 +1,25 @@
 package app
 
 import (
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"dinh/app/internal/uiqueue"
+	"dinh/assets"
 	"dinh/internal/i18n"
 	"dinh/internal/testenv"
 	"dinh/meeting"
@@ -281,4 +286,69 @@ func TestSignatureVerdicts(t *testing.T) {
 	eventually(t, "the panel to open by itself with the warning", func() bool {
 		return d.doc.sigShown && strings.Contains(strings.Join(texts(d.doc.content), "\n"), "khác với máy chủ trì")
 	})
+}
+
+// TestFyneSpeaksTheAppsLanguage: Fyne's own words (here its file dialog)
+// come in Vietnamese when the app speaks Vietnamese, every one of them
+// has a Vietnamese word, and they switch back with the app's language.
+func TestFyneSpeaksTheAppsLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	t.Setenv("LANGUAGE", os.Getenv("LANGUAGE"))
+	t.Setenv("LC_MESSAGES", os.Getenv("LC_MESSAGES"))
+	defer fyneLanguage("vi")
+
+	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "fyne.io/fyne/v2").Output()
+	if err != nil {
+		t.Fatalf("finding Fyne's module: %v", err)
+	}
+	var fyneWords, ours map[string]any
+	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(dir)), "lang", "translations", "base.en.json"))
+	if err != nil || json.Unmarshal(b, &fyneWords) != nil || json.Unmarshal(assets.FyneVietnamese(), &ours) != nil {
+		t.Fatalf("reading the words: %v", err)
+	}
+	for k := range fyneWords {
+		if _, ok := ours[k]; !ok {
+			t.Errorf("Fyne's %q has no Vietnamese word in assets/fyne/vi.json", k)
+		}
+	}
+
+	buttons := func() []string {
+		win := test.NewTempWindow(t, widget.NewLabel(""))
+		win.Resize(fyne.NewSize(900, 700))
+		dialog.NewFileOpen(func(fyne.URIReadCloser, error) {}, win).Show()
+		var out []string
+		walkRendered(win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Text != "" {
+				out = append(out, b.Text)
+			}
+		})
+		return out
+	}
+	fyneLanguage("vi")
+	if got := buttons(); !slices.Contains(got, "Mở") || !slices.Contains(got, "Huỷ") {
+		t.Errorf("the file dialog in Vietnamese has buttons %q, want Mở and Huỷ", got)
+	}
+	fyneLanguage("en")
+	if got := buttons(); !slices.Contains(got, "Open") || !slices.Contains(got, "Cancel") {
+		t.Errorf("the file dialog in English has buttons %q, want Open and Cancel", got)
+	}
+}
+
+// walkRendered calls fn on o and everything it draws, through every
+// widget's renderer.
+func walkRendered(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkRendered(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkRendered(c, fn)
+		}
+	}
 }

@@ -7,7 +7,7 @@ import "embed"
 
 // FS holds every embedded asset, addressed by its path below assets/.
 //
-//go:embed i18n fonts catalog
+//go:embed i18n fonts catalog fyne
 var FS embed.FS
 
 // FontRegular returns the regular NotoSans face (SIL Open Font Licence), which
@@ -20,6 +20,11 @@ func FontBold() []byte { return mustRead("fonts/NotoSans-Bold.ttf") }
 // SampleCatalog returns the sample catalogue of administrative procedures
 // (format "dinh-catalog"), read by package dinh/offline/catalog.
 func SampleCatalog() []byte { return mustRead("catalog/sample.json") }
+
+// FyneVietnamese is Fyne's own words (file dialogs, entry menus, the
+// days of the date picker) in Vietnamese, which Fyne 2.7 does not ship,
+// in Fyne's translation format.
+func FyneVietnamese() []byte { return mustRead("fyne/vi.json") }
 
 func mustRead(name string) []byte {
 	b, err := FS.ReadFile(name)
