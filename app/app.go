@@ -81,7 +81,8 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 	a.Settings().SetTheme(newTheme())
 	u := &UI{app: a, cfg: cfg, stop: make(chan struct{})}
 	u.win = a.NewWindow(i18n.T("app.title"))
-	u.win.Resize(fyne.NewSize(1280, 800))
+	// A size that fits a 1024×768 screen; everything also works smaller.
+	u.win.Resize(fyne.NewSize(1024, 640))
 
 	dst, dbl, err := openData(filepath.Join(cfg.DataDir, "delegate"))
 	if err != nil {

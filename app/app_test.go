@@ -352,3 +352,33 @@ func walkRendered(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	}
 }
+
+// TestFitsSmallScreens: every tab, in Vietnamese (the longer words), fits
+// a 1024×600 screen and a 1366×768 one at 150 % (910×512): nothing forces
+// a window larger than that.
+func TestFitsSmallScreens(t *testing.T) {
+	u := startDemo(t)
+	eventually(t, "the demo meeting", func() bool { return u.delegate.pane.man != nil })
+	for i := range 3 {
+		var min fyne.Size
+		var name string
+		fyne.DoAndWait(func() {
+			u.tabs.SelectIndex(i)
+			name = u.tabs.Items[i].Text
+			min = u.win.Content().MinSize()
+		})
+		if min.Width > 910 || min.Height > 512 {
+			t.Errorf("tab %q needs at least %.0f×%.0f, more than 910×512", name, min.Width, min.Height)
+		}
+	}
+	// The delegate's document with its signature panel open.
+	var min fyne.Size
+	fyne.DoAndWait(func() {
+		u.tabs.SelectIndex(0)
+		test.Tap(u.delegate.doc.sigButton)
+		min = u.win.Content().MinSize()
+	})
+	if min.Width > 910 || min.Height > 512 {
+		t.Errorf("the signature panel needs at least %.0f×%.0f, more than 910×512", min.Width, min.Height)
+	}
+}

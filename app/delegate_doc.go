@@ -122,9 +122,7 @@ func (p *docPane) show() {
 	p.title.SetText(p.name)
 	p.sigButton.Show()
 	if p.sigShown {
-		split := container.NewHSplit(main, signaturePanel(p.check(p.doc, p.checked)))
-		split.SetOffset(0.62)
-		main = split
+		main = container.New(&besideOrBelow{}, main, signaturePanel(p.check(p.doc, p.checked)))
 	}
 	p.content.Objects = []fyne.CanvasObject{main}
 	p.content.Refresh()
@@ -143,4 +141,39 @@ func (p *docPane) release() {
 		p.viewer.Close()
 		p.viewer = nil
 	}
+}
+
+// besideOrBelow places its second object (the signature panel) beside
+// the first (the document) when the width allows both, and below it on a
+// narrow screen, so that the panel never makes the window wider than the
+// screen.
+type besideOrBelow struct{}
+
+// beside is the share of the width the first object gets side by side,
+// and of the height stacked.
+const beside = 0.62
+
+func (l *besideOrBelow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	a, b := objs[0], objs[1]
+	pad := theme.Padding()
+	if size.Width >= a.MinSize().Width+b.MinSize().Width+pad {
+		w := max(size.Width*beside, a.MinSize().Width)
+		w = min(w, size.Width-b.MinSize().Width-pad)
+		a.Move(fyne.NewPos(0, 0))
+		a.Resize(fyne.NewSize(w, size.Height))
+		b.Move(fyne.NewPos(w+pad, 0))
+		b.Resize(fyne.NewSize(size.Width-w-pad, size.Height))
+		return
+	}
+	h := max(size.Height*beside, a.MinSize().Height)
+	h = min(h, size.Height-b.MinSize().Height-pad)
+	a.Move(fyne.NewPos(0, 0))
+	a.Resize(fyne.NewSize(size.Width, h))
+	b.Move(fyne.NewPos(0, h+pad))
+	b.Resize(fyne.NewSize(size.Width, size.Height-h-pad))
+}
+
+func (l *besideOrBelow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(a.Width, b.Width), a.Height+b.Height+theme.Padding())
 }

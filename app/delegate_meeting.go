@@ -68,8 +68,9 @@ func (p *meetingPane) build() {
 
 func (p *meetingPane) view() fyne.CanvasObject {
 	statusRow := container.NewBorder(nil, nil, p.statusIcon, nil, p.status)
-	top := container.NewVBox(p.header, p.details, statusRow, p.bar, p.barText, p.bannerBox)
-	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.agenda))
+	// The meeting's details scroll with its agenda: on a small screen they
+	// would otherwise take the whole height.
+	return container.NewVScroll(container.NewVBox(p.header, p.details, statusRow, p.bar, p.barText, p.bannerBox, p.agenda))
 }
 
 // show starts showing meeting id with what the device holds of it.

@@ -253,8 +253,10 @@ func (v *Viewer) buildUI() {
 		flex:    v.searchEntry,
 		flexMin: 140,
 		// Dropped in this order when the window is narrow, as on a
-		// tablet held upright; all have keyboard equivalents.
-		optional: [][]fyne.CanvasObject{{v.firstBtn, v.lastBtn}, seps, {v.fitPageBtn}, {v.fitWidthBtn}},
+		// tablet held upright or a small laptop at 150 %; all have
+		// keyboard equivalents (+ and - zoom; Enter finds the next hit).
+		optional: [][]fyne.CanvasObject{{v.firstBtn, v.lastBtn}, seps, {v.fitPageBtn}, {hitBox}, {v.fitWidthBtn},
+			{v.zoomOutBtn, zoomBox, v.zoomInBtn}},
 	},
 		v.thumbsBtn, seps[0],
 		v.firstBtn, v.prevBtn, container.NewCenter(v.pageEntry), v.pageTotal, v.nextBtn, v.lastBtn, seps[1],
