@@ -382,3 +382,78 @@ func TestFitsSmallScreens(t *testing.T) {
 		t.Errorf("the signature panel needs at least %.0f×%.0f, more than 910×512", min.Width, min.Height)
 	}
 }
+
+// TestHostNewMeetingAndReplacing: Cuộc họp mới empties the form once the
+// secretary says so; publishing a meeting other than the one being served
+// asks first, and keeping the served one keeps it on the LAN.
+func TestHostNewMeetingAndReplacing(t *testing.T) {
+	u := startDemo(t)
+	h := u.host
+	eventually(t, "the demo meeting published", func() bool {
+		var ok bool
+		fyne.DoAndWait(func() { ok = h.man != nil })
+		return ok
+	})
+	answer := func(want []string, choose string) {
+		t.Helper()
+		fyne.DoAndWait(func() {
+			var got []string
+			var pick *widget.Button
+			walkRendered(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+				if b, ok := o.(*widget.Button); ok && b.Text != "" {
+					got = append(got, b.Text)
+					if b.Text == choose {
+						pick = b
+					}
+				}
+			})
+			slices.Sort(got)
+			if !slices.Equal(got, want) || pick == nil {
+				t.Fatalf("the question's answers are %q, want %q", got, want)
+			}
+			test.Tap(pick)
+		})
+	}
+	var served, title string
+	fyne.DoAndWait(func() {
+		served, title = h.man.Meeting.ID, h.m.Title
+		test.Tap(button(u.tabs.Items[1].Content, "Cuộc họp mới"))
+	})
+	newAnswers := []string{"Bắt đầu cuộc họp mới", "Tiếp tục soạn"}
+	answer(newAnswers, "Tiếp tục soạn")
+	fyne.DoAndWait(func() {
+		if h.m.Title != title {
+			t.Errorf("after Tiếp tục soạn the form holds %q, want %q", h.m.Title, title)
+		}
+		test.Tap(button(u.tabs.Items[1].Content, "Cuộc họp mới"))
+	})
+	answer(newAnswers, "Bắt đầu cuộc họp mới")
+
+	doc := filepath.Join(t.TempDir(), "khai-mac.pdf")
+	f, _ := os.Create(doc)
+	demo.WritePDF(f, demo.PDFSpec{Title: "Khai mạc", Pages: 1, Seed: 3})
+	f.Close()
+	fyne.DoAndWait(func() {
+		if h.m.Title != "" || len(h.paths) != 0 {
+			t.Errorf("a new meeting's form holds %q and %d files, want it empty", h.m.Title, len(h.paths))
+		}
+		h.m.Title, h.m.Place = "Họp thôn Đông", "Nhà văn hoá thôn"
+		h.m.Agenda = []meeting.Item{{Title: "Khai mạc", Documents: []string{"khai-mac.pdf"}}}
+		h.paths["khai-mac.pdf"] = doc
+		h.publish()
+	})
+	replaceAnswers := []string{"Giữ cuộc họp đang phát", "Thay bằng cuộc họp này"}
+	answer(replaceAnswers, "Giữ cuộc họp đang phát")
+	fyne.DoAndWait(func() {
+		if got := h.host.Manifest().Meeting.ID; got != served {
+			t.Errorf("after Giữ cuộc họp đang phát the LAN has %s, want %s", got, served)
+		}
+		h.publish()
+	})
+	answer(replaceAnswers, "Thay bằng cuộc họp này")
+	fyne.DoAndWait(func() {
+		if got := h.host.Manifest(); got.Meeting.ID == served || got.Meeting.Title != "Họp thôn Đông" {
+			t.Errorf("after Thay bằng cuộc họp này the LAN has %s «%s», want the new meeting", got.Meeting.ID, got.Meeting.Title)
+		}
+	})
+}

@@ -51,18 +51,51 @@ type hostScreen struct {
 
 func newHostScreen(u *UI, st *store.Store, bl *blob.Store) *hostScreen {
 	h := &hostScreen{u: u, st: st, blobs: bl, paths: map[string]string{}}
-	h.m = &meeting.Meeting{Start: time.Now().Add(72 * time.Hour).Truncate(time.Hour), Agenda: []meeting.Item{{}}}
+	h.m = emptyMeeting()
 	return h
+}
+
+// emptyMeeting is the form of a new meeting: three days ahead, on the
+// hour, with one empty agenda item.
+func emptyMeeting() *meeting.Meeting {
+	return &meeting.Meeting{Start: time.Now().Add(72 * time.Hour).Truncate(time.Hour), Agenda: []meeting.Item{{}}}
+}
+
+// newMeeting empties the form, after asking when something was typed
+// in it; what is published goes on being served.
+func (h *hostScreen) newMeeting() {
+	start := func() {
+		h.m, h.paths = emptyMeeting(), map[string]string{}
+		h.fill()
+	}
+	if h.m.Title == "" && len(h.paths) == 0 {
+		start()
+		return
+	}
+	h.ask(i18n.T("host.new"), i18n.T("host.new.ask"), i18n.T("host.new.yes"), i18n.T("host.new.no"), start)
+}
+
+// ask is a question whose two answers are verbs; yes runs on the first.
+func (h *hostScreen) ask(title, msg, yesText, noText string, yes func()) {
+	d := dialog.NewConfirm(title, msg, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, h.u.win)
+	d.SetConfirmText(yesText)
+	d.SetDismissText(noText)
+	d.Show()
 }
 
 func (h *hostScreen) rebuild() {}
 
 func (h *hostScreen) content() fyne.CanvasObject {
+	newMeeting := widget.NewButtonWithIcon(i18n.T("host.new"), theme.DocumentCreateIcon(), h.newMeeting)
 	openFolder := widget.NewButtonWithIcon(i18n.T("host.open_folder"), theme.FolderOpenIcon(), h.pickFolder)
 	openDemo := widget.NewButtonWithIcon(i18n.T("host.open_demo"), theme.FileIcon(), h.loadDemo)
 	publish := widget.NewButtonWithIcon(i18n.T("host.publish"), theme.UploadIcon(), h.publish)
 	publish.Importance = widget.HighImportance
-	toolbar := container.NewHBox(openFolder, openDemo, publish)
+	toolbar := container.NewHBox(newMeeting, openFolder, openDemo, publish)
 
 	h.form = container.NewVBox()
 	h.people = container.NewVBox()
@@ -283,11 +316,22 @@ func (h *hostScreen) loadMeeting(m *meeting.Meeting, dir string) {
 	h.fill()
 }
 
-// publish validates, signs and serves the meeting, and announces it.
+// publish validates, signs and serves the meeting, and announces it. A
+// meeting other than the one on the LAN replaces it only once the
+// secretary says so.
 func (h *hostScreen) publish() {
 	if h.m.ID == "" {
 		h.m.ID = meeting.NewID(h.m.Title, h.m.Start)
 	}
+	if h.man != nil && h.man.Meeting.ID != h.m.ID {
+		h.ask(i18n.T("host.replace"), i18n.T("host.replace.ask", h.m.Title, h.man.Meeting.Title),
+			i18n.T("host.replace.yes"), i18n.T("host.replace.no"), h.publishNow)
+		return
+	}
+	h.publishNow()
+}
+
+func (h *hostScreen) publishNow() {
 	if h.host == nil {
 		host, err := room.NewHost(room.HostConfig{Store: h.st, Blobs: h.blobs, Ifaces: h.u.cfg.Ifaces, Log: h.u.cfg.Log, TrustDir: room.TrustFolder(h.st.Dir())})
 		if err != nil {
