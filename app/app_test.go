@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -454,6 +455,57 @@ func TestHostNewMeetingAndReplacing(t *testing.T) {
 	fyne.DoAndWait(func() {
 		if got := h.host.Manifest(); got.Meeting.ID == served || got.Meeting.Title != "Họp thôn Đông" {
 			t.Errorf("after Thay bằng cuộc họp này the LAN has %s «%s», want the new meeting", got.Meeting.ID, got.Meeting.Title)
+		}
+	})
+}
+
+// TestLanguageSwitchKeepsWork: switching to English keeps the open
+// document, the host's form and where the person put each divider.
+func TestLanguageSwitchKeepsWork(t *testing.T) {
+	u := startDemo(t)
+	d := u.delegate
+	eventually(t, "the demo document open", func() bool {
+		var open bool
+		fyne.DoAndWait(func() { open = d.doc.name != "" && u.host.split != nil })
+		return open
+	})
+	var doc, title string
+	fyne.DoAndWait(func() {
+		d.split.SetOffset(0.5)
+		d.split.Leading.(*container.Split).SetOffset(0.6)
+		u.host.split.SetOffset(0.4)
+		doc, title = d.doc.name, u.host.m.Title
+		var sel *widget.Select
+		walkRendered(u.win.Content(), func(o fyne.CanvasObject) {
+			if s, ok := o.(*widget.Select); ok && slices.Contains(s.Options, "English") {
+				sel = s
+			}
+		})
+		if sel == nil {
+			t.Fatal("no language choice on screen")
+		}
+		sel.SetSelected("English")
+	})
+	defer fyne.DoAndWait(func() { i18n.SetLanguage("vi"); fyneLanguage("vi") })
+	fyne.DoAndWait(func() {
+		if i18n.Language() != "en" || u.tabs.Items[0].Text == "Đại biểu" {
+			t.Errorf("after the switch the language is %s, the first tab %q", i18n.Language(), u.tabs.Items[0].Text)
+		}
+		for _, s := range []struct {
+			name string
+			got  float64
+			want float64
+		}{
+			{"the delegate's divider", d.split.Offset, 0.5},
+			{"the meeting list's divider", d.split.Leading.(*container.Split).Offset, 0.6},
+			{"the host's divider", u.host.split.Offset, 0.4},
+		} {
+			if math.Abs(s.got-s.want) > 0.01 {
+				t.Errorf("%s moved to %.2f, want %.2f", s.name, s.got, s.want)
+			}
+		}
+		if d.doc.name != doc || u.host.m.Title != title {
+			t.Errorf("after the switch the document is %q and the host's meeting %q, want %q and %q", d.doc.name, u.host.m.Title, doc, title)
 		}
 	})
 }

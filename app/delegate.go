@@ -92,10 +92,12 @@ func (d *delegateScreen) rebuild() {
 }
 
 func (d *delegateScreen) content() fyne.CanvasObject {
-	left := container.NewVSplit(d.meetings.view(), d.pane.view())
-	left.SetOffset(0.3)
-	d.split = container.NewHSplit(left, d.doc.view())
-	d.split.SetOffset(0.34)
+	var oldLeft *container.Split
+	if d.split != nil {
+		oldLeft, _ = d.split.Leading.(*container.Split)
+	}
+	left := keptSplit(oldLeft, container.NewVSplit(d.meetings.view(), d.pane.view()), 0.3)
+	d.split = keptSplit(d.split, container.NewHSplit(left, d.doc.view()), 0.34)
 	d.refreshMeeting()
 	return d.split
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/container"
+
 	"dinh/internal/i18n"
 	"dinh/meeting"
 )
@@ -54,4 +56,15 @@ func describeChanges(version int64, c meeting.Changes) string {
 		return i18n.T("changes.none", version)
 	}
 	return i18n.T("changes.header", version) + " " + strings.Join(parts, "; ") + "."
+}
+
+// keptSplit returns s at the offset of old, the split it replaces when a
+// view is built again (for a language switch), or at offset for the
+// first build: the person's layout survives the switch.
+func keptSplit(old, s *container.Split, offset float64) *container.Split {
+	if old != nil {
+		offset = old.Offset
+	}
+	s.SetOffset(offset)
+	return s
 }

@@ -47,6 +47,7 @@ type hostScreen struct {
 	items     *fyne.Container
 	published *fyne.Container
 	delegates *widget.Label
+	split     *container.Split
 }
 
 func newHostScreen(u *UI, st *store.Store, bl *blob.Store) *hostScreen {
@@ -118,8 +119,7 @@ func (h *hostScreen) content() fyne.CanvasObject {
 		heading(i18n.T("host.people")), h.people, addPerson,
 	)
 	right := container.NewVBox(heading(i18n.T("host.room")), h.published, h.delegates)
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(editor)), container.NewVScroll(container.NewPadded(right)))
-	split.SetOffset(0.62)
+	h.split = keptSplit(h.split, container.NewHSplit(container.NewVScroll(container.NewPadded(editor)), container.NewVScroll(container.NewPadded(right))), 0.62)
 	if !h.ticking {
 		h.ticking = true
 		h.u.goService(func(ctx context.Context) {
@@ -135,7 +135,7 @@ func (h *hostScreen) content() fyne.CanvasObject {
 			}
 		})
 	}
-	return container.NewBorder(toolbar, nil, nil, nil, split)
+	return container.NewBorder(toolbar, nil, nil, nil, h.split)
 }
 
 func heading(s string) fyne.CanvasObject {

@@ -47,6 +47,7 @@ type volunteerScreen struct {
 	status      *widget.Label
 	progress    *widget.ProgressBar
 	progressBox *fyne.Container
+	split       *container.Split // the list beside the wizard
 }
 
 func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
@@ -164,11 +165,10 @@ func (v *volunteerScreen) mainView() fyne.CanvasObject {
 		container.NewVBox(v.syncPanel(), widget.NewSeparator(), lockBtn, passBtn),
 		nil, nil, container.NewVScroll(v.list))
 	right := container.NewBorder(nil, container.NewVBox(v.progressBox, v.status), nil, nil, v.wiz.editor)
-	split := container.NewHSplit(left, right)
-	split.SetOffset(0.26)
+	v.split = keptSplit(v.split, container.NewHSplit(left, right), 0.26)
 	v.refreshList()
 	v.wiz.refreshEditor()
-	return split
+	return v.split
 }
 
 // resealDamaged seals again, in the background, every dossier whose
