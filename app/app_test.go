@@ -509,3 +509,44 @@ func TestLanguageSwitchKeepsWork(t *testing.T) {
 		}
 	})
 }
+
+// TestHostFieldsKeepTheirLabels: every field of the host's form has a
+// label that stays once something is typed (a placeholder goes): the
+// meeting's and each agenda item's beside them, the participants' above
+// their columns.
+func TestHostFieldsKeepTheirLabels(t *testing.T) {
+	u := startDemo(t)
+	fyne.DoAndWait(func() {
+		content := u.tabs.Items[1].Content
+		labelled := map[*widget.Entry]bool{}
+		if got := strings.TrimSpace(shown(u.host.people.Objects[0])); got != "Họ và tên\nChức vụ\nChỗ ngồi" {
+			t.Errorf("the participants' columns are headed %q", got)
+		}
+		walk(u.host.people, func(o fyne.CanvasObject) {
+			if e, ok := o.(*widget.Entry); ok {
+				labelled[e] = true
+			}
+		})
+		walk(content, func(o fyne.CanvasObject) {
+			if f, ok := o.(*widget.Form); ok {
+				for _, it := range f.Items {
+					if e, ok := it.Widget.(*widget.Entry); ok && it.Text != "" {
+						labelled[e] = true
+					}
+				}
+			}
+		})
+		n := 0
+		walk(content, func(o fyne.CanvasObject) {
+			if e, ok := o.(*widget.Entry); ok {
+				n++
+				if !labelled[e] {
+					t.Errorf("a field holding %q (placeholder %q) has no label", e.Text, e.PlaceHolder)
+				}
+			}
+		})
+		if n < 6 {
+			t.Errorf("found %d fields on the host's screen, want the meeting's and its agenda's", n)
+		}
+	})
+}

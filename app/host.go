@@ -182,6 +182,16 @@ func (h *hostScreen) fill() {
 
 func (h *hostScreen) fillPeople() {
 	h.people.Objects = nil
+	if len(h.m.Participants) > 0 {
+		// The columns' names stay above them once the fields are filled.
+		col := func(key string) fyne.CanvasObject {
+			return widget.NewLabelWithStyle(i18n.T(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		}
+		spacer := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil) // the width of a row's remove button
+		spacer.Hide()
+		h.people.Add(container.NewBorder(nil, nil, nil, spacer,
+			container.NewGridWithColumns(3, col("host.person_name"), col("host.person_role"), col("host.person_seat"))))
+	}
 	for i := range h.m.Participants {
 		p := &h.m.Participants[i]
 		name, role, seat := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -211,9 +221,7 @@ func (h *hostScreen) fillItems() {
 		it := &h.m.Agenda[i]
 		i := i
 		title, presenter, minutes := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-		title.SetPlaceHolder(i18n.T("host.item_title"))
-		presenter.SetPlaceHolder(i18n.T("host.item_presenter"))
-		minutes.SetPlaceHolder(i18n.T("host.item_minutes"))
+		minutes.SetPlaceHolder("15")
 		title.SetText(it.Title)
 		presenter.SetText(it.Presenter)
 		if it.Minutes > 0 {
@@ -244,10 +252,21 @@ func (h *hostScreen) fillItems() {
 		if i == len(h.m.Agenda)-1 {
 			down.Disable()
 		}
+		minutes.Validator = func(s string) error {
+			if n, err := strconv.Atoi(strings.TrimSpace(s)); strings.TrimSpace(s) != "" && (err != nil || n <= 0) {
+				return errors.New(i18n.T("host.item_minutes.check"))
+			}
+			return nil
+		}
+		// Every field keeps its label once something is typed in it.
 		head := container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("%d.", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			container.NewHBox(up, down, remove), title)
-		meta := container.NewGridWithColumns(2, presenter, minutes)
-		h.items.Add(widget.NewCard("", "", container.NewVBox(head, meta, docs, container.NewHBox(addDoc))))
+			container.NewHBox(up, down, remove))
+		fields := widget.NewForm(
+			&widget.FormItem{Text: i18n.T("host.item_title"), Widget: title},
+			&widget.FormItem{Text: i18n.T("host.item_presenter"), Widget: presenter},
+			&widget.FormItem{Text: i18n.T("host.item_minutes"), Widget: minutes},
+		)
+		h.items.Add(widget.NewCard("", "", container.NewVBox(head, fields, docs, container.NewHBox(addDoc))))
 	}
 	h.items.Refresh()
 }
