@@ -551,7 +551,7 @@ func (w *wizard) stepRecord() fyne.CanvasObject {
 	}
 	papers = append(papers, i18n.T("vol.paper.other"))
 	which := widget.NewSelect(papers, nil)
-	which.SetSelectedIndex(0)
+	which.SetSelected(w.nextPaper())
 	add := widget.NewButtonWithIcon(i18n.T("vol.photo.add"), theme.FileImageIcon(), func() {
 		w.choosePhoto(func(path string) { w.attach(dossier.KindPaper, paperOf(which.Selected), []string{path}) })
 	})
@@ -559,6 +559,26 @@ func (w *wizard) stepRecord() fyne.CanvasObject {
 	photos := container.NewVBox(bigLabel(i18n.T("vol.photos")), wrapped(i18n.T("vol.photos.text")),
 		container.NewBorder(nil, nil, nil, add, which), w.attachmentList(dossier.KindPaper, dossier.KindOther))
 	return container.NewVBox(form, widget.NewSeparator(), photos)
+}
+
+// nextPaper is the paper the volunteer most likely photographs next: the
+// first one the villager brought (ticked on step 2) with no photo yet,
+// else the first with no photo, else another paper.
+func (w *wizard) nextPaper() string {
+	photographed := map[string]bool{}
+	for _, a := range w.cur.Attachments {
+		if a.Kind == dossier.KindPaper {
+			photographed[a.Paper] = true
+		}
+	}
+	for _, have := range []bool{true, false} {
+		for _, pc := range w.cur.Papers {
+			if (pc.Have || !have) && !photographed[pc.Name] {
+				return pc.Name
+			}
+		}
+	}
+	return i18n.T("vol.paper.other")
 }
 
 func paperOf(selected string) string {

@@ -230,3 +230,26 @@ func drawn(o fyne.CanvasObject) []string {
 	}
 	return out
 }
+
+// TestPhotoPaperDefaultsToTheNextOne: the paper a photo is for starts at
+// the first paper the villager brought that has no photo yet, not at the
+// first of the list.
+func TestPhotoPaperDefaultsToTheNextOne(t *testing.T) {
+	w, _, _ := caseChosen(t)
+	cs := checks(w.editor)
+	if len(cs) < 3 {
+		t.Fatalf("papers checklist: %d boxes", len(cs))
+	}
+	test.Tap(cs[2])
+	want := w.cur.Papers[2].Name
+	w.goStep(3)
+	var which *widget.Select
+	walk(w.editor, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			which = s
+		}
+	})
+	if which == nil || which.Selected != want {
+		t.Errorf("the photo's paper starts at %q, want %q (brought, no photo yet)", which.Selected, want)
+	}
+}
