@@ -53,6 +53,12 @@ type signatures struct {
 // is not known yet; done is called on the UI goroutine when it finishes.
 func (d *delegateScreen) check(doc meeting.Document, done func()) *sigCheck {
 	s, man := &d.sigs, d.pane.man
+	if man == nil {
+		// The meeting's package is not here yet (a language switch during
+		// the first download shows the meeting again from the cache): its
+		// bundle is unknown, so the check waits for it.
+		return &sigCheck{host: doc.Verdict}
+	}
 	if sum := room.BundleSum(man.Trust); s.checks == nil || sum != s.bundle {
 		s.checks, s.bundle, s.trust = map[string]*sigCheck{}, sum, room.DocumentTrust(s.local, man)
 	}

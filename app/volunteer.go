@@ -42,12 +42,28 @@ type volunteerScreen struct {
 	sync      syncState
 	resealing bool // damaged dossiers are being sealed again
 
-	root        *fyne.Container // holds the current view
-	list        *fyne.Container
+	root  *fyne.Container // holds the current view
+	list  *fyne.Container
+	foot  footer
+	split *container.Split // the list beside the wizard
+}
+
+// footer is the volunteer's message line and progress bar, under the
+// wizard. The message is kept as a function, so that a language switch
+// says it again in the new language.
+type footer struct {
 	status      *widget.Label
+	said        func() string
 	progress    *widget.ProgressBar
 	progressBox *fyne.Container
-	split       *container.Split // the list beside the wizard
+}
+
+func (f *footer) refresh() {
+	text := ""
+	if f.said != nil {
+		text = f.said()
+	}
+	f.status.SetText(text)
 }
 
 func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
@@ -62,11 +78,11 @@ func newVolunteerScreen(u *UI, dir string) *volunteerScreen {
 	v.gate = &vaultGate{s: v}
 	v.opts = vault.Options{OnLock: func() { post(v.lockedByIdle) }}
 	v.root = container.NewStack()
-	v.status = widget.NewLabel("")
-	v.status.Wrapping = fyne.TextWrapWord
-	v.progress = widget.NewProgressBar()
-	v.progressBox = container.NewVBox(v.progress)
-	v.progressBox.Hide()
+	v.foot.status = widget.NewLabel("")
+	v.foot.status.Wrapping = fyne.TextWrapWord
+	v.foot.progress = widget.NewProgressBar()
+	v.foot.progressBox = container.NewVBox(v.foot.progress)
+	v.foot.progressBox.Hide()
 	if ws, err := volunteer.Open(dir, v.opts); err == nil {
 		v.setWorkspace(ws)
 	} else if !errors.Is(err, volunteer.ErrNotSetUp) {
@@ -100,6 +116,7 @@ func (v *volunteerScreen) dropped(uris []fyne.URI) {
 }
 
 func (v *volunteerScreen) content() fyne.CanvasObject {
+	v.foot.refresh() // in the language of the moment
 	v.show()
 	return v.root
 }
@@ -164,7 +181,7 @@ func (v *volunteerScreen) mainView() fyne.CanvasObject {
 		container.NewVBox(bigLabel(i18n.T("vol.dossiers")), newBtn),
 		container.NewVBox(v.syncPanel(), widget.NewSeparator(), lockBtn, passBtn),
 		nil, nil, container.NewVScroll(v.list))
-	right := container.NewBorder(nil, container.NewVBox(v.progressBox, v.status), nil, nil, v.wiz.editor)
+	right := container.NewBorder(nil, container.NewVBox(v.foot.progressBox, v.foot.status), nil, nil, v.wiz.editor)
 	v.split = keptSplit(v.split, container.NewHSplit(left, right), 0.26)
 	v.refreshList()
 	v.wiz.refreshEditor()
@@ -199,9 +216,11 @@ func (v *volunteerScreen) resealDamaged() {
 			v.resealing = false
 			switch {
 			case failed != nil:
-				v.setStatus(i18n.T("vol.resealed_failed", done, len(ids)) + " " + errorText(failed))
+				n, all := done, len(ids)
+				v.say(func() string { return i18n.T("vol.resealed_failed", n, all) + " " + errorText(failed) })
 			default:
-				v.setStatus(i18n.T("vol.resealed", done))
+				n := done
+				v.say(func() string { return i18n.T("vol.resealed", n) })
 			}
 			v.refreshList()
 		})
@@ -210,24 +229,30 @@ func (v *volunteerScreen) resealDamaged() {
 
 // The wizard's host: the tab's status line, progress bar and list.
 
-func (v *volunteerScreen) window() fyne.Window               { return v.u.win }
-func (v *volunteerScreen) setStatus(s string)                { v.status.SetText(s) }
+func (v *volunteerScreen) window() fyne.Window { return v.u.win }
+
+// say puts msg in the footer, where it is said again in the new language
+// after a switch; nil clears it.
+func (v *volunteerScreen) say(msg func() string) {
+	v.foot.said = msg
+	v.foot.refresh()
+}
 func (v *volunteerScreen) goService(f func(context.Context)) { v.u.goService(f) }
 func (v *volunteerScreen) listChanged()                      { v.refreshList() }
 
 func (v *volunteerScreen) setProgress(done float64, visible bool) {
-	v.progress.SetValue(done)
+	v.foot.progress.SetValue(done)
 	if visible {
-		v.progressBox.Show()
+		v.foot.progressBox.Show()
 	} else {
-		v.progressBox.Hide()
+		v.foot.progressBox.Hide()
 	}
 }
 
 // showError puts a failure into words for the volunteer; a vault that
 // locked meanwhile brings back the gate.
 func (v *volunteerScreen) showError(err error) {
-	v.setStatus(errorText(err))
+	v.say(func() string { return errorText(err) })
 	if errors.Is(err, vault.ErrLocked) {
 		v.show()
 	}
@@ -241,7 +266,7 @@ func (v *volunteerScreen) refreshList() {
 	v.list.Objects = nil
 	entries, err := v.ws.Desk.List()
 	if err != nil {
-		v.setStatus(errorText(err))
+		v.say(func() string { return errorText(err) })
 	}
 	lang := i18n.Language()
 	for _, e := range entries {

@@ -264,7 +264,7 @@ func (g *vaultGate) changePassphrase() {
 			msg.SetText(errorText(err))
 		default:
 			d.Hide()
-			g.s.setStatus(i18n.T("vol.pass_changed"))
+			g.s.say(func() string { return i18n.T("vol.pass_changed") })
 		}
 	})
 	ok.Importance = widget.HighImportance

@@ -154,7 +154,7 @@ func (v *volunteerScreen) setCatalog(c *catalog.Catalog, announce bool) {
 	v.cat, v.wiz.cat = c, c
 	v.wiz.search.setCatalog(c)
 	if announce {
-		v.setStatus(i18n.T("vol.sync.catalog_new", c.Updated, len(c.Procedures)))
+		v.say(func() string { return i18n.T("vol.sync.catalog_new", c.Updated, len(c.Procedures)) })
 		if v.wiz.cur == nil && v.wiz.creating {
 			v.wiz.refreshEditor()
 		}
@@ -317,7 +317,7 @@ func when(t time.Time) string {
 func (v *volunteerScreen) syncSettingsDialog() {
 	id, err := field.DeviceID(v.dir)
 	if err != nil {
-		v.setStatus(syncFailed(err))
+		v.say(func() string { return syncFailed(err) })
 		return
 	}
 	s, _ := field.LoadSettings(v.dir)

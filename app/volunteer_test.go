@@ -300,14 +300,14 @@ func TestVolunteerFlow(t *testing.T) {
 	notImage := filepath.Join(dir, "ghi-chu.txt")
 	os.WriteFile(notImage, []byte("không phải ảnh"), 0o600)
 	v.wiz.attach(dossier.KindPaper, "Giấy chứng sinh", []string{big, notImage})
-	if !v.progressBox.Visible() {
+	if !v.foot.progressBox.Visible() {
 		t.Error("no progress is shown while photos are processed")
 	}
 	eventually(t, "the photos to be processed", func() bool { return v.wiz.photos.attaching == 0 })
 	if len(v.wiz.cur.Attachments) != 1 || v.wiz.cur.Attachments[0].Width != 2000 {
 		t.Fatalf("attachments: %+v", v.wiz.cur.Attachments)
 	}
-	if got := v.status.Text; !strings.Contains(got, "ghi-chu.txt: Tệp này không phải ảnh") {
+	if got := v.foot.status.Text; !strings.Contains(got, "ghi-chu.txt: Tệp này không phải ảnh") {
 		t.Errorf("status after a non-image: %q", got)
 	}
 	if got := shown(v.wiz.editor); !strings.Contains(got, "2000×1333") {
@@ -519,7 +519,7 @@ func TestVolunteerPassphraseChangeAndRecovery(t *testing.T) {
 	test.Type(entryNamed(dlg, "Mật khẩu mới"), "mật khẩu mới của tổ")
 	test.Type(entryNamed(dlg, "Nhập lại mật khẩu"), "mật khẩu mới của tổ")
 	test.Tap(button(dlg, "Đổi mật khẩu"))
-	if got := v.status.Text; got != "Đã đổi mật khẩu." {
+	if got := v.foot.status.Text; got != "Đã đổi mật khẩu." {
 		t.Fatalf("after changing the passphrase: status %q, dialog %q", got, shown(dlg))
 	}
 
@@ -685,5 +685,37 @@ func TestCatalogRefusal(t *testing.T) {
 		if got := catalogRefusal(tt.err); !strings.Contains(got, tt.want) {
 			t.Errorf("catalogRefusal(%v) = %q, want it to say %q", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestFooterFollowsLanguageAndClears: the message under the wizard is
+// said again in the new language after a switch, and goes once the
+// volunteer turns to another dossier, where it is no longer true.
+func TestFooterFollowsLanguageAndClears(t *testing.T) {
+	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
+	test.Tap(button(v.root, "Hồ sơ mới"))
+	test.Type(v.wiz.search.entry, "khai sinh")
+	test.Tap(button(v.wiz.search.results, "Chọn"))
+	test.Tap(button(v.wiz.search.results, "Khai sinh đúng hạn"))
+	v.wiz.goStep(3)
+	test.Type(entryNamed(v.wiz.editor, "Họ và tên"), "x") // nothing is saved until something changes
+	v.wiz.saveNow()
+	if got := v.foot.status.Text; !strings.HasPrefix(got, "Đã lưu lúc ") {
+		t.Fatalf("after saving the footer says %q", got)
+	}
+	var sel *widget.Select
+	walkRendered(u.win.Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && slices.Contains(s.Options, "English") {
+			sel = s
+		}
+	})
+	sel.SetSelected("English")
+	defer func() { i18n.SetLanguage("vi"); fyneLanguage("vi") }()
+	if got := v.foot.status.Text; !strings.HasPrefix(got, "Saved at ") {
+		t.Errorf("after the switch to English the footer says %q", got)
+	}
+	v.wiz.startNew()
+	if got := v.foot.status.Text; got != "" {
+		t.Errorf("on a new dossier the footer still says %q", got)
 	}
 }

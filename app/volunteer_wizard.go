@@ -32,7 +32,7 @@ import (
 // holds it: the volunteer's tab today, the kiosk's window tomorrow.
 type wizardHost interface {
 	window() fyne.Window
-	setStatus(s string)
+	say(msg func() string) // the footer's message, in the language of the moment; nil clears it
 	setProgress(done float64, visible bool)
 	showError(err error)
 	goService(f func(ctx context.Context))
@@ -126,6 +126,7 @@ func (w *wizard) dropped(paths []string) {
 // open shows a dossier: a draft in its steps, a sealed one as its summary.
 func (w *wizard) open(id string, state outbox.State) {
 	w.saveNow()
+	w.host.say(nil) // what was said of the previous dossier is no longer true
 	w.cur, w.proc, w.creating, w.sealedID = nil, nil, false, ""
 	w.search.reset() // the first step shows the opened dossier's procedure
 	if state != outbox.Draft {
@@ -150,6 +151,7 @@ func (w *wizard) open(id string, state outbox.State) {
 // startNew begins a dossier at its first step.
 func (w *wizard) startNew() {
 	w.saveNow()
+	w.host.say(nil)
 	w.cur, w.proc, w.sealedID = nil, nil, ""
 	w.creating, w.step = true, 0
 	w.search.reset()
@@ -198,7 +200,8 @@ func (w *wizard) saveNow() {
 		return
 	}
 	w.save.dirty = false
-	w.host.setStatus(i18n.T("vol.saved", time.Now().Format("15:04:05")))
+	at := time.Now().Format("15:04:05")
+	w.host.say(func() string { return i18n.T("vol.saved", at) })
 	w.host.listChanged()
 }
 
@@ -628,7 +631,8 @@ func (w *wizard) attach(kind, paper string, paths []string) {
 	w.photos.attaching++
 	id := w.cur.ID
 	w.host.setProgress(0, true)
-	w.host.setStatus(i18n.T("vol.photo.working", len(paths)))
+	n := len(paths)
+	w.host.say(func() string { return i18n.T("vol.photo.working", n) })
 	w.host.goService(func(ctx context.Context) {
 		res, err := w.ws.Desk.Attach(ctx, id, kind, paper, paths, func(done, total int) {
 			post(func() { w.host.setProgress(float64(done)/float64(total), true) })
@@ -641,11 +645,11 @@ func (w *wizard) attach(kind, paper string, paths []string) {
 func (w *wizard) attached(id, kind string, res []dossier.Added, err error) {
 	w.photos.attaching--
 	w.host.setProgress(0, false)
-	var msgs []string
+	var failed []dossier.Added
 	added := 0
 	for _, r := range res {
 		if r.Err != nil {
-			msgs = append(msgs, fmt.Sprintf("%s: %s", baseName(r.Path), errorText(r.Err)))
+			failed = append(failed, r)
 			continue
 		}
 		added++
@@ -657,15 +661,17 @@ func (w *wizard) attached(id, kind string, res []dossier.Added, err error) {
 			w.save.dirty = true
 		}
 	}
-	if err != nil {
-		msgs = append(msgs, errorText(err))
-	}
 	w.saveNow()
-	status := i18n.T("vol.photo.added", added)
-	if len(msgs) > 0 {
-		status += "\n" + strings.Join(msgs, "\n")
-	}
-	w.host.setStatus(status)
+	w.host.say(func() string {
+		lines := []string{i18n.T("vol.photo.added", added)}
+		for _, r := range failed {
+			lines = append(lines, fmt.Sprintf("%s: %s", baseName(r.Path), errorText(r.Err)))
+		}
+		if err != nil {
+			lines = append(lines, errorText(err))
+		}
+		return strings.Join(lines, "\n")
+	})
 	w.fillPhotos()
 }
 
@@ -931,7 +937,7 @@ func (w *wizard) seal() {
 	id := w.cur.ID
 	w.sealBtn.Disable()
 	w.host.setProgress(0, true)
-	w.host.setStatus(i18n.T("vol.sealing"))
+	w.host.say(func() string { return i18n.T("vol.sealing") })
 	w.host.goService(func(ctx context.Context) {
 		e, err := w.ws.Desk.Seal(ctx, id, func(done, total int64) {
 			post(func() { w.host.setProgress(float64(done)/float64(max(total, 1)), true) })
@@ -948,7 +954,7 @@ func (w *wizard) sealed(e outbox.Entry, err error) {
 		return
 	}
 	w.cur, w.proc, w.sealedID = nil, nil, e.ID
-	w.host.setStatus(i18n.T("vol.sealed"))
+	w.host.say(func() string { return i18n.T("vol.sealed") })
 	w.host.listChanged()
 	w.refreshEditor()
 }
@@ -962,7 +968,7 @@ func (w *wizard) discard() {
 		return
 	}
 	w.cur, w.proc, w.save.dirty = nil, nil, false
-	w.host.setStatus(i18n.T("vol.discarded"))
+	w.host.say(func() string { return i18n.T("vol.discarded") })
 	w.host.listChanged()
 	w.refreshEditor()
 }

@@ -25,8 +25,13 @@ type aloneHost struct {
 	lists  int
 }
 
-func (h *aloneHost) window() fyne.Window                   { return h.win }
-func (h *aloneHost) setStatus(s string)                    { h.status = s }
+func (h *aloneHost) window() fyne.Window { return h.win }
+func (h *aloneHost) say(msg func() string) {
+	h.status = ""
+	if msg != nil {
+		h.status = msg()
+	}
+}
 func (h *aloneHost) setProgress(float64, bool)             {}
 func (h *aloneHost) showError(err error)                   { h.status = errorText(err) }
 func (h *aloneHost) goService(f func(ctx context.Context)) { f(context.Background()) }
