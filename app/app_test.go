@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"dinh/app/internal/uiqueue"
@@ -530,9 +531,14 @@ func TestHostFieldsKeepTheirLabels(t *testing.T) {
 		walk(content, func(o fyne.CanvasObject) {
 			if f, ok := o.(*widget.Form); ok {
 				for _, it := range f.Items {
-					if e, ok := it.Widget.(*widget.Entry); ok && it.Text != "" {
-						labelled[e] = true
+					if it.Text == "" {
+						continue
 					}
+					walk(it.Widget, func(o fyne.CanvasObject) {
+						if e, ok := o.(*widget.Entry); ok {
+							labelled[e] = true
+						}
+					})
 				}
 			}
 		})
@@ -547,6 +553,53 @@ func TestHostFieldsKeepTheirLabels(t *testing.T) {
 		})
 		if n < 6 {
 			t.Errorf("found %d fields on the host's screen, want the meeting's and its agenda's", n)
+		}
+	})
+}
+
+// TestHostTimeIsPicked: the meeting's time is picked (a list of times, a
+// calendar) and read back in Vietnamese, "08:00, thứ Năm 03/12/2026";
+// nothing asks for a layout string.
+func TestHostTimeIsPicked(t *testing.T) {
+	u := startDemo(t)
+	h := u.host
+	fyne.DoAndWait(func() {
+		f := h.start
+		if !slices.Contains(f.times, "08:00") || !slices.Contains(f.times, "13:30") {
+			t.Errorf("the times offered: %q", f.times)
+		}
+		if f.date.PlaceHolder != "ngày/tháng/năm" {
+			t.Errorf("the date's placeholder is %q", f.date.PlaceHolder)
+		}
+		if got := strings.Join(drawn(h.form), "\n"); !strings.Contains(got, "08:00, thứ Năm 03/12/2026") {
+			t.Errorf("the form does not read the time back: %q", got)
+		}
+		var pick *widget.Button
+		walkRendered(h.form, func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Icon == theme.CalendarIcon() {
+				pick = b
+			}
+		})
+		if pick == nil {
+			t.Fatal("no calendar to pick the date")
+		}
+		test.Tap(pick)
+		var day *widget.Button
+		walkRendered(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "7" {
+				day = b
+			}
+		})
+		if day == nil {
+			t.Fatal("the calendar shows no 7th")
+		}
+		test.Tap(day)
+		f.hour.SetText("13:30")
+		if got := h.m.Start; got.Day() != 7 || got.Hour() != 13 || got.Minute() != 30 {
+			t.Errorf("after picking the 7th at 13:30 the meeting starts %v", got)
+		}
+		if got := strings.Join(drawn(h.form), "\n"); !strings.Contains(got, "13:30, thứ Hai 07/12/2026") {
+			t.Errorf("the form reads back %q", got)
 		}
 	})
 }

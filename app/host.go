@@ -25,8 +25,6 @@ import (
 	"dinh/sync/room"
 )
 
-const startLayout = "15:04 02/01/2006"
-
 // hostScreen is the secretariat's screen: prepare a meeting, publish it,
 // and show the room the host's fingerprint.
 type hostScreen struct {
@@ -48,6 +46,7 @@ type hostScreen struct {
 	published *fyne.Container
 	delegates *widget.Label
 	split     *container.Split
+	start     *startField
 }
 
 func newHostScreen(u *UI, st *store.Store, bl *blob.Store) *hostScreen {
@@ -151,33 +150,93 @@ func (h *hostScreen) fill() {
 	title := widget.NewEntry()
 	title.SetText(h.m.Title)
 	title.OnChanged = func(s string) { h.m.Title = s }
-	start := widget.NewEntry()
-	start.SetPlaceHolder(startLayout)
-	start.SetText(h.m.Start.Format(startLayout))
-	start.Validator = func(s string) error {
-		_, err := time.ParseInLocation(startLayout, s, time.Local)
-		if err != nil {
-			return errors.New(i18n.T("host.bad_time", startLayout))
-		}
-		return nil
-	}
-	start.OnChanged = func(s string) {
-		if t, err := time.ParseInLocation(startLayout, s, time.Local); err == nil {
-			h.m.Start = t
-		}
-	}
+	start := h.startField()
 	place := widget.NewEntry()
 	place.SetText(h.m.Place)
 	place.OnChanged = func(s string) { h.m.Place = s }
 	h.form.Objects = []fyne.CanvasObject{widget.NewForm(
 		widget.NewFormItem(i18n.T("host.title"), title),
-		widget.NewFormItem(i18n.T("host.start"), start),
+		&widget.FormItem{Text: i18n.T("host.start"), Widget: start.box, HintText: longDate(h.m.Start)},
 		widget.NewFormItem(i18n.T("host.place"), place),
 	)}
 	h.form.Refresh()
 	h.fillPeople()
 	h.fillItems()
 	h.fillPublished()
+}
+
+// startField is the meeting's time: a time picked from a list (every
+// quarter of an hour, or typed) and a date typed as day/month/year or
+// picked on a calendar. Nothing asks for a layout string.
+type startField struct {
+	box   fyne.CanvasObject
+	date  *widget.Entry
+	hour  *widget.SelectEntry
+	times []string // what the list of times offers
+}
+
+func (h *hostScreen) startField() *startField {
+	f := &startField{date: widget.NewEntry()}
+	var times []string
+	for m := 6 * 60; m <= 21*60; m += 15 {
+		times = append(times, fmt.Sprintf("%02d:%02d", m/60, m%60))
+	}
+	f.hour, f.times = widget.NewSelectEntry(times), times
+	f.hour.SetText(h.m.Start.Format("15:04"))
+	f.date.SetPlaceHolder(i18n.T("host.date_form"))
+	f.date.SetText(h.m.Start.Format("02/01/2006"))
+	update := func() {
+		d, errD := time.ParseInLocation("02/01/2006", strings.TrimSpace(f.date.Text), time.Local)
+		t, errT := time.ParseInLocation("15:04", strings.TrimSpace(f.hour.Text), time.Local)
+		if errD == nil && errT == nil {
+			h.m.Start = time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, time.Local)
+		}
+	}
+	f.date.Validator = func(s string) error {
+		if _, err := time.ParseInLocation("02/01/2006", strings.TrimSpace(s), time.Local); err != nil {
+			return errors.New(i18n.T("host.bad_date"))
+		}
+		return nil
+	}
+	f.hour.Validator = func(s string) error {
+		if _, err := time.ParseInLocation("15:04", strings.TrimSpace(s), time.Local); err != nil {
+			return errors.New(i18n.T("host.bad_time"))
+		}
+		return nil
+	}
+	f.date.OnChanged = func(string) { update(); h.refreshStartHint() }
+	f.hour.OnChanged = func(string) { update(); h.refreshStartHint() }
+	pick := widget.NewButtonWithIcon("", theme.CalendarIcon(), nil)
+	pick.OnTapped = func() {
+		var pop *widget.PopUp
+		cal := widget.NewCalendar(h.m.Start, func(t time.Time) {
+			f.date.SetText(t.Format("02/01/2006"))
+			pop.Hide()
+		})
+		pop = widget.NewPopUp(cal, h.u.win.Canvas())
+		pop.ShowAtRelativePosition(fyne.NewPos(0, pick.Size().Height), pick)
+	}
+	f.box = container.NewBorder(nil, nil, nil, pick, container.NewGridWithColumns(2, f.hour, f.date))
+	h.start = f
+	return f
+}
+
+// refreshStartHint shows the meeting's time as a person reads it, under
+// the field.
+func (h *hostScreen) refreshStartHint() {
+	if h.form == nil || len(h.form.Objects) == 0 {
+		return
+	}
+	if form, ok := h.form.Objects[0].(*widget.Form); ok && len(form.Items) > 1 {
+		form.Items[1].HintText = longDate(h.m.Start)
+		form.Refresh()
+	}
+}
+
+// longDate is a time as Vietnamese forms write it: "08:00, thứ Năm
+// 03/12/2026" (or its English equivalent).
+func longDate(t time.Time) string {
+	return i18n.T("date.long", t.Format("15:04"), i18n.T(fmt.Sprintf("date.weekday.%d", int(t.Weekday()))), t.Format("02/01/2006"))
 }
 
 func (h *hostScreen) fillPeople() {
