@@ -37,6 +37,7 @@ type meetingList struct {
 	// LAN, as a delegate would by hand.
 	autoJoin string
 	onOpen   func(meetingRow)
+	hint     *widget.Label // how meetings appear, while none has
 }
 
 // listRows is how many rows of meetings the list shows at least.
@@ -54,7 +55,7 @@ func (l *meetingList) build() {
 		func() fyne.CanvasObject {
 			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			title.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
+			sub := widget.NewLabel("\n") // two lines: where the meeting is, and the host's code whole
 			sub.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.ComputerIcon()), nil, container.NewVBox(title, sub))
 		},
@@ -89,6 +90,8 @@ func (l *meetingList) view() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(i18n.T("delegate.meetings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	hint := widget.NewLabel(i18n.T("delegate.meetings.hint"))
 	hint.Wrapping = fyne.TextWrapWord
+	l.hint = hint
+	l.showHint()
 	row := l.list.CreateItem().MinSize().Height + theme.Padding()
 	space := canvas.NewRectangle(nil)
 	space.SetMinSize(fyne.NewSize(0, listRows*row))
@@ -139,11 +142,25 @@ func (l *meetingList) refresh() {
 	}
 	l.syncing = false
 	l.list.Refresh()
+	l.showHint()
 	for i, r := range l.rows {
 		if l.autoJoin != "" && r.id == l.autoJoin && r.listing != nil {
 			l.autoJoin = ""
 			l.list.Select(i)
 		}
+	}
+}
+
+// showHint shows how meetings appear only while none is listed: the
+// room it takes is the list's on a small screen.
+func (l *meetingList) showHint() {
+	if l.hint == nil {
+		return
+	}
+	if len(l.rows) == 0 {
+		l.hint.Show()
+	} else {
+		l.hint.Hide()
 	}
 }
 
