@@ -30,6 +30,9 @@ func WatchFolder(dir string, quiet time.Duration) (*FolderWatch, error) {
 	return &FolderWatch{w: w, quiet: quiet}, nil
 }
 
+// Close stops a watch that will not Run (its caller failed before).
+func (f *FolderWatch) Close() error { return f.w.Close() }
+
 // Run calls changed after each burst of changes until ctx ends, then stops
 // watching and returns nil.
 func (f *FolderWatch) Run(ctx context.Context, changed func()) error {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -12,8 +14,10 @@ import (
 	"dinh/internal/i18n"
 	"dinh/meeting"
 	"dinh/meeting/demo"
+	"dinh/meeting/pdf"
 	"dinh/meeting/pdfsig"
 	"dinh/sync/discovery"
+	"dinh/sync/lan"
 	"dinh/sync/room"
 )
 
@@ -68,12 +72,31 @@ func (c *hostCmd) Run(ctx context.Context, e *env) error {
 			fmt.Fprintln(e.stdout, e.T("host.fingerprint", h.Fingerprint().Short()))
 			fmt.Fprintln(e.stderr, e.T("host.stop"))
 		},
-		NotRepublished: func(err error) { fmt.Fprintln(e.stderr, e.T("host.notRepublished", err)) },
+		NotRepublished: func(err error) { fmt.Fprintln(e.stderr, e.T("host.notRepublished", e.documentWords(err))) },
 	})
 	if err == nil {
 		fmt.Fprintln(e.stderr, e.T("host.stopped"))
 	}
-	return err
+	return e.documentWords(err)
+}
+
+// documentWords says which document could not be published and why, in
+// the run's language, before the technical cause.
+func (e *env) documentWords(err error) error {
+	var de *lan.DocumentError
+	if !errors.As(err, &de) {
+		return err
+	}
+	why := e.T("host.docUnreadable")
+	switch {
+	case errors.Is(err, pdf.ErrPassword):
+		why = e.T("host.docPassword")
+	case errors.Is(err, pdf.ErrCorrupt):
+		why = e.T("host.docCorrupt")
+	case errors.Is(err, fs.ErrNotExist):
+		why = e.T("host.docMissing")
+	}
+	return fmt.Errorf("%s (%w)", e.T("host.document", de.Name, why), de.Err)
 }
 
 func names(ifaces []net.Interface) string {

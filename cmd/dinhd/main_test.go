@@ -376,3 +376,30 @@ func TestVerifyNotPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestHostRefusesABrokenDocument: a meeting folder with a PDF cut short
+// is not published; dinhd names the file and says why in words, and
+// exits 1 before serving anything.
+func TestHostRefusesABrokenDocument(t *testing.T) {
+	dir := t.TempDir()
+	m, err := demo.WriteFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := m.DocumentNames()[0]
+	b, _ := os.ReadFile(filepath.Join(dir, name))
+	if err := os.WriteFile(filepath.Join(dir, name), b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"host", "--meeting", dir, "--data", t.TempDir(), "--iface", "lo"}, &out, &errOut)
+	want := "Tài liệu «" + name + "»: tệp bị hỏng hoặc không phải PDF"
+	if code != 1 || ctx.Err() != nil || !strings.Contains(errOut.String(), want) {
+		t.Errorf("exit %d (%v), stderr %q; want exit 1 and %q", code, ctx.Err(), errOut.String(), want)
+	}
+	if strings.Contains(out.String(), "http") || strings.Contains(out.String(), "phục vụ") {
+		t.Errorf("something was served: %q", out.String())
+	}
+}

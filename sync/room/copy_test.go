@@ -126,6 +126,20 @@ func TestRunFolderRefusesABrokenFolder(t *testing.T) {
 	if err := h.RunFolder(t.Context(), t.TempDir(), 0, FolderEvents{}); err == nil {
 		t.Fatal("an empty folder: got no error, want one")
 	}
+	// A folder whose PDF is cut short, watched: refused by name, and the
+	// watch it had started is stopped (goleak checks at the end).
+	dir := t.TempDir()
+	m, err := demo.WriteFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := m.DocumentNames()[0]
+	b, _ := os.ReadFile(filepath.Join(dir, name))
+	os.WriteFile(filepath.Join(dir, name), b[:len(b)/2], 0o644)
+	var de *lan.DocumentError
+	if err := h.RunFolder(t.Context(), dir, 50*time.Millisecond, FolderEvents{}); !errors.As(err, &de) || de.Name != name {
+		t.Fatalf("a folder with a broken PDF: got %v, want %s refused", err, name)
+	}
 }
 
 // TestPublishFiles: documents picked one by one are published with the

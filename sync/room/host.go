@@ -262,6 +262,9 @@ func (h *Host) RunFolder(ctx context.Context, dir string, quiet time.Duration, e
 		}
 	}
 	if err := publish(); err != nil {
+		if watch != nil {
+			watch.Close()
+		}
 		return err
 	}
 	if ev.Serving != nil {
