@@ -1,12 +1,12 @@
 package app
 
 import (
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/container"
 
 	"dinh/internal/i18n"
+	"dinh/internal/words"
 	"dinh/meeting"
 )
 
@@ -30,32 +30,11 @@ func formatStart(t time.Time) string {
 
 // describeChanges is the sentence a delegate reads when an update arrives.
 func describeChanges(version int64, c meeting.Changes) string {
-	var parts []string
-	if n := len(c.Added); n > 0 {
-		parts = append(parts, i18n.T("changes.added", n, strings.Join(c.Added, ", ")))
-	}
-	if n := len(c.Replaced); n > 0 {
-		parts = append(parts, i18n.T("changes.replaced", n, strings.Join(c.Replaced, ", ")))
-	}
-	if n := len(c.Removed); n > 0 {
-		parts = append(parts, i18n.T("changes.removed", n, strings.Join(c.Removed, ", ")))
-	}
-	if n := len(c.ItemsAdded); n > 0 {
-		parts = append(parts, i18n.T("changes.items_added", n))
-	}
-	if n := len(c.ItemsGone); n > 0 {
-		parts = append(parts, i18n.T("changes.items_gone", n))
-	}
-	if c.Reordered {
-		parts = append(parts, i18n.T("changes.reordered"))
-	}
-	if c.Details {
-		parts = append(parts, i18n.T("changes.details"))
-	}
-	if len(parts) == 0 {
+	what := words.Changes(i18n.Language(), c)
+	if what == "" {
 		return i18n.T("changes.none", version)
 	}
-	return i18n.T("changes.header", version) + " " + strings.Join(parts, "; ") + "."
+	return i18n.T("changes.header", version) + " " + what + "."
 }
 
 // keptSplit returns s at the offset of old, the split it replaces when a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dinh/internal/i18n"
+	"dinh/internal/words"
 	"dinh/meeting"
 	"dinh/meeting/pdfsig"
 	"dinh/sync/room"
@@ -199,21 +199,14 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 			box.Add(wrap(i18n.T("sig.panel.location", s.Location)))
 		}
 		if s.Verdict != pdfsig.Invalid {
-			box.Add(wrap(i18n.T("sig.revocation." + revocationKey(s.Revocation))))
+			box.Add(wrap(words.Revocation(i18n.Language(), s.Revocation)))
 		}
 		switch {
 		case s.CoversWholeFile:
 			box.Add(wrap(i18n.T("sig.panel.whole")))
 		case len(s.Revisions) > 0:
 			for k, rv := range s.Revisions {
-				words := []string{i18n.T("sig.change.none")}
-				if len(rv.Changes) > 0 {
-					words = words[:0]
-					for _, ch := range rv.Changes {
-						words = append(words, i18n.T("sig.change."+ch.Code()))
-					}
-				}
-				box.Add(wrap("• " + i18n.T("sig.panel.revision", k+1, strings.Join(words, "; "))))
+				box.Add(wrap("• " + i18n.T("sig.panel.revision", k+1, words.Kinds(i18n.Language(), rv.Changes))))
 			}
 		}
 		if s.Detail != "" {
@@ -225,15 +218,5 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 	return box
 }
 
-func revocationKey(r pdfsig.Revocation) string {
-	switch r {
-	case pdfsig.RevocationCRL:
-		return "crl"
-	case pdfsig.RevocationOCSP:
-		return "ocsp"
-	}
-	return "unknown"
-}
-
 // verdictWords is the verdict as a person reads it, in the app's language.
-func verdictWords(v pdfsig.Verdict) string { return i18n.T("sig.verdict." + v.Code()) }
+func verdictWords(v pdfsig.Verdict) string { return words.Verdict(i18n.Language(), v) }

@@ -6,17 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
 	"dinh/internal/i18n"
+	"dinh/internal/words"
 	"dinh/offline/agekey"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
-	"dinh/offline/photo"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
@@ -51,6 +52,8 @@ func (e *env) explain(err error, data string) error {
 			m = e.T("dossier.wrongPass") + "; " + m
 		}
 		return userError{m, err}
+	case errors.Is(err, volunteer.ErrNoPassphrase):
+		return usageError{errors.New(e.T("dossier.noPassphrase"))}
 	case errors.Is(err, vault.ErrWrongPassphrase):
 		return userError{e.T("dossier.wrongPass"), err}
 	case errors.Is(err, vault.ErrWeakPassphrase):
@@ -71,79 +74,45 @@ func (e *env) explain(err error, data string) error {
 	return err
 }
 
-// readPassphrase reads the first line of the file, or of stdin for "" or
+// passphrase is the file the passphrase is read from: stdin for "" or
 // "-".
-func (e *env) readPassphrase(file string) ([]byte, error) {
-	var r io.Reader = os.Stdin
-	if file != "" && file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return nil, userError{e.T("dossier.passFile", err), err}
-		}
-		defer f.Close()
-		r = f
+func (e *env) passphrase(file string) (io.ReadCloser, error) {
+	if file == "" || file == "-" {
+		return io.NopCloser(os.Stdin), nil
 	}
-	pass, err := volunteer.ReadPassphrase(r)
-	if errors.Is(err, volunteer.ErrNoPassphrase) {
-		return nil, usageError{errors.New(e.T("dossier.noPassphrase"))}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, userError{e.T("dossier.passFile", err), err}
 	}
-	return pass, err
+	return f, nil
 }
 
-// openUnlocked opens the data folder and unlocks it. A folder that is not
-// set up is refused before the passphrase is asked for, and the folder is
-// opened (locking out the app) only once it has been given.
+// openUnlocked opens the data folder and unlocks it.
 func (e *env) openUnlocked(data, passFile string) (*volunteer.Workspace, error) {
-	if !volunteer.IsSetUp(data) {
+	if !volunteer.IsSetUp(data) { // before the passphrase file is opened
 		return nil, volunteer.ErrNotSetUp
 	}
-	pass, err := e.readPassphrase(passFile)
+	r, err := e.passphrase(passFile)
 	if err != nil {
 		return nil, err
 	}
-	defer clear(pass)
-	w, err := volunteer.Open(data, vault.Options{IdleTimeout: -1})
-	if err != nil {
-		return nil, err
-	}
-	if err := w.Vault.Unlock(pass); err != nil {
-		w.Close()
-		return nil, err
-	}
-	return w, nil
+	defer r.Close()
+	return volunteer.OpenUnlocked(data, r)
 }
 
-// privateKey reports whether text is a private key.
-func privateKey(text string) bool {
-	_, err := agekey.ParsePrivate(text)
-	return err == nil
-}
-
-// keyArg is a key given inline or as a file holding it; fileErr is why it
-// could not be read as a file.
-func keyArg(s string) (key string, fileErr error) {
-	b, err := os.ReadFile(s)
-	if err == nil {
-		return strings.TrimSpace(string(b)), nil
-	}
-	return strings.TrimSpace(s), err
-}
-
-// parsePublicKey reads the public key given to the flag called name. It
-// recognises the private key of the pair, which does not belong on a
-// volunteer's device, and a key file that cannot be read.
+// parsePublicKey reads the public key given to the flag called name.
 func parsePublicKey(e *env, name, arg string) (agekey.Public, error) {
-	text, fileErr := keyArg(arg)
-	k, err := agekey.ParsePublic(text)
+	k, err := agekey.ReadPublic(arg)
+	var pe *fs.PathError
 	switch {
-	case err == nil:
-		return k, nil
-	case privateKey(text):
+	case errors.Is(err, agekey.ErrIsPrivate):
 		return k, usageError{errors.New(e.T("dossier.keyIsPrivate", name))}
-	case fileErr != nil && strings.ContainsAny(arg, `/\.`): // a key has neither
-		return k, usageError{errors.New(e.T("dossier.keyFile", name, fileErr))}
+	case errors.As(err, &pe):
+		return k, usageError{errors.New(e.T("dossier.keyFile", name, err))}
+	case err != nil:
+		return k, usageError{errors.New(e.T("dossier.keyBad", name, err))}
 	}
-	return k, usageError{errors.New(e.T("dossier.keyBad", name, err))}
+	return k, nil
 }
 
 type dossierInitCmd struct {
@@ -166,7 +135,12 @@ func (c *dossierInitCmd) Run(e *env) (err error) {
 	if volunteer.IsSetUp(*data) { // before asking for the passphrase
 		return vault.ErrExists
 	}
-	pass, err := e.readPassphrase(*passFile)
+	r, err := e.passphrase(*passFile)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	pass, err := volunteer.ReadPassphrase(r)
 	if err != nil {
 		return err
 	}
@@ -284,19 +258,7 @@ func (e *env) notAttached(na *volunteer.NotAttachedError) error {
 // photoReason says why a file could not be attached, without repeating
 // its path.
 func (e *env) photoReason(err error, path string) string {
-	detail := strings.ReplaceAll(err.Error(), path+": ", "")
-	for _, r := range []struct {
-		err error
-		key string
-	}{
-		{photo.ErrNotImage, "notImage"}, {photo.ErrTooLarge, "tooLarge"}, {photo.ErrTruncated, "truncated"},
-		{photo.ErrTooManyPixels, "tooManyPixels"}, {photo.ErrCorrupt, "corrupt"}, {os.ErrNotExist, "gone"},
-	} {
-		if errors.Is(err, r.err) {
-			return e.T("dossier."+r.key) + " (" + detail + ")"
-		}
-	}
-	return detail
+	return words.Error(e.lang, err) + " (" + strings.ReplaceAll(err.Error(), path+": ", "") + ")"
 }
 
 type dossierListCmd struct {
@@ -353,21 +315,6 @@ func (c *dossierListCmd) Run(e *env) (err error) {
 	return nil
 }
 
-// validDossierID accepts what the outbox accepts as a dossier ID: 1 to 64
-// letters, digits, - or _. Nothing else can name a dossier, and a path
-// such as ../x never reaches the store or the file system.
-func validDossierID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 type dossierSealCmd struct {
 	ID       string `arg:"" help:"${h_dossier_seal_id}"`
 	Data     string `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
@@ -377,7 +324,7 @@ type dossierSealCmd struct {
 func (c *dossierSealCmd) Run(ctx context.Context, e *env) (err error) {
 	stdout, stderr, data, passFile, id := e.stdout, e.stderr, &c.Data, &c.PassFile, c.ID
 	defer func() { err = e.explain(err, *data) }()
-	if !validDossierID(id) {
+	if !outbox.ValidID(id) {
 		return usageError{errors.New(e.T("dossier.badID", id))}
 	}
 	w, err := e.openUnlocked(*data, *passFile)

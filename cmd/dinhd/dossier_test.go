@@ -599,7 +599,7 @@ func testDossierBadInput(t *testing.T, tm team) {
 		{"missing photo", newArgs("--attach", filepath.Join(dir, "khong-co.jpg")), 2,
 			[]string{"không tìm thấy tệp " + filepath.Join(dir, "khong-co.jpg")}, false, nil},
 		{"text file attached", newArgs("--attach", photo, "--attach", text, "--consent", "--consent-form", photo), 1, // 1 derivation
-			[]string{"không đính kèm được " + text + ": không phải ảnh JPEG, PNG, GIF, BMP hay TIFF",
+			[]string{"không đính kèm được " + text + ": Tệp này không phải ảnh",
 				"dinhd dossier new: chưa lưu hồ sơ vì 1 tệp không đính kèm được"}, true,
 			func(t *testing.T) {
 				if list := listJSON(t, data); len(list) != 0 {

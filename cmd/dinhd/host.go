@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -12,9 +11,9 @@ import (
 	"time"
 
 	"dinh/internal/i18n"
+	"dinh/internal/words"
 	"dinh/meeting"
 	"dinh/meeting/demo"
-	"dinh/meeting/pdf"
 	"dinh/meeting/pdfsig"
 	"dinh/sync/discovery"
 	"dinh/sync/lan"
@@ -63,7 +62,7 @@ func (c *hostCmd) Run(ctx context.Context, e *env) error {
 			}
 			for _, d := range man.Documents {
 				if v, ok := pdfsig.ParseCode(d.Verdict); ok && v != pdfsig.Valid && v != pdfsig.Unsigned {
-					fmt.Fprintln(e.stdout, e.T("host.warning", d.Name, verdictWords(e.lang, v)))
+					fmt.Fprintln(e.stdout, e.T("host.warning", d.Name, words.Verdict(e.lang, v)))
 				}
 			}
 		},
@@ -87,16 +86,7 @@ func (e *env) documentWords(err error) error {
 	if !errors.As(err, &de) {
 		return err
 	}
-	why := e.T("host.docUnreadable")
-	switch {
-	case errors.Is(err, pdf.ErrPassword):
-		why = e.T("host.docPassword")
-	case errors.Is(err, pdf.ErrCorrupt):
-		why = e.T("host.docCorrupt")
-	case errors.Is(err, fs.ErrNotExist):
-		why = e.T("host.docMissing")
-	}
-	return fmt.Errorf("%s (%w)", e.T("host.document", de.Name, why), de.Err)
+	return fmt.Errorf("%s (%w)", words.Error(e.lang, err), de.Err)
 }
 
 func names(ifaces []net.Interface) string {
@@ -109,25 +99,8 @@ func names(ifaces []net.Interface) string {
 
 // describe lists what changed between two versions of a meeting.
 func (e *env) describe(c meeting.Changes) string {
-	var parts []string
-	add := func(key string, xs []string) {
-		if len(xs) > 0 {
-			parts = append(parts, e.T("changes."+key, strings.Join(xs, ", ")))
-		}
+	if w := words.Changes(e.lang, c); w != "" {
+		return w
 	}
-	add("added", c.Added)
-	add("replaced", c.Replaced)
-	add("removed", c.Removed)
-	add("itemsAdded", c.ItemsAdded)
-	add("itemsGone", c.ItemsGone)
-	if c.Reordered {
-		parts = append(parts, e.T("changes.reordered"))
-	}
-	if c.Details {
-		parts = append(parts, e.T("changes.details"))
-	}
-	if len(parts) == 0 {
-		return e.T("changes.none")
-	}
-	return strings.Join(parts, "; ")
+	return e.T("changes.none")
 }

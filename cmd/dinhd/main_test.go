@@ -160,7 +160,7 @@ func TestHostRepublishesEditedFolder(t *testing.T) {
 	if !out.wait(func(s string) bool { return strings.Contains(s, "version 2") && strings.Contains(s, "Changes:") }, nil) {
 		t.Fatalf("no republish:\n%s", out)
 	}
-	if !strings.Contains(out.String(), "meeting details edited") {
+	if !strings.Contains(out.String(), "meeting details changed") {
 		t.Fatalf("the change is not described:\n%s", out)
 	}
 }
@@ -395,7 +395,7 @@ func TestHostRefusesABrokenDocument(t *testing.T) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	code := run(ctx, []string{"host", "--meeting", dir, "--data", t.TempDir(), "--iface", "lo"}, &out, &errOut)
-	want := "Tài liệu «" + name + "»: tệp bị hỏng hoặc không phải PDF"
+	want := "Tài liệu «" + name + "»: Tệp bị hỏng hoặc không phải PDF"
 	if code != 1 || ctx.Err() != nil || !strings.Contains(errOut.String(), want) {
 		t.Errorf("exit %d (%v), stderr %q; want exit 1 and %q", code, ctx.Err(), errOut.String(), want)
 	}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -76,7 +77,7 @@ func TestREADMEFieldChain(t *testing.T) {
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	err = cmd.Start()
 	if err == nil {
-		defer syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		defer endGroup(t, cmd.Process.Pid)
 		err = cmd.Wait()
 	}
 	out, _ := os.ReadFile(log.Name())
@@ -97,4 +98,46 @@ func TestREADMEFieldChain(t *testing.T) {
 	if err := json.Unmarshal(b, &entries); err != nil || len(entries) != 1 || entries[0].State != outbox.Receipted || entries[0].Receipt == "" {
 		t.Fatalf("dossier list after the README: %s (%v)", b, err)
 	}
+}
+
+// endGroup stops the daemons of a process group and waits until the last
+// has exited, so that none still writes in a folder the test removes:
+// SIGTERM, and SIGKILL for any still there after ten seconds.
+func endGroup(t *testing.T, pgid int) {
+	gone := func(within time.Duration) bool {
+		deadline := time.Now().Add(within)
+		for alive(pgid) {
+			if time.Now().After(deadline) {
+				return false
+			}
+			time.Sleep(20 * time.Millisecond) // a process group has nothing to wait on
+		}
+		return true
+	}
+	syscall.Kill(-pgid, syscall.SIGTERM)
+	if !gone(10 * time.Second) {
+		syscall.Kill(-pgid, syscall.SIGKILL)
+		if !gone(10 * time.Second) {
+			t.Errorf("the daemons of process group %d outlived SIGKILL", pgid)
+		}
+	}
+}
+
+// alive reports whether a process of group pgid still runs (a zombie, dead
+// but not yet reaped, does not count).
+func alive(pgid int) bool {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+		i := strings.LastIndexByte(string(b), ')')
+		fields := strings.Fields(string(b[i+1:]))
+		if len(fields) > 2 && fields[0] != "Z" && fields[2] == strconv.Itoa(pgid) {
+			return true
+		}
+	}
+	return false
 }

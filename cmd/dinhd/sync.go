@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"dinh/internal/logfile"
 	"dinh/offline/agekey"
 	"dinh/offline/outbox"
 	"dinh/offline/vault"
@@ -22,24 +23,9 @@ import (
 	"dinh/sync/receipt"
 )
 
-// logger is where a service's log goes: DATA/logs/ROLE.log, and standard
-// error for errors only, or for everything with --verbose. Syncthing's
-// chatter would otherwise bury what the administrator must see.
+// logger is a service's log (package logfile).
 func (e *env) logger(data, role string) (*slog.Logger, func()) {
-	level := slog.LevelError
-	if e.verbose {
-		level = slog.LevelInfo
-	}
-	handlers := []slog.Handler{slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})}
-	closeLog := func() {}
-	dir := filepath.Join(data, "logs")
-	if err := os.MkdirAll(dir, 0o700); err == nil {
-		if f, err := os.OpenFile(filepath.Join(dir, role+".log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {
-			handlers = append(handlers, slog.NewTextHandler(f, nil))
-			closeLog = func() { f.Close() }
-		}
-	}
-	return slog.New(slog.NewMultiHandler(handlers...)), closeLog
+	return logfile.Open(data, role, e.stderr, e.verbose)
 }
 
 type hubCmd struct {
@@ -318,73 +304,50 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	fmt.Fprintln(stdout, "device", d.ID())
-	// What the outbox holds now is not news; anything after it is, even
-	// what the device's first pass brings before this loop looks.
-	var seen outbox.Tracker
-	seen.Since(w.Outbox)
-	tidy := false
-	ctx, cancel := context.WithCancel(ctx)
-	var runErr error
-	ran := make(chan struct{})
-	go func() { runErr = d.Run(ctx); close(ran) }()
-	defer func() { cancel(); <-ran }()
-	for {
-		changed := d.Changed()
-		for _, n := range seen.Since(w.Outbox) {
-			switch n.Kind {
-			case outbox.NewsDelivered:
-				fmt.Fprintln(stdout, "delivered", n.ID)
-			case outbox.NewsReceipted:
-				fmt.Fprintln(stdout, "receipted", n.ID, n.Receipt)
-				tidy = true
-			case outbox.NewsStatus:
-				fmt.Fprintln(stdout, "status", n.Receipt, n.Status)
-			case outbox.NewsDamaged:
-				fmt.Fprintln(stdout, "damaged", n.ID)
-				fmt.Fprintln(e.stderr, e.T("dossier.damagedSeal", n.ID))
-			}
-		}
-		if tidy {
+	ses, err := d.Follow(ctx, *until, func(n outbox.News) {
+		switch n.Kind {
+		case outbox.NewsDelivered:
+			fmt.Fprintln(stdout, "delivered", n.ID)
+		case outbox.NewsReceipted:
+			fmt.Fprintln(stdout, "receipted", n.ID, n.Receipt)
 			// The receipt is back: the drafts kept for it can go.
 			if err := w.Desk.Tidy(); err != nil {
 				fmt.Fprintln(e.stderr, e.T("dossier.notTidied", err))
 			}
-			tidy = false
+		case outbox.NewsStatus:
+			fmt.Fprintln(stdout, "status", n.Receipt, n.Status)
+		case outbox.NewsDamaged:
+			fmt.Fprintln(stdout, "damaged", n.ID)
+			fmt.Fprintln(e.stderr, e.T("dossier.damagedSeal", n.ID))
 		}
-		c := w.Outbox.Counts()
-		waiting := c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered] + c[outbox.Damaged]
-		if *until && waiting == 0 {
-			fmt.Fprintf(stdout, "receipted %d\n", c[outbox.Receipted])
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			if *until {
-				return e.whyWaiting(c, d.Status().Link, waiting, d.ID())
-			}
-			// A session of a set length (or one stopped by the user) ends
-			// well; what is still on its way is said, not failed.
-			fmt.Fprintf(stdout, "receipted %d, waiting %d\n", c[outbox.Receipted], waiting)
-			return nil
-		case <-ran:
-			return runErr
-		case <-changed:
-		}
+	})
+	switch {
+	case err != nil:
+		return err
+	case ses.Waiting == 0 && *until:
+		fmt.Fprintf(stdout, "receipted %d\n", ses.Receipted)
+		return nil
+	case *until:
+		return e.whyWaiting(ses, d.ID())
 	}
+	// A session of a set length (or one stopped by the user) ends well;
+	// what is still on its way is said, not failed.
+	fmt.Fprintf(stdout, "receipted %d, waiting %d\n", ses.Receipted, ses.Waiting)
+	return nil
 }
 
 // whyWaiting is a session that ended with dossiers still on their way:
-// the words and the exit code say why, worst first.
-func (e *env) whyWaiting(c map[outbox.State]int, link field.Link, waiting int, device string) error {
-	switch {
-	case c[outbox.Damaged] > 0:
-		return exitError{exitDamaged, errors.New(e.T("sync.damaged", c[outbox.Damaged]))}
-	case link == field.LinkUnreachable:
-		return exitError{exitHubUnreachable, errors.New(e.T("sync.unreachable", waiting))}
-	case link == field.LinkNotLetIn:
-		return exitError{exitNotEnrolled, errors.New(e.T("sync.notEnrolled", waiting, device))}
-	case c[outbox.Delivered] == waiting:
-		return exitError{exitAtHub, errors.New(e.T("sync.atHub", waiting))}
+// the words and the exit code say why.
+func (e *env) whyWaiting(s field.Session, device string) error {
+	switch s.Why {
+	case field.WaitingDamaged:
+		return exitError{exitDamaged, errors.New(e.T("sync.damaged", s.Damaged))}
+	case field.WaitingUnreachable:
+		return exitError{exitHubUnreachable, errors.New(e.T("sync.unreachable", s.Waiting))}
+	case field.WaitingNotLetIn:
+		return exitError{exitNotEnrolled, errors.New(e.T("sync.notEnrolled", s.Waiting, device))}
+	case field.WaitingAtHub:
+		return exitError{exitAtHub, errors.New(e.T("sync.atHub", s.Waiting))}
 	}
-	return errors.New(e.T("dossier.stillWaiting", waiting))
+	return errors.New(e.T("dossier.stillWaiting", s.Waiting))
 }

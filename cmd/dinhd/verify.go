@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"dinh/internal/i18n"
+	"dinh/internal/words"
 	"dinh/meeting/pdfsig"
 )
 
@@ -64,7 +64,7 @@ func (c *verifyCmd) Run(e *env) error {
 			File       string `json:"file"`
 			Verdict    string `json:"verdict"`
 			Signatures []sig  `json:"signatures"`
-		}{File: c.File, Verdict: verdictWords("en", rep.Verdict()), Signatures: []sig{}}
+		}{File: c.File, Verdict: words.Verdict("en", rep.Verdict()), Signatures: []sig{}}
 		for _, s := range rep.Signatures {
 			var changes []string
 			for _, c := range s.Changes {
@@ -78,9 +78,9 @@ func (c *verifyCmd) Run(e *env) error {
 				}
 				revs = append(revs, r)
 			}
-			out.Signatures = append(out.Signatures, sig{verdictWords("en", s.Verdict), verdictWords(e.lang, s.Verdict), s.Detail,
+			out.Signatures = append(out.Signatures, sig{words.Verdict("en", s.Verdict), words.Verdict(e.lang, s.Verdict), s.Detail,
 				s.SignerCN, s.SignerOrg, s.IssuerCN, s.SigningTime, s.TimeSource, s.Reason,
-				s.DocTimestamp, s.Certification, revocationNames[s.Revocation], changes, revs})
+				s.DocTimestamp, s.Certification, s.Revocation.Code(), changes, revs})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -90,7 +90,7 @@ func (c *verifyCmd) Run(e *env) error {
 	} else {
 		w := func(key string, args ...any) string { return i18n.In(e.lang, "sig.cli."+key, args...) }
 		if len(rep.Signatures) == 0 {
-			fmt.Fprintf(stdout, "%s: %s\n", c.File, verdictWords(e.lang, pdfsig.Unsigned))
+			fmt.Fprintf(stdout, "%s: %s\n", c.File, words.Verdict(e.lang, pdfsig.Unsigned))
 		}
 		for i, s := range rep.Signatures {
 			kind := w("signature")
@@ -100,7 +100,7 @@ func (c *verifyCmd) Run(e *env) error {
 			case s.Certification > 0:
 				kind = w("certification", s.Certification)
 			}
-			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), verdictWords(e.lang, s.Verdict))
+			fmt.Fprintf(stdout, "%s %d/%d: %s\n", kind, i+1, len(rep.Signatures), words.Verdict(e.lang, s.Verdict))
 			fmt.Fprintf(stdout, "  %s: %s (%s)\n  %s: %s\n", w("signer"), s.SignerCN, s.SignerOrg, w("issuer"), s.IssuerCN)
 			if !s.SigningTime.IsZero() {
 				fmt.Fprintf(stdout, "  %s: %s (%s)\n", w("time"), s.SigningTime.Local().Format("15:04:05 02/01/2006"), w("time."+s.TimeSource))
@@ -108,9 +108,9 @@ func (c *verifyCmd) Run(e *env) error {
 			if s.Reason != "" {
 				fmt.Fprintf(stdout, "  %s: %s\n", w("reason"), s.Reason)
 			}
-			fmt.Fprintf(stdout, "  %s: %s\n", w("revocation"), w("revocation."+revocationNames[s.Revocation]))
+			fmt.Fprintf(stdout, "  %s\n", words.Revocation(e.lang, s.Revocation))
 			for k, rv := range s.Revisions {
-				fmt.Fprintf(stdout, "  %s: %s\n", w("revision", k+1), changeWords(e.lang, rv.Changes))
+				fmt.Fprintf(stdout, "  %s: %s\n", w("revision", k+1), words.Kinds(e.lang, rv.Changes))
 			}
 			if s.Detail != "" {
 				fmt.Fprintf(stdout, "  %s: %s\n", w("detail"), s.Detail)
@@ -121,25 +121,4 @@ func (c *verifyCmd) Run(e *env) error {
 		return exitError{code: exitFail}
 	}
 	return nil
-}
-
-var revocationNames = map[pdfsig.Revocation]string{
-	pdfsig.RevocationUnknown: "unknown", pdfsig.RevocationCRL: "crl", pdfsig.RevocationOCSP: "ocsp",
-}
-
-// changeWords lists the kinds of change as a person reads them, in lang.
-func changeWords(lang string, kinds []pdfsig.Change) string {
-	if len(kinds) == 0 {
-		return i18n.In(lang, "sig.change.none")
-	}
-	words := make([]string, len(kinds))
-	for i, c := range kinds {
-		words[i] = i18n.In(lang, "sig.change."+c.Code())
-	}
-	return strings.Join(words, "; ")
-}
-
-// verdictWords is the verdict as a person reads it, in lang.
-func verdictWords(lang string, v pdfsig.Verdict) string {
-	return i18n.In(lang, "sig.verdict."+v.Code())
 }

@@ -20,6 +20,17 @@ const (
 	RevocationOCSP                      // an OCSP response for it was found
 )
 
+// Code is the revocation check's stable name: unknown, crl or ocsp.
+func (r Revocation) Code() string {
+	switch r {
+	case RevocationCRL:
+		return "crl"
+	case RevocationOCSP:
+		return "ocsp"
+	}
+	return "unknown"
+}
+
 // revocationInfo is the revocation data available to one signature: what
 // the CMS carries, the document security store, and the trust store.
 type revocationInfo struct {

@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ import (
 // ErrMalformed means a key given as text is not valid: a typo, a cut, or a
 // private key where a public one is wanted (or the other way round).
 var ErrMalformed = errors.New("agekey: malformed key")
+
+// ErrIsPrivate is a private key given where its public key belongs.
+var ErrIsPrivate = errors.New("agekey: a private key, where the public key belongs")
 
 // Public is a key to seal or wrap for. It is not secret. The zero value
 // is no key. Compare keys with Equal: == does not compile.
@@ -148,4 +152,29 @@ func oneLine(s string) (string, error) {
 		return "", fmt.Errorf("%w: %d keys where one is wanted", ErrMalformed, len(found))
 	}
 	return found[0], nil
+}
+
+// ReadPublic reads a public key as an administrator gives it on a command
+// line: inline, or as the path of a file that holds it. The private key of
+// a pair is refused with ErrIsPrivate; an argument that looks like a path
+// (a key holds no slash, backslash or dot) and cannot be read is refused
+// with the file's error.
+func ReadPublic(arg string) (Public, error) {
+	text := arg
+	b, fileErr := os.ReadFile(arg)
+	if fileErr == nil {
+		text = string(b)
+	}
+	text = strings.TrimSpace(text)
+	k, err := ParsePublic(text)
+	if err == nil {
+		return k, nil
+	}
+	if _, perr := ParsePrivate(text); perr == nil {
+		return Public{}, ErrIsPrivate
+	}
+	if fileErr != nil && strings.ContainsAny(arg, `/\.`) {
+		return Public{}, fileErr
+	}
+	return Public{}, err
 }

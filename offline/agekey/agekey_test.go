@@ -59,6 +59,44 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestReadPublic: a public key given on a command line inline or as a
+// file is read; its private key, a missing file and a typo are each
+// refused as what they are.
+func TestReadPublic(t *testing.T) {
+	pub, priv, err := Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pubFile, privFile := filepath.Join(dir, "central.pub"), filepath.Join(dir, "central.key")
+	if err := os.WriteFile(pubFile, []byte(pub.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(privFile, []byte(priv.File(time.Now())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, arg string
+		want      error // nil: the key
+	}{
+		{"inline", pub.String(), nil},
+		{"a file", pubFile, nil},
+		{"the private key inline", priv.String(), ErrIsPrivate},
+		{"the private key's file", privFile, ErrIsPrivate},
+		{"no such file", filepath.Join(dir, "centrl.pub"), os.ErrNotExist},
+		{"a typo", pub.String()[:10] + "q" + pub.String()[11:], ErrMalformed},
+	}
+	for _, tt := range tests {
+		got, err := ReadPublic(tt.arg)
+		switch {
+		case tt.want == nil && (err != nil || !got.Equal(pub)):
+			t.Errorf("%s: got %v, want the key", tt.name, err)
+		case tt.want != nil && (!errors.Is(err, tt.want) || !got.IsZero()):
+			t.Errorf("%s: got %s, %v; want %v", tt.name, got, err, tt.want)
+		}
+	}
+}
+
 func pubErr(s string) error  { _, err := ParsePublic(s); return err }
 func privErr(s string) error { _, err := ParsePrivate(s); return err }
 

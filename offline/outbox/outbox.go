@@ -649,12 +649,19 @@ func validSum(s string) bool {
 	return err == nil && len(b) == sha256.Size && strings.ToLower(s) == s
 }
 
-func checkID(id string) error {
+// ValidID reports whether id can name a dossier: 1 to 64 letters, digits,
+// - or _. Nothing else can, so a path such as ../x never reaches the store
+// or the file system.
+func ValidID(id string) bool {
 	ok := id != "" && len(id) <= 64
 	for _, r := range id {
 		ok = ok && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 	}
-	if !ok {
+	return ok
+}
+
+func checkID(id string) error {
+	if !ValidID(id) {
 		return fmt.Errorf("outbox: dossier ID %q: want 1 to 64 letters, digits, - or _", id)
 	}
 	return nil

@@ -175,6 +175,31 @@ func Open(dir string, opts vault.Options) (_ *Workspace, err error) {
 	return w, nil
 }
 
+// OpenUnlocked opens a set-up folder for one command and unlocks it with
+// the passphrase on the first line of pass. A folder that is not set up
+// is refused before the passphrase is read, and the folder is opened
+// (locking out the app) only once it has been given. The vault does not
+// lock itself while the command runs.
+func OpenUnlocked(dir string, pass io.Reader) (*Workspace, error) {
+	if !IsSetUp(dir) {
+		return nil, ErrNotSetUp
+	}
+	p, err := ReadPassphrase(pass)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(p)
+	w, err := Open(dir, vault.Options{IdleTimeout: -1})
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Vault.Unlock(p); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
 // Close locks the vault and closes the store.
 func (w *Workspace) Close() error {
 	var errs []error
