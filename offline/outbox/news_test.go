@@ -1,6 +1,8 @@
 package outbox_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -8,12 +10,13 @@ import (
 )
 
 // TestTrackerTellsEachChangeOnce: what the outbox held when tracking
-// started is not news; each delivery, receipt and status after it is
-// told once, in order.
+// started is not news; each delivery, receipt, status and damaged file
+// after it is told once, in order.
 func TestTrackerTellsEachChangeOnce(t *testing.T) {
 	f := newFixture(t)
 	f.add(t, "OLD", outbox.Receipted)
 	f.add(t, "NEW", outbox.Queued)
+	f.add(t, "LATER", outbox.Queued)
 	var tr outbox.Tracker
 	tr.Since(f.ob)
 	steps := []struct {
@@ -30,6 +33,19 @@ func TestTrackerTellsEachChangeOnce(t *testing.T) {
 			{Kind: outbox.NewsStatus, ID: "NEW", Receipt: "BN-NEW", Status: "result-ready"},
 		}},
 		{func() error { return nil }, nil},
+		// A dossier tracked as queued whose file is then damaged.
+		{func() error {
+			b, err := os.ReadFile(filepath.Join(f.dir, f.entry(t, "LATER").SealedPath))
+			if err == nil {
+				b[3] ^= 0x10
+				err = os.WriteFile(filepath.Join(f.dir, f.entry(t, "LATER").SealedPath), b, 0o600)
+			}
+			if err == nil {
+				_, err = f.ob.CheckAll()
+			}
+			return err
+		}, []outbox.News{{Kind: outbox.NewsDamaged, ID: "LATER"}}},
+		{func() error { _, err := f.ob.CheckAll(); return err }, nil},
 	}
 	for i, s := range steps {
 		if err := s.do(); err != nil {

@@ -522,6 +522,9 @@ func TestCorruptEntry(t *testing.T) {
 			if c := f.ob.Counts(); c[outbox.Queued] != 1 || c[outbox.Draft] != 1 {
 				t.Errorf("Counts: got %v, want one queued and one draft", c)
 			}
+			if damaged, err := f.ob.CheckAll(); !errors.Is(err, outbox.ErrCorrupt) || len(damaged) != 0 {
+				t.Errorf("CheckAll: got %v, %v; want ErrCorrupt reported and D1 sound", damaged, err)
+			}
 
 			for name, err := range map[string]error{
 				"AddDraft":      f.ob.AddDraft("BAD", "P", "AB"),
