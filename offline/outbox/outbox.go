@@ -88,6 +88,19 @@ type Entry struct {
 	// Progress is what the authority reported since the receipt:
 	// processing, result-ready, returned; oldest first.
 	Progress []Progress `json:"progress,omitempty"`
+	// Rejection is central's latest refusal of the copy it got, until a
+	// receipt comes.
+	Rejection *Rejection `json:"rejection,omitempty"`
+}
+
+// Rejection is central's refusal of the copy it got of a sealed dossier.
+type Rejection struct {
+	Reason     string    `json:"reason"`                // a code of sync/receipt: damaged, other-key…
+	SHA256     string    `json:"sha256"`                // of the bytes central got
+	CentralKey string    `json:"central_key,omitempty"` // the key central holds, for other-key
+	At         time.Time `json:"at"`
+	// Resent is set when a fresh copy went out to mend it.
+	Resent bool `json:"resent,omitempty"`
 }
 
 // Progress is one status update from the authority handling a dossier.
@@ -200,7 +213,7 @@ func (o *Outbox) MarkSealed(id, sealedPath, sum string) error {
 		default:
 			return false, transition(id, e.State, Sealed)
 		}
-		e.SealedPath, e.SealedSHA256 = sealedPath, sum
+		e.SealedPath, e.SealedSHA256, e.Rejection = sealedPath, sum, nil
 		e.advance(Sealed, now, "")
 		return true, nil
 	})
@@ -333,8 +346,35 @@ func (o *Outbox) MarkReceipted(id, receipt string, at time.Time) error {
 		default:
 			return false, transition(id, e.State, Receipted)
 		}
-		e.Receipt, e.ReceiptedAt = receipt, at
+		e.Receipt, e.ReceiptedAt, e.Rejection = receipt, at, nil
 		e.advance(Receipted, now, note)
+		return true, nil
+	})
+}
+
+// MarkRejected records central's refusal of a queued or delivered
+// dossier. A delivered one is queued again: central does not have it, and
+// the next copy, checked first, must go. The same refusal again does
+// nothing; a newer one replaces it.
+func (o *Outbox) MarkRejected(id string, r Rejection) error {
+	if r.Reason == "" || len(r.Reason) > 64 || !printable(r.Reason) || r.At.IsZero() {
+		return fmt.Errorf("outbox: rejection of %s without a reason or a time", id)
+	}
+	r.At = r.At.UTC()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := o.clock()
+	return o.update(id, func(e *Entry) (bool, error) {
+		if e.State != Queued && e.State != Delivered {
+			return false, transition(id, e.State, "rejected")
+		}
+		if e.Rejection != nil && e.Rejection.At.Equal(r.At) && e.Rejection.SHA256 == r.SHA256 && e.Rejection.Resent == r.Resent {
+			return false, nil
+		}
+		if e.Rejection == nil || !e.Rejection.At.Equal(r.At) || e.Rejection.SHA256 != r.SHA256 {
+			e.advance(Queued, now, "rejected by central: "+r.Reason)
+		}
+		e.Rejection = &r
 		return true, nil
 	})
 }

@@ -18,7 +18,8 @@ const (
 )
 
 // States lists every state in order; Damaged comes off Sealed or Queued
-// and goes back to Sealed.
+// and goes back to Sealed; a Delivered dossier central refused is Queued
+// again.
 var States = []State{Draft, Sealed, Queued, Delivered, Receipted, Purged, Damaged}
 
 // Valid reports whether s is one of the states.

@@ -273,7 +273,8 @@ func TestPassSkipsWhatIsNotADossier(t *testing.T) {
 		dev + "/.syncthing.HS-1.dseal.tmp", // a transfer under way
 		dev + "/.hidden.dseal",             // hidden
 		dev + "/HS-2.dseal/inside",         // a folder with a dossier's name
-		"UNKNOWN-DEVICE/HS-3.dseal",        // not enrolled
+		dev + "/HS-4.sync-conflict-20261207-093000-7Q3VRBN.dseal", // Syncthing's copy of a conflict
+		"UNKNOWN-DEVICE/HS-3.dseal",                               // not enrolled
 	} {
 		os.MkdirAll(filepath.Dir(filepath.Join(commune, p)), 0o700)
 		os.WriteFile(filepath.Join(commune, p), []byte("x"), 0o600)

@@ -55,6 +55,8 @@ type Node interface {
 	Scan(folder string) error
 	WrittenBy(folder, path, device string) (bool, error)
 	Changed() <-chan struct{}
+	// Sign signs with central's device key (a rejection).
+	Sign(msg []byte) (cert, sig []byte, err error)
 }
 
 // Record is what central keeps of an ingested dossier, beside its
@@ -184,7 +186,9 @@ func (c *Central) Pass() (Report, error) {
 		}
 		for _, n := range names {
 			id, ok := strings.CutSuffix(n.Name(), seal.Ext)
-			if !ok || n.IsDir() || strings.HasPrefix(n.Name(), ".") {
+			// A .sync-conflict- copy is Syncthing's, kept when two
+			// versions of a file met: never a file the device wrote.
+			if !ok || n.IsDir() || strings.HasPrefix(n.Name(), ".") || strings.Contains(id, ".sync-conflict-") {
 				continue
 			}
 			outcome, err := c.ingest(dev, id, n.Name())
@@ -202,6 +206,9 @@ func (c *Central) Pass() (Report, error) {
 				wroteReceipt = true
 			case quarantined:
 				rep.Quarantined++
+			case rejected:
+				rep.Quarantined++
+				wroteReceipt = true
 			case waiting:
 				rep.Waiting++
 			}
@@ -231,7 +238,8 @@ const (
 	ingested
 	duplicate
 	rewrote
-	quarantined
+	quarantined // and told before
+	rejected    // quarantined, and the device told why
 )
 
 func (c *Central) ingest(dev, id, name string) (outcome, error) {
@@ -245,7 +253,7 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 			return waiting, fmt.Errorf("central: record %s: %w", id, err)
 		}
 		if rec.Device != dev {
-			return c.quarantine(dev, name, src, fmt.Sprintf("dossier %s was already received from device %s", id, rec.Device))
+			return c.quarantine(dev, id, src, receipt.OtherDevice, fmt.Sprintf("dossier %s was already received from device %s", id, rec.Device))
 		}
 		if _, err := os.Stat(filepath.Join(c.cfg.ReceiptsDir, receipt.Path(dev, id))); err == nil {
 			return duplicate, nil
@@ -256,7 +264,7 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		return rewrote, nil
 	}
 	if b, err := os.ReadFile(src); err == nil {
-		if q, _ := os.Stat(c.quarantinePath(dev, name, b)); q != nil {
+		if q, _ := os.Stat(c.quarantinePath(dev, id, b)); q != nil {
 			return quarantined, nil // these bytes were refused already
 		}
 	}
@@ -265,7 +273,7 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		return waiting, nil // not in the index yet
 	}
 	if !by {
-		return c.quarantine(dev, name, src, "the file was not written by the device whose folder holds it")
+		return c.quarantine(dev, id, src, receipt.NotFromDevice, "the file was not written by the device whose folder holds it")
 	}
 	f, err := os.Open(src)
 	if err != nil {
@@ -277,15 +285,20 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		return waiting, nil
 	}
 	opened, err := seal.Open(f, fi.Size(), c.cfg.Key)
-	if errors.Is(err, seal.ErrTampered) || errors.Is(err, seal.ErrNotForUs) || errors.Is(err, seal.ErrOldFormat) {
-		return c.quarantine(dev, name, src, err.Error())
+	for _, r := range []struct {
+		err    error
+		reason string
+	}{{seal.ErrTampered, receipt.Damaged}, {seal.ErrNotForUs, receipt.OtherKey}, {seal.ErrOldFormat, receipt.OldFormat}} {
+		if errors.Is(err, r.err) {
+			return c.quarantine(dev, id, src, r.reason, err.Error())
+		}
 	}
 	if err != nil {
 		return waiting, fmt.Errorf("central: open %s: %w", rel, diskErr(err))
 	}
 	h := opened.Header()
 	if h.DossierID != id {
-		return c.quarantine(dev, name, src, fmt.Sprintf("the sealed header names dossier %s", h.DossierID))
+		return c.quarantine(dev, id, src, receipt.OtherDossier, fmt.Sprintf("the sealed header names dossier %s", h.DossierID))
 	}
 	// Extract beside the final folder, then rename: a crash leaves either
 	// nothing or the whole dossier, and the record comes after.
@@ -331,33 +344,51 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 	return waiting, errors.New("central: no free receipt code after 10 tries")
 }
 
-// quarantinePath is where a refused file is kept: by device, name and
+// quarantinePath is where a refused file is kept: by device, dossier and
 // content, so that a fresh copy of the same dossier (sealed again after a
 // flipped byte, or for the right key) is tried, not taken for the refused
 // one.
-func (c *Central) quarantinePath(dev, name string, content []byte) string {
+func (c *Central) quarantinePath(dev, id string, content []byte) string {
 	sum := sha256.Sum256(content)
-	return filepath.Join(c.cfg.DataDir, "quarantine", dev+"-"+name+"-"+hex.EncodeToString(sum[:8]))
+	return filepath.Join(c.cfg.DataDir, "quarantine", dev+"-"+id+seal.Ext+"-"+hex.EncodeToString(sum[:8]))
 }
 
-// quarantine keeps a copy of a refused file with the reason beside it.
-func (c *Central) quarantine(dev, name, src, why string) (outcome, error) {
+// quarantine keeps a copy of a refused file with the reason beside it,
+// and tells the device why in a signed rejection that travels back
+// through the receipts folder.
+func (c *Central) quarantine(dev, id, src, reason, why string) (outcome, error) {
 	b, err := os.ReadFile(src)
 	if err != nil {
 		return waiting, nil
 	}
-	dst := c.quarantinePath(dev, name, b)
+	dst := c.quarantinePath(dev, id, b)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return waiting, fmt.Errorf("central: %w", diskErr(err))
 	}
-	if err := os.WriteFile(dst+".why.txt", []byte(why+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(dst+".why.txt", []byte(reason+": "+why+"\n"), 0o600); err != nil {
 		return waiting, fmt.Errorf("central: %w", diskErr(err))
 	}
 	if err := os.WriteFile(dst, b, 0o600); err != nil {
 		return waiting, fmt.Errorf("central: %w", diskErr(err))
 	}
-	c.cfg.Log.Error("central: sealed dossier quarantined", "device", dev, "file", name, "reason", why)
-	return quarantined, nil
+	c.cfg.Log.Error("central: sealed dossier quarantined", "device", dev, "dossier", id, "reason", reason, "detail", why)
+	sum := sha256.Sum256(b)
+	rej := receipt.Rejection{DossierID: id, Reason: reason, SHA256: hex.EncodeToString(sum[:]), At: c.cfg.Now().UTC()}
+	if reason == receipt.OtherKey {
+		rej.CentralKey = c.cfg.Key.Public().String()
+	}
+	raw, err := rej.Marshal(c.cfg.Node.Sign)
+	if err != nil {
+		return waiting, fmt.Errorf("central: %w", err)
+	}
+	out := filepath.Join(c.cfg.ReceiptsDir, receipt.RejectionPath(dev, id))
+	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+		return waiting, fmt.Errorf("central: %w", diskErr(err))
+	}
+	if err := atomicfile.WriteBytes(out, raw); err != nil {
+		return waiting, fmt.Errorf("central: rejection: %w", diskErr(err))
+	}
+	return rejected, nil
 }
 
 // writeReceipt writes the receipt file for a record, replacing it whole.
@@ -369,6 +400,10 @@ func (c *Central) writeReceipt(rec Record) error {
 	}
 	if err := atomicfile.WriteBytes(dst, r.Marshal()); err != nil {
 		return fmt.Errorf("central: receipt: %w", diskErr(err))
+	}
+	// A refusal of an earlier copy no longer holds.
+	if err := os.Remove(filepath.Join(c.cfg.ReceiptsDir, receipt.RejectionPath(rec.Device, rec.DossierID))); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("central: %w", err)
 	}
 	return nil
 }

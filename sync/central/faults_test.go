@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -105,7 +107,7 @@ func (p *pair) receipts(t testing.TB) map[string]receipt.Receipt {
 	dir := filepath.Join(p.cen.Dir, "receipts", p.dev.ID)
 	names, _ := os.ReadDir(dir)
 	for _, n := range names {
-		if !strings.HasSuffix(n.Name(), ".json") {
+		if !strings.HasSuffix(n.Name(), ".json") || strings.HasSuffix(n.Name(), ".rejected.json") {
 			continue
 		}
 		b, _ := os.ReadFile(filepath.Join(dir, n.Name()))
@@ -125,10 +127,24 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 	p := newPair(t, "")
 	p.send(t, "GOODDOSSIER", 4096, nil)
 	p.send(t, "BADDOSSIER", 4096, func(b []byte) { b[len(b)/2] ^= 0x40 })
+	bad, _ := os.ReadFile(filepath.Join(p.cen.Dir, "commune", p.dev.ID, "BADDOSSIER"+seal.Ext))
 	c := p.central()
 	rep, err := c.Pass()
 	if err != nil || rep.Ingested != 1 || rep.Quarantined != 1 {
 		t.Fatalf("pass: %+v, %v", rep, err)
+	}
+	// The device is told, in a rejection only central could sign.
+	rejection := filepath.Join(p.cen.Dir, "receipts", receipt.RejectionPath(p.dev.ID, "BADDOSSIER"))
+	raw, err := os.ReadFile(rejection)
+	if err != nil {
+		t.Fatalf("no rejection for the device: %v", err)
+	}
+	rej, err := receipt.ParseRejection(raw, func(msg, cert, sig []byte) error { return mesh.VerifySigned(p.cen.ID, msg, cert, sig) })
+	if sum := sha256.Sum256(bad); err != nil || rej.Reason != receipt.Damaged || rej.DossierID != "BADDOSSIER" || rej.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("rejection: %+v, %v; want damaged, with the hash of the bytes central got", rej, err)
+	}
+	if _, err := receipt.ParseRejection(raw, func(msg, cert, sig []byte) error { return mesh.VerifySigned(p.dev.ID, msg, cert, sig) }); err == nil {
+		t.Error("the rejection checks as the device's own")
 	}
 	rs := p.receipts(t)
 	if _, ok := rs["BADDOSSIER"]; ok || len(rs) != 1 {
@@ -154,6 +170,9 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 	}
 	if rs := p.receipts(t); len(rs) != 2 {
 		t.Errorf("receipts after the fresh copy: %v", rs)
+	}
+	if _, err := os.Stat(rejection); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the refusal of the damaged copy outlived the receipt: %v", err)
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"dinh/internal/atomicfile"
 	"dinh/offline/outbox"
 	"dinh/offline/seal"
+	"dinh/sync/mesh"
 	"dinh/sync/receipt"
 )
 
@@ -62,6 +63,9 @@ type Report struct {
 	// Damaged counts sealed files found changed on the disk: not sent,
 	// and marked for the desk to seal again.
 	Damaged int
+	// Rejected counts central's new refusals, and Resent the fresh copies
+	// sent to mend them.
+	Rejected, Resent int
 }
 
 // Run makes a pass at every change of the node and at least every
@@ -169,6 +173,17 @@ func Pass(cfg Config) (Report, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	rejected, resent, err := readRejections(cfg, me, mine)
+	rep.Rejected += rejected
+	rep.Resent += resent
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if resent > 0 {
+		if err := cfg.Node.Scan(cfg.CommuneID); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return rep, errors.Join(errs...)
 }
 
@@ -219,7 +234,7 @@ func readReceipts(cfg Config, me string) (receipted, updated int, err error) {
 	var errs []error
 	for _, de := range names {
 		id, ok := strings.CutSuffix(de.Name(), ".json")
-		if !ok || de.IsDir() {
+		if !ok || de.IsDir() || strings.HasSuffix(id, rejectedSuffix) {
 			continue
 		}
 		rel := path.Join(me, de.Name())
@@ -271,4 +286,89 @@ func readReceipts(cfg Config, me string) (receipted, updated int, err error) {
 // sameProgress reports whether two status histories say the same.
 func sameProgress(a, b []outbox.Progress) bool {
 	return slices.EqualFunc(a, b, func(x, y outbox.Progress) bool { return x.Status == y.Status && x.At.Equal(y.At) })
+}
+
+// rejectedSuffix ends a rejection's name, before ".json".
+const rejectedSuffix = ".rejected"
+
+// readRejections records central's refusals of this device's dossiers:
+// only those central signed (a hub on the way can forge none), only for
+// dossiers still on their way. A refusal a fresh copy can mend (the copy
+// central got was damaged or rewritten on the way, and the device's own
+// is sound) is mended once: the sealed file is handed over again, as a
+// new version of the device's own. It returns how many refusals were new
+// and how many copies went out.
+func readRejections(cfg Config, me, mine string) (rejected, resent int, err error) {
+	dir := filepath.Join(cfg.ReceiptsDir, me)
+	names, err := filepath.Glob(filepath.Join(dir, "*"+rejectedSuffix+".json"))
+	if err != nil || len(names) == 0 {
+		return 0, 0, err
+	}
+	var errs []error
+	for _, name := range names {
+		id := strings.TrimSuffix(filepath.Base(name), rejectedSuffix+".json")
+		b, err := os.ReadFile(name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r, err := receipt.ParseRejection(b, func(msg, cert, sig []byte) error {
+			return mesh.VerifySigned(cfg.Central, msg, cert, sig)
+		})
+		if err != nil || r.DossierID != id {
+			cfg.Log.Warn("field: a rejection not signed by the central server is ignored", "file", name, "err", err)
+			continue
+		}
+		e, err := cfg.Outbox.Entry(id)
+		if err != nil || e.State != outbox.Queued && e.State != outbox.Delivered {
+			continue // receipted since, sealed again, or not this device's
+		}
+		if e.Rejection != nil && e.Rejection.At.Equal(r.At) && e.Rejection.SHA256 == r.SHA256 {
+			continue // told before
+		}
+		rej := outbox.Rejection{Reason: r.Reason, SHA256: r.SHA256, CentralKey: r.CentralKey, At: r.At}
+		cfg.Log.Error("field: central refused a dossier", "dossier", id, "reason", r.Reason)
+		if err := cfg.Outbox.MarkRejected(id, rej); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rejected++
+		if !receipt.Mendable(r.Reason) || r.Reason == receipt.Damaged && r.SHA256 == e.SealedSHA256 {
+			continue // a person must act: the words say what to do
+		}
+		// The copy central got was not the device's: a fresh one, once
+		// the device's own is checked (a damaged one is sealed again).
+		if ok, err := cfg.Outbox.CheckSealed(id); err != nil || !ok {
+			if err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		if err := handOverAgain(filepath.Join(cfg.OutboxDir, e.SealedPath), filepath.Join(mine, id+seal.Ext)); err != nil {
+			errs = append(errs, fmt.Errorf("field: send %s again: %w", id, err))
+			continue
+		}
+		rej.Resent = true
+		if err := cfg.Outbox.MarkRejected(id, rej); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		resent++
+	}
+	return rejected, resent, errors.Join(errs...)
+}
+
+// handOverAgain puts a fresh copy of the sealed file at dst: a new file
+// with a new time, which the device's node sends as a new version of its
+// own, whatever another node made of the last one.
+func handOverAgain(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return atomicfile.Write(dst, "."+filepath.Base(dst)+".tmp-", func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
 }

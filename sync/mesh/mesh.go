@@ -84,6 +84,7 @@ type Config struct {
 type Node struct {
 	cfg    Config
 	id     protocol.DeviceID
+	cert   tls.Certificate // the device's own: its hash is id
 	app    *syncthing.App
 	wrap   config.Wrapper
 	ev     events.Logger
@@ -252,7 +253,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 
 	runCtx, cancel := context.WithCancel(context.Background())
-	n := &Node{cfg: cfg, id: my, cancel: cancel, log: cfg.Log, changed: make(chan struct{})}
+	n := &Node{cfg: cfg, id: my, cert: cert, cancel: cancel, log: cfg.Log, changed: make(chan struct{})}
 	n.ev = events.NewLogger()
 	n.wrap = config.Wrap(filepath.Join(cfg.Dir, "config.xml"), c, my, n.ev)
 	n.goServe(func() { n.ev.Serve(runCtx) })
