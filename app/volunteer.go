@@ -282,8 +282,11 @@ func (v *volunteerScreen) refreshList() {
 			who = "—"
 		}
 		where := i18n.Word(lang, "outbox.state.", string(e.State))
-		if n := len(e.Progress); n > 0 && e.State == outbox.Receipted {
+		switch n := len(e.Progress); {
+		case n > 0 && e.State == outbox.Receipted:
 			where = statusLabel(e.Progress[n-1].Status) // the office has moved it on
+		case e.Rejection != nil && e.State.Unreceipted() && !e.Rejection.Resent:
+			where = i18n.T("vol.rejected") // a person must act: the dossier says why
 		}
 		label := fmt.Sprintf("%s · %s\n%s · %s", who, name, e.Created.Local().Format("02/01/2006"), where)
 		b := widget.NewButton(label, nil)

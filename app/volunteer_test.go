@@ -719,3 +719,46 @@ func TestFooterFollowsLanguageAndClears(t *testing.T) {
 		t.Errorf("on a new dossier the footer still says %q", got)
 	}
 }
+
+// TestRefusalIsShown: a dossier central refused says so in the list, and
+// its view says why and what to do in words: for one sealed for another
+// key, both keys; for a copy the device sent again by itself, that no one
+// has to act.
+func TestRefusalIsShown(t *testing.T) {
+	_, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
+	v.stopSync() // the demo province would receipt it first
+	id := dossiertest.SealOne(t, v.ws.Desk, "Phạm Thị Thu")
+	for _, step := range []func(string) error{v.ws.Outbox.Queue, v.ws.Outbox.MarkDelivered} {
+		if err := step(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const theirs = "age1zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzcen002"
+	if err := v.ws.Outbox.MarkRejected(id, outbox.Rejection{Reason: receipt.OtherKey, CentralKey: theirs, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	v.refreshList()
+	if got := shown(v.list); !strings.Contains(got, "Máy chủ tỉnh từ chối, cần xử lý") {
+		t.Errorf("the list: %q", got)
+	}
+	v.wiz.open(id, outbox.Queued)
+	mine := v.ws.Setup.Central.String()
+	got := shown(v.wiz.editor)
+	for _, want := range []string{mine[:10] + "…" + mine[len(mine)-6:], "age1zzzzzz…cen002", "central.pub"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the dossier's view lacks %q: %q", want, got)
+		}
+	}
+
+	if err := v.ws.Outbox.MarkRejected(id, outbox.Rejection{Reason: receipt.NotFromDevice, At: time.Now().Add(time.Minute), Resent: true}); err != nil {
+		t.Fatal(err)
+	}
+	v.refreshList()
+	v.wiz.open(id, outbox.Queued)
+	if got := shown(v.list); strings.Contains(got, "từ chối") {
+		t.Errorf("a refusal mended by itself still asks for action in the list: %q", got)
+	}
+	if got := shown(v.wiz.editor); !strings.Contains(got, "tự động gửi lại") {
+		t.Errorf("the view of a copy sent again: %q", got)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"dinh/internal/i18n"
+	"dinh/internal/words"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
@@ -987,6 +988,14 @@ func (w *wizard) sealedView(id string) fyne.CanvasObject {
 	state := widget.NewLabelWithStyle(i18n.Word(lang, "outbox.state.", string(e.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	state.Importance = widget.SuccessImportance
 	box := container.NewVBox(bigLabel(name), wrapped(i18n.T("vol.sealed.who", e.Initials, e.Created.Local().Format("02/01/2006"))), state)
+	if e.Rejection != nil && e.State.Unreceipted() {
+		why := wrapped(words.Rejection(lang, e.Rejection, w.ws.Setup.Central.String()))
+		why.Importance = widget.DangerImportance
+		if e.Rejection.Resent {
+			why.Importance = widget.WarningImportance
+		}
+		box.Add(why)
+	}
 	for _, t := range e.History {
 		box.Add(widget.NewLabel(fmt.Sprintf("%s  %s", t.At.Local().Format("15:04 02/01/2006"), i18n.Word(lang, "outbox.state.", string(t.State)))))
 	}

@@ -311,6 +311,9 @@ func (c *dossierListCmd) Run(e *env) (err error) {
 			}
 		}
 		fmt.Fprintln(stdout, line)
+		if en.Rejection != nil && en.State.Unreceipted() {
+			fmt.Fprintln(stdout, "  "+words.Rejection(e.lang, en.Rejection, w.Setup.Central.String()))
+		}
 	}
 	return nil
 }

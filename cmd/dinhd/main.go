@@ -41,6 +41,7 @@ const (
 	exitNotEnrolled    = 5 // the hub answers but does not let this device in
 	exitAtHub          = 6 // delivered to the hub, waiting for central's receipt
 	exitDamaged        = 7 // a sealed file is damaged: dossier seal ID seals it again
+	exitRejected       = 8 // central refused a dossier: dossier list says why and what to do
 )
 
 // exitError ends a command with its own exit code, having said what it

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dinh/internal/logfile"
+	"dinh/internal/words"
 	"dinh/offline/agekey"
 	"dinh/offline/outbox"
 	"dinh/offline/vault"
@@ -319,6 +320,11 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		case outbox.NewsDamaged:
 			fmt.Fprintln(stdout, "damaged", n.ID)
 			fmt.Fprintln(e.stderr, e.T("dossier.damagedSeal", n.ID))
+		case outbox.NewsRejected:
+			fmt.Fprintln(stdout, "rejected", n.ID, n.Status)
+			if en, err := w.Outbox.Entry(n.ID); err == nil && en.Rejection != nil {
+				fmt.Fprintln(e.stderr, n.ID+": "+words.Rejection(e.lang, en.Rejection, w.Setup.Central.String()))
+			}
 		}
 	})
 	switch {
@@ -342,6 +348,8 @@ func (e *env) whyWaiting(s field.Session, device string) error {
 	switch s.Why {
 	case field.WaitingDamaged:
 		return exitError{exitDamaged, errors.New(e.T("sync.damaged", s.Damaged))}
+	case field.WaitingRejected:
+		return exitError{exitRejected, errors.New(e.T("sync.rejected", s.Rejected))}
 	case field.WaitingUnreachable:
 		return exitError{exitHubUnreachable, errors.New(e.T("sync.unreachable", s.Waiting))}
 	case field.WaitingNotLetIn:

@@ -18,12 +18,14 @@ import (
 	"dinh/meeting/pdf"
 	"dinh/meeting/pdfsig"
 	"dinh/offline/dossier"
+	"dinh/offline/outbox"
 	"dinh/offline/photo"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/sync/field"
 	"dinh/sync/lan"
 	"dinh/sync/province"
+	"dinh/sync/receipt"
 )
 
 // kinds is every kind of failure a person may meet, first match wins.
@@ -116,4 +118,32 @@ func Kinds(lang string, kinds []pdfsig.Change) string {
 		words[i] = i18n.In(lang, "sig.change."+c.Code())
 	}
 	return strings.Join(words, "; ")
+}
+
+// Rejection says why central refused the copy it got of a dossier, and
+// what happens now or what to do. sealedFor is the key this device seals
+// for, named beside the one central holds when they differ.
+func Rejection(lang string, r *outbox.Rejection, sealedFor string) string {
+	var s string
+	switch r.Reason {
+	case receipt.OtherKey:
+		s = i18n.In(lang, "outbox.rejected."+r.Reason, shortKey(sealedFor), shortKey(r.CentralKey))
+	case receipt.Damaged, receipt.NotFromDevice, receipt.OldFormat, receipt.OtherDossier, receipt.OtherDevice:
+		s = i18n.In(lang, "outbox.rejected."+r.Reason)
+	default:
+		s = i18n.In(lang, "outbox.rejected.unknown", r.Reason)
+	}
+	if r.Resent {
+		s += " " + i18n.In(lang, "outbox.rejected.resent")
+	}
+	return s
+}
+
+// shortKey is an age public key as a person compares it: its start and
+// its end.
+func shortKey(k string) string {
+	if len(k) <= 20 {
+		return k
+	}
+	return k[:10] + "…" + k[len(k)-6:]
 }

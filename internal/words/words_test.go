@@ -11,8 +11,10 @@ import (
 	"dinh/meeting/pdf"
 	"dinh/meeting/pdfsig"
 	"dinh/offline/dossier"
+	"dinh/offline/outbox"
 	"dinh/offline/photo"
 	"dinh/sync/lan"
+	"dinh/sync/receipt"
 )
 
 // TestError: each kind of failure has words of its own in each language,
@@ -79,5 +81,32 @@ func TestSignatureWords(t *testing.T) {
 	got := Kinds("en", []pdfsig.Change{pdfsig.ChangeForm, pdfsig.ChangeAnnotation})
 	if want := i18n.In("en", "sig.change.form") + "; " + i18n.In("en", "sig.change.annotation"); got != want {
 		t.Errorf("two changes: %q, want %q", got, want)
+	}
+}
+
+// TestRejection: each refusal says what happened and what to do; one
+// sealed for another key names both keys; a copy sent again says so; a
+// reason this build does not know is still told.
+func TestRejection(t *testing.T) {
+	const mine, theirs = "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqmine01", "age1zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzcen002"
+	tests := []struct {
+		r    outbox.Rejection
+		want []string
+	}{
+		{outbox.Rejection{Reason: receipt.NotFromDevice, Resent: true}, []string{"thay đổi trên đường", "tự động gửi lại"}},
+		{outbox.Rejection{Reason: receipt.Damaged}, []string{"bị hỏng trên đường"}},
+		{outbox.Rejection{Reason: receipt.OtherKey, CentralKey: theirs}, []string{"age1qqqqqq…mine01", "age1zzzzzz…cen002", "central.pub"}},
+		{outbox.Rejection{Reason: "future-reason"}, []string{"future-reason", "quản trị viên"}},
+	}
+	for _, tt := range tests {
+		got := Rejection("vi", &tt.r, mine)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q lacks %q", tt.r.Reason, got, w)
+			}
+		}
+		if tt.r.Reason != receipt.NotFromDevice && strings.Contains(got, "gửi lại") {
+			t.Errorf("%s: %q says it was sent again", tt.r.Reason, got)
+		}
 	}
 }

@@ -6,6 +6,7 @@ const (
 	NewsReceipted = "receipted" // central's receipt came back
 	NewsStatus    = "status"    // the office set a status
 	NewsDamaged   = "damaged"   // the sealed file changed on the disk: to seal again
+	NewsRejected  = "rejected"  // central refused the copy it got (Entry.Rejection says why)
 )
 
 // News is one thing that happened to a dossier since it was last seen.
@@ -13,7 +14,7 @@ type News struct {
 	Kind    string
 	ID      string
 	Receipt string // for NewsReceipted and NewsStatus
-	Status  string // for NewsStatus
+	Status  string // for NewsStatus; the reason, for NewsRejected
 }
 
 // Tracker remembers what was last seen of each dossier, so that a sync
@@ -32,8 +33,11 @@ func (t *Tracker) Since(o *Outbox) []News {
 	for _, e := range entries {
 		old, known := t.seen[e.ID]
 		t.seen[e.ID] = e
-		if known && old.State == e.State && len(old.Progress) == len(e.Progress) {
+		if known && old.State == e.State && len(old.Progress) == len(e.Progress) && sameRejection(old.Rejection, e.Rejection) {
 			continue
+		}
+		if e.Rejection != nil && (!known || !sameRejection(old.Rejection, e.Rejection)) {
+			news = append(news, News{Kind: NewsRejected, ID: e.ID, Status: e.Rejection.Reason})
 		}
 		if e.State == Damaged && (!known || old.State != Damaged) {
 			news = append(news, News{Kind: NewsDamaged, ID: e.ID})
@@ -49,4 +53,13 @@ func (t *Tracker) Since(o *Outbox) []News {
 		}
 	}
 	return news
+}
+
+// sameRejection reports whether two refusals are the same one, told the
+// same way (a copy sent again for it is news).
+func sameRejection(a, b *Rejection) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.At.Equal(b.At) && a.SHA256 == b.SHA256 && a.Resent == b.Resent
 }

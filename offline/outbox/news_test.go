@@ -17,6 +17,7 @@ func TestTrackerTellsEachChangeOnce(t *testing.T) {
 	f.add(t, "OLD", outbox.Receipted)
 	f.add(t, "NEW", outbox.Queued)
 	f.add(t, "LATER", outbox.Queued)
+	f.add(t, "OTHER", outbox.Delivered)
 	var tr outbox.Tracker
 	tr.Since(f.ob)
 	steps := []struct {
@@ -46,6 +47,16 @@ func TestTrackerTellsEachChangeOnce(t *testing.T) {
 			return err
 		}, []outbox.News{{Kind: outbox.NewsDamaged, ID: "LATER"}}},
 		{func() error { _, err := f.ob.CheckAll(); return err }, nil},
+		// Central refuses a delivered one; a fresh copy goes out for it.
+		{func() error {
+			return f.ob.MarkRejected("OTHER", outbox.Rejection{Reason: "not-from-device", At: f.clock.Now()})
+		}, []outbox.News{{Kind: outbox.NewsRejected, ID: "OTHER", Status: "not-from-device"}}},
+		{func() error {
+			return f.ob.MarkRejected("OTHER", outbox.Rejection{Reason: "not-from-device", At: f.clock.Now(), Resent: true})
+		}, []outbox.News{{Kind: outbox.NewsRejected, ID: "OTHER", Status: "not-from-device"}}},
+		{func() error {
+			return f.ob.MarkRejected("OTHER", outbox.Rejection{Reason: "not-from-device", At: f.clock.Now(), Resent: true})
+		}, nil},
 	}
 	for i, s := range steps {
 		if err := s.do(); err != nil {

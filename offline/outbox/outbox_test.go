@@ -744,3 +744,42 @@ func TestCheckSealedMarksADamagedFile(t *testing.T) {
 		t.Errorf("resealed: %+v", e)
 	}
 }
+
+// TestMarkRejected: central's refusal of a delivered dossier queues it
+// again, since central does not have it; the same refusal twice is one;
+// the receipt clears it; a dossier with its receipt or not yet sent
+// cannot be refused.
+func TestMarkRejected(t *testing.T) {
+	f := newFixture(t)
+	f.add(t, "SENT", outbox.Delivered)
+	f.add(t, "DONE", outbox.Receipted)
+	f.add(t, "NEW", outbox.Sealed)
+	r := outbox.Rejection{Reason: "damaged", SHA256: strings.Repeat("ab", 32), At: f.clock.Now()}
+	for range 2 {
+		if err := f.ob.MarkRejected("SENT", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := f.entry(t, "SENT")
+	last := e.History[len(e.History)-1]
+	if e.State != outbox.Queued || e.Rejection == nil || e.Rejection.Reason != "damaged" || !strings.Contains(last.Note, "rejected by central: damaged") {
+		t.Fatalf("refused: %+v", e)
+	}
+	if n := len(e.History); e.History[n-2].State != outbox.Delivered {
+		t.Errorf("the same refusal twice left history %+v", e.History)
+	}
+	if err := f.ob.MarkReceipted("SENT", "DH-2222-2222", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if e := f.entry(t, "SENT"); e.Rejection != nil {
+		t.Errorf("the receipt kept the refusal: %+v", e.Rejection)
+	}
+	for _, id := range []string{"DONE", "NEW"} {
+		if err := f.ob.MarkRejected(id, r); !errors.Is(err, outbox.ErrTransition) {
+			t.Errorf("%s: got %v, want ErrTransition", id, err)
+		}
+	}
+	if err := f.ob.MarkRejected("SENT", outbox.Rejection{At: f.clock.Now()}); err == nil {
+		t.Error("a refusal without a reason was kept")
+	}
+}

@@ -15,6 +15,7 @@ type Waiting int
 const (
 	WaitingNone        Waiting = iota // every dossier has its receipt
 	WaitingDamaged                    // a sealed file is damaged: it must be sealed again
+	WaitingRejected                   // central refused a dossier, and a fresh copy cannot mend it
 	WaitingUnreachable                // nothing answers at the hub's address
 	WaitingNotLetIn                   // the hub answers but does not let this device in
 	WaitingAtHub                      // delivered to the hub, waiting for central's receipt
@@ -26,6 +27,7 @@ type Session struct {
 	Receipted int     // dossiers with their receipt, in all
 	Waiting   int     // dossiers still on their way
 	Damaged   int     // of them, damaged ones
+	Rejected  int     // of them, refused by central where a person must act
 	Why       Waiting // the worst reason they wait
 }
 
@@ -48,7 +50,7 @@ func (d *Device) Follow(ctx context.Context, untilReceipted bool, news func(outb
 		for _, n := range seen.Since(ob) {
 			news(n)
 		}
-		s := d.session(ob.Counts())
+		s := d.session(ob)
 		if untilReceipted && s.Waiting == 0 {
 			return s, nil
 		}
@@ -62,16 +64,25 @@ func (d *Device) Follow(ctx context.Context, untilReceipted bool, news func(outb
 	}
 }
 
-// session says how things stand with these counts.
-func (d *Device) session(c map[outbox.State]int) Session {
+// session says how things stand in the outbox now.
+func (d *Device) session(ob *outbox.Outbox) Session {
+	c := ob.Counts()
 	s := Session{Receipted: c[outbox.Receipted], Damaged: c[outbox.Damaged],
 		Waiting: c[outbox.Sealed] + c[outbox.Queued] + c[outbox.Delivered] + c[outbox.Damaged]}
+	entries, _ := ob.List()
+	for _, e := range entries {
+		if e.State.Unreceipted() && e.Rejection != nil && !e.Rejection.Resent {
+			s.Rejected++
+		}
+	}
 	link := d.Status().Link
 	switch {
 	case s.Waiting == 0:
 		s.Why = WaitingNone
 	case s.Damaged > 0:
 		s.Why = WaitingDamaged
+	case s.Rejected > 0:
+		s.Why = WaitingRejected
 	case link == LinkUnreachable:
 		s.Why = WaitingUnreachable
 	case link == LinkNotLetIn:
