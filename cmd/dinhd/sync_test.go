@@ -324,3 +324,60 @@ func TestSyncTellsWhyItWaits(t *testing.T) {
 		t.Errorf("not enrolled: exit %d\n%s", code, out)
 	}
 }
+
+// TestSyncTellsCentralRefused: a device sealed for one key, a central that
+// holds another (a central.pub from another set-up). Central refuses the
+// dossier in a signed rejection; the session ends with exit code 8 and
+// says why with both keys; dossier list says it again.
+func TestSyncTellsCentralRefused(t *testing.T) {
+	tm := setUpTeam(t)
+	data := tm.clone(t)
+	dir := t.TempDir()
+	form := writeJPEG(t, filepath.Join(dir, "phieu.jpg"), 300, 400)
+	code, out, errOut := runDossier(t, "", "new", "--procedure", testProcedure, "--name", "Vàng Thị Mai",
+		"--birth", "1990-06-01", "--id-number", "011190001234", "--consent", "--consent-form", form,
+		"--data", data, "--passphrase-file", tm.pass)
+	if code != 0 {
+		t.Fatalf("new: %d %s", code, errOut)
+	}
+	if code, _, errOut := runDossier(t, "", "seal", strings.TrimSpace(out), "--data", data, "--passphrase-file", tm.pass); code != 0 {
+		t.Fatalf("seal: %d %s", code, errOut)
+	}
+	// Central is set up on its own, with keys of its own.
+	cdata, hubData := filepath.Join(dir, "central"), filepath.Join(dir, "hub")
+	var initOut strings.Builder
+	if code := run(t.Context(), []string{"central", "init", "--data", cdata}, &initOut, &initOut); code != 0 {
+		t.Fatalf("central init: %s", initOut.String())
+	}
+	theirs := regexp.MustCompile(`central.pub (age1\S+)`).FindStringSubmatch(initOut.String())[1]
+	mine, _ := os.ReadFile(filepath.Join(tm.keys, "central.pub"))
+	hubAddr, cenAddr := loopbackAddr(t), loopbackAddr(t)
+	hubID, _ := mesh.Identity(filepath.Join(hubData, "mesh"))
+	cenID, _ := mesh.Identity(filepath.Join(cdata, "mesh"))
+	devID, _ := mesh.Identity(filepath.Join(data, "mesh"))
+	daemon(t, regexp.MustCompile(`hub (\S+)`), "hub", "--data", hubData, "--listen", "tcp://"+hubAddr, "--commune", "25000",
+		"--central", cenID+"=tcp://"+cenAddr)
+	daemon(t, regexp.MustCompile(`central \S+ status API (http://\S+)`), "central", "run", "--data", cdata, "--listen", "tcp://"+cenAddr,
+		"--hub", "25000,"+hubID+",tcp://"+hubAddr, "--http", "127.0.0.1:0")
+	var admin strings.Builder
+	if code := run(t.Context(), []string{"central", "devices", "add", devID, "--data", cdata}, &admin, &admin); code != 0 {
+		t.Fatalf("devices add: %s", admin.String())
+	}
+
+	syncOut := newSyncBuffer()
+	code = run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + loopbackAddr(t), "--commune", "25000",
+		"--hub", hubID + "=tcp://" + hubAddr, "--central", cenID, "--until-receipted", "--timeout", "3m"}, syncOut, syncOut)
+	short := func(k string) string { k = strings.TrimSpace(k); return k[:10] + "…" + k[len(k)-6:] }
+	for _, want := range []string{"rejected ", "máy này niêm phong cho khoá " + short(string(mine)) + ", còn máy chủ tỉnh giữ khoá " + short(theirs), "bị máy chủ tỉnh từ chối"} {
+		if !strings.Contains(syncOut.String(), want) {
+			t.Errorf("the session lacks %q", want)
+		}
+	}
+	if code != 8 {
+		t.Errorf("exit %d, want 8\n%s", code, syncOut.String())
+	}
+	_, list, _ := runDossier(t, "", "list", "--data", data)
+	if !strings.Contains(list, "còn máy chủ tỉnh giữ khoá "+short(theirs)) {
+		t.Errorf("dossier list: %s", list)
+	}
+}

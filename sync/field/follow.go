@@ -32,7 +32,9 @@ type Session struct {
 }
 
 // Follow runs the device until ctx ends, or, with untilReceipted, until
-// no dossier waits for its receipt, and tells news each delivery,
+// no dossier waits for its receipt but those only a person can move on
+// (damaged, or refused for a reason a fresh copy cannot mend), and tells
+// news each delivery,
 // receipt, office status and damaged file once, as it comes. What the
 // outbox holds when Follow starts is not news. It returns how the
 // session ended; an error only when the device could not run.
@@ -51,7 +53,9 @@ func (d *Device) Follow(ctx context.Context, untilReceipted bool, news func(outb
 			news(n)
 		}
 		s := d.session(ob)
-		if untilReceipted && s.Waiting == 0 {
+		// Until every dossier has its receipt, or until only a person
+		// can move the rest on: waiting longer would only hide that.
+		if untilReceipted && s.Waiting == s.Rejected+s.Damaged {
 			return s, nil
 		}
 		select {
