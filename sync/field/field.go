@@ -13,6 +13,8 @@ package field
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -136,7 +138,7 @@ func Pass(cfg Config) (Report, error) {
 				cfg.Log.Error("field: a sealed dossier changed on the disk; it is not sent and must be sealed again", "dossier", e.ID)
 				continue
 			}
-			placed, err := place(filepath.Join(cfg.OutboxDir, e.SealedPath), name)
+			placed, err := place(filepath.Join(cfg.OutboxDir, e.SealedPath), name, e.SealedSHA256)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("field: hand over %s: %w", e.ID, err))
 				continue
@@ -189,15 +191,15 @@ func Pass(cfg Config) (Report, error) {
 
 // place puts a copy of the sealed file at dst, linked when the file
 // system allows, and reports whether it had to. What is there already
-// stays only if it is this very file (a link) or the copy made of it (same
-// size and time): a dossier sealed again has a new file, which replaces
-// the old one's link.
-func place(src, dst string) (bool, error) {
+// stays only if it is this very file (a link) or a copy with its SHA-256,
+// sum: a dossier sealed again has a new file, which replaces the old
+// one's link.
+func place(src, dst, sum string) (bool, error) {
 	si, err := os.Stat(src)
 	if err != nil {
 		return false, err
 	}
-	if di, err := os.Stat(dst); err == nil && (os.SameFile(si, di) || di.Size() == si.Size() && di.ModTime().Equal(si.ModTime())) {
+	if di, err := os.Stat(dst); err == nil && (os.SameFile(si, di) || fileSum(dst) == sum) {
 		return false, nil
 	}
 	// A hard link costs no space; across file systems, a copy.
@@ -219,10 +221,22 @@ func place(src, dst string) (bool, error) {
 		_, err := io.Copy(w, in)
 		return err
 	})
+	return err == nil, err
+}
+
+// fileSum is the lowercase hex SHA-256 of a file, or "" if it cannot be
+// read.
+func fileSum(name string) string {
+	f, err := os.Open(name)
 	if err != nil {
-		return false, err
+		return ""
 	}
-	return true, os.Chtimes(dst, si.ModTime(), si.ModTime())
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // readReceipts records the receipts central wrote for this device, and
@@ -350,7 +364,7 @@ func readRejections(cfg Config, me, mine string) (rejected, resent int, err erro
 			}
 			continue
 		}
-		if err := handOverAgain(filepath.Join(cfg.OutboxDir, e.SealedPath), filepath.Join(mine, id+seal.Ext)); err != nil {
+		if err := handOverAgain(filepath.Join(cfg.OutboxDir, e.SealedPath), filepath.Join(mine, id+seal.Ext), e.SealedSHA256); err != nil {
 			errs = append(errs, fmt.Errorf("field: send %s again: %w", id, err))
 			continue
 		}
@@ -367,11 +381,16 @@ func readRejections(cfg Config, me, mine string) (rejected, resent int, err erro
 // handOverAgain hands the sealed file over once more with a new time (a
 // link shares it; a copy is made again), which the device's node sends as
 // a new version of its own, whatever another node made of the last one.
-func handOverAgain(src, dst string) error {
+func handOverAgain(src, dst, sum string) error {
 	now := time.Now()
 	if err := os.Chtimes(src, now, now); err != nil {
 		return err
 	}
-	_, err := place(src, dst)
+	if _, err := os.Stat(dst); err == nil && fileSum(dst) == sum {
+		if err := os.Chtimes(dst, now, now); err != nil { // a copy
+			return err
+		}
+	}
+	_, err := place(src, dst, sum)
 	return err
 }
