@@ -210,7 +210,7 @@ func (v *volunteerScreen) refreshSync() {
 	// updates may have changed.
 	if v.wiz.cur == nil && v.wiz.sealedID != "" {
 		if e, err := v.ws.Outbox.Entry(v.wiz.sealedID); err == nil {
-			if sig := fmt.Sprint(e.ID, e.State, e.Receipt, len(e.Progress)); sig != v.sync.shown {
+			if sig := entrySig(e); sig != v.sync.shown {
 				v.sync.shown = sig
 				v.wiz.refreshEditor()
 			}
@@ -272,9 +272,19 @@ func (v *volunteerScreen) refreshSync() {
 func listSig(entries []outbox.Entry) string {
 	var b strings.Builder
 	for _, e := range entries {
-		fmt.Fprintf(&b, "%s %s %s %d;", e.ID, e.State, e.Receipt, len(e.Progress))
+		fmt.Fprintf(&b, "%s;", entrySig(e))
 	}
 	return b.String()
+}
+
+// entrySig is what the volunteer sees of one dossier: its state, receipt,
+// the office's updates and central's refusal.
+func entrySig(e outbox.Entry) string {
+	s := fmt.Sprint(e.ID, " ", e.State, " ", e.Receipt, " ", len(e.Progress))
+	if r := e.Rejection; r != nil {
+		s += fmt.Sprint(" ", r.Reason, " ", r.At.UnixNano(), " ", r.Resent)
+	}
+	return s
 }
 
 // catalogRefusal says in words why a published catalogue was not taken.

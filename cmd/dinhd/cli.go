@@ -41,6 +41,8 @@ type dossierCmd struct {
 	Seal dossierSealCmd `cmd:"" help:"${h_dossier_seal}"`
 	Join dossierJoinCmd `cmd:"" help:"${h_dossier_join}"`
 	Sync dossierSyncCmd `cmd:"" help:"${h_dossier_sync}"`
+
+	Rekey dossierRekeyCmd `cmd:"" help:"${h_dossier_rekey}"`
 }
 
 type hubGroup struct {

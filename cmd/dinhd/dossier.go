@@ -354,3 +354,33 @@ func (c *dossierSealCmd) Run(ctx context.Context, e *env) (err error) {
 	fmt.Fprintf(stdout, "%s  %s  %s\n", entry.ID, i18n.Word(e.lang, "outbox.state.", string(entry.State)), filepath.Join(w.Dir, "outbox", entry.SealedPath))
 	return nil
 }
+
+type dossierRekeyCmd struct {
+	Central  string `help:"${h_dossier_init_central}" placeholder:"KEY" required:""`
+	Data     string `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
+	PassFile string `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
+}
+
+// Run makes the given key the one this device seals for and seals again
+// every dossier still waiting for its receipt.
+func (c *dossierRekeyCmd) Run(ctx context.Context, e *env) (err error) {
+	defer func() { err = e.explain(err, c.Data) }()
+	key, err := parsePublicKey(e, "--central", c.Central)
+	if err != nil {
+		return err
+	}
+	w, err := e.openUnlocked(c.Data, c.PassFile)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	done, err := w.ReplaceCentral(ctx, key)
+	for _, id := range done {
+		fmt.Fprintln(e.stdout, "resealed", id)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, e.T("dossier.rekeyed", len(done)))
+	return nil
+}

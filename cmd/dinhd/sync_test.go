@@ -328,7 +328,9 @@ func TestSyncTellsWhyItWaits(t *testing.T) {
 // TestSyncTellsCentralRefused: a device sealed for one key, a central that
 // holds another (a central.pub from another set-up). Central refuses the
 // dossier in a signed rejection; the session ends with exit code 8 and
-// says why with both keys; dossier list says it again.
+// says why with both keys; dossier list says it again. The administrator
+// gives the device central's key (dossier rekey): the dossier is sealed
+// again, and the next session brings exactly one receipt.
 func TestSyncTellsCentralRefused(t *testing.T) {
 	tm := setUpTeam(t)
 	data := tm.clone(t)
@@ -379,5 +381,22 @@ func TestSyncTellsCentralRefused(t *testing.T) {
 	_, list, _ := runDossier(t, "", "list", "--data", data)
 	if !strings.Contains(list, "còn máy chủ tỉnh giữ khoá "+short(theirs)) {
 		t.Errorf("dossier list: %s", list)
+	}
+
+	code, out, errOut = runDossier(t, "", "rekey", "--central", filepath.Join(cdata, "central.pub"), "--data", data, "--passphrase-file", tm.pass)
+	if code != 0 || !strings.Contains(out, "resealed ") || !strings.Contains(errOut, "niêm phong lại 1 hồ sơ") {
+		t.Fatalf("rekey: %d %s %s", code, out, errOut)
+	}
+	syncOut = newSyncBuffer()
+	code = run(t.Context(), []string{"dossier", "sync", "--data", data, "--listen", "tcp://" + loopbackAddr(t), "--commune", "25000",
+		"--hub", hubID + "=tcp://" + hubAddr, "--central", cenID, "--until-receipted", "--timeout", "3m"}, syncOut, syncOut)
+	if code != 0 || !strings.Contains(syncOut.String(), "receipted 1") {
+		t.Fatalf("the session after rekey: %d\n%s", code, syncOut.String())
+	}
+	if entries := listJSON(t, data); len(entries) != 1 || entries[0].State != outbox.Receipted || entries[0].Rejection != nil {
+		t.Errorf("after rekey: %+v", entries)
+	}
+	if got := receiptFiles(cdata); strings.Count(got, ".json") != 1 || strings.Contains(got, "rejected") {
+		t.Errorf("central's receipts: %s; want one receipt and no refusal left", got)
 	}
 }

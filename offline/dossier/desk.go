@@ -100,6 +100,13 @@ type Desk struct {
 	mu  sync.Mutex // serialises changes to records, files and the outbox
 }
 
+// SetCentral makes key the one dossiers are sealed for from now on.
+func (k *Desk) SetCentral(key agekey.Public) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.cfg.Central = key
+}
+
 // NewDesk opens the desk and finishes or undoes what a crash interrupted
 // (see the package comment). It needs no passphrase.
 func NewDesk(cfg Config) (*Desk, error) {

@@ -379,6 +379,27 @@ func (o *Outbox) MarkRejected(id string, r Rejection) error {
 	})
 }
 
+// MarkToSealAgain marks a dossier on its way, not yet receipted, to be
+// sealed again from the copy its desk keeps (for a new central key): it
+// becomes Damaged, with why in its history, and is not sent until the
+// desk has sealed it again. One already Damaged stays so.
+func (o *Outbox) MarkToSealAgain(id, why string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := o.clock()
+	return o.update(id, func(e *Entry) (bool, error) {
+		switch e.State {
+		case Sealed, Queued, Delivered:
+		case Damaged:
+			return false, nil
+		default:
+			return false, transition(id, e.State, Damaged)
+		}
+		e.advance(Damaged, now, why)
+		return true, nil
+	})
+}
+
 // SetProgress records the authority's status updates of a receipted
 // dossier, as central sent them; an unchanged list does nothing.
 func (o *Outbox) SetProgress(id string, progress []Progress) error {

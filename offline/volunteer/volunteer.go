@@ -12,6 +12,7 @@ package volunteer
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -198,6 +199,45 @@ func OpenUnlocked(dir string, pass io.Reader) (*Workspace, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// ReplaceCentral makes central the key this device seals for, as an
+// administrator does after a device was set up with another central's
+// key (central refuses its dossiers as sealed for another key), and seals
+// again, from the copies the desk keeps, every dossier still waiting for
+// its receipt. The vault must be unlocked. The dossiers are marked to
+// seal again before the key is written, so a process killed in between
+// leaves them marked, never sent for the old key once the new one is in
+// place; running it again finishes the work. It returns the dossiers
+// sealed again.
+func (w *Workspace) ReplaceCentral(ctx context.Context, central agekey.Public) ([]string, error) {
+	entries, err := w.Outbox.List()
+	if err != nil {
+		return nil, err
+	}
+	var todo []string
+	for _, e := range entries {
+		if e.State.Unreceipted() {
+			if err := w.Outbox.MarkToSealAgain(e.ID, "to seal again for central's key "+central.String()); err != nil {
+				return nil, err
+			}
+			todo = append(todo, e.ID)
+		}
+	}
+	raw, _ := json.MarshalIndent(setupFile{Central: central.String(), Recovery: w.Setup.Recovery.String()}, "", "  ")
+	if err := atomicfile.WriteBytes(filepath.Join(w.Dir, setupName), raw); err != nil {
+		return nil, fmt.Errorf("volunteer: %w", err)
+	}
+	w.Setup.Central = central
+	w.Desk.SetCentral(central)
+	var done []string
+	for _, id := range todo {
+		if _, err := w.Desk.Seal(ctx, id, nil); err != nil {
+			return done, fmt.Errorf("volunteer: seal %s again: %w", id, err)
+		}
+		done = append(done, id)
+	}
+	return done, nil
 }
 
 // Close locks the vault and closes the store.

@@ -1,15 +1,21 @@
 package volunteer
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 
 	"dinh/offline/agekey"
+	"dinh/offline/dossier/dossiertest"
+	"dinh/offline/outbox"
+	"dinh/offline/seal"
 	"dinh/offline/vault"
 )
 
@@ -113,5 +119,58 @@ func TestReadPassphrase(t *testing.T) {
 		if !errors.Is(err, tt.err) || string(got) != tt.want {
 			t.Errorf("%s: got %q, %v, want %q, %v", tt.name, got, err, tt.want, tt.err)
 		}
+	}
+}
+
+// TestReplaceCentral: a device set up with the wrong central key gets the
+// right one; every dossier still waiting for its receipt is sealed again
+// for it (central's key opens it, the old one no longer does), a receipted
+// one is left alone, and the key stays across a restart.
+func TestReplaceCentral(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Init(dir, Passphrase("mật khẩu thử nghiệm"), setup(t), fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { w.Close() }()
+	queued := dossiertest.SealOne(t, w.Desk, "Hà Văn Tài")
+	delivered := dossiertest.SealOne(t, w.Desk, "Hà Thị Lan")
+	receipted := dossiertest.SealOne(t, w.Desk, "Hà Văn Sơn")
+	for _, step := range []func() error{
+		func() error { return w.Outbox.Queue(queued) },
+		func() error { return w.Outbox.Queue(delivered) },
+		func() error { return w.Outbox.MarkDelivered(delivered) },
+		func() error { return w.Outbox.Queue(receipted) },
+		func() error { return w.Outbox.MarkReceipted(receipted, "DH-2222-2222", time.Time{}) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := w.Outbox.Entry(receipted)
+	pub, priv, _ := agekey.Generate()
+	done, err := w.ReplaceCentral(context.Background(), pub)
+	if err != nil || !slices.Equal(done, []string{queued, delivered}) && !slices.Equal(done, []string{delivered, queued}) {
+		t.Fatalf("sealed again: %v, %v; want %s and %s", done, err, queued, delivered)
+	}
+	for _, id := range done {
+		e, _ := w.Outbox.Entry(id)
+		f, err := os.Open(filepath.Join(dir, "outbox", e.SealedPath))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := f.Stat()
+		_, err = seal.Open(f, fi.Size(), priv)
+		f.Close()
+		if e.State != outbox.Sealed || err != nil {
+			t.Errorf("%s: %s, opened with the new key: %v", id, e.State, err)
+		}
+	}
+	if after, _ := w.Outbox.Entry(receipted); after.SealedSHA256 != before.SealedSHA256 || after.State != outbox.Receipted {
+		t.Errorf("the receipted dossier changed: %+v", after)
+	}
+	w.Close()
+	if w, err = Open(dir, fast); err != nil || !w.Setup.Central.Equal(pub) {
+		t.Fatalf("after a restart: %v, central %s", err, w.Setup.Central)
 	}
 }

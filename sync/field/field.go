@@ -346,6 +346,9 @@ func readRejections(cfg Config, me, mine string) (rejected, resent int, err erro
 		if e.Rejection != nil && e.Rejection.At.Equal(r.At) && e.Rejection.SHA256 == r.SHA256 {
 			continue // told before
 		}
+		if r.SHA256 != e.SealedSHA256 && !receipt.Mendable(r.Reason) {
+			continue // a refusal of a file sealed before this one
+		}
 		rej := outbox.Rejection{Reason: r.Reason, SHA256: r.SHA256, CentralKey: r.CentralKey, At: r.At}
 		cfg.Log.Error("field: central refused a dossier", "dossier", id, "reason", r.Reason)
 		if err := cfg.Outbox.MarkRejected(id, rej); err != nil {
