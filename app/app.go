@@ -179,16 +179,19 @@ func (u *UI) lifetime() (context.Context, context.CancelFunc) {
 }
 
 func (u *UI) build() {
-	lang := widget.NewSelect([]string{"Tiếng Việt", "English"}, nil)
-	if i18n.Language() == "en" {
-		lang.SetSelected("English")
-	} else {
-		lang.SetSelected("Tiếng Việt")
+	// Each language by its own name, in its own language.
+	var names []string
+	for _, l := range i18n.Languages {
+		names = append(names, i18n.In(l, "lang.name"))
 	}
+	lang := widget.NewSelect(names, nil)
+	lang.SetSelected(i18n.In(i18n.Language(), "lang.name"))
 	lang.OnChanged = func(s string) {
-		l := "vi"
-		if s == "English" {
-			l = "en"
+		l := i18n.Languages[0]
+		for _, x := range i18n.Languages {
+			if i18n.In(x, "lang.name") == s {
+				l = x
+			}
 		}
 		if l == i18n.Language() {
 			return

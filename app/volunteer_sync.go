@@ -379,7 +379,7 @@ func (v *volunteerScreen) syncSettingsDialog() {
 		body.Add(wrapped(i18n.T("vol.sync.demo")))
 		body.Add(widget.NewButton(i18n.T("vol.close"), func() { d.Hide() }))
 	}
-	d = dialog.NewCustomWithoutButtons(strings.TrimSuffix(i18n.T("vol.sync.settings"), "…"), body, v.u.win)
+	d = dialog.NewCustomWithoutButtons(i18n.T("vol.sync.settings.title"), body, v.u.win)
 	d.Resize(fyne.NewSize(720, 0))
 	d.Show()
 }

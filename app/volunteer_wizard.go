@@ -494,7 +494,7 @@ func (w *wizard) stepRecord() fyne.CanvasObject {
 	p := &d.Villager
 	name := w.bind(widget.NewEntry(), func() string { return p.FullName }, func(s string) { p.FullName = s })
 	birth := w.bind(widget.NewEntry(), func() string { return birthText(p.BirthDate) }, func(s string) { p.BirthDate = birthValue(s) })
-	birth.SetPlaceHolder("dd/mm/yyyy")
+	birth.SetPlaceHolder(i18n.T("vol.date.placeholder"))
 	gender := widget.NewRadioGroup([]string{i18n.T("vol.male"), i18n.T("vol.female")}, nil)
 	gender.Horizontal = true
 	switch p.Gender {
