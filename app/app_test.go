@@ -603,3 +603,21 @@ func TestHostTimeIsPicked(t *testing.T) {
 		}
 	})
 }
+
+// TestHostSeesEachDelegate: the host's screen lists each delegate's
+// device with the version it holds whole and since when; the demo's own
+// delegate tab, which follows the demo meeting, is one of them.
+func TestHostSeesEachDelegate(t *testing.T) {
+	u := startDemo(t)
+	eventually(t, "the demo meeting on the delegate's tab", func() bool { return u.delegate.pane.man != nil })
+	name, _ := os.Hostname()
+	want := name + ": đã có bản mới nhất (phiên bản 1), lúc "
+	eventually(t, "the delegate's device on the host's screen", func() bool {
+		var got string
+		fyne.DoAndWait(func() {
+			u.host.refreshDelegates()
+			got = shown(u.host.delegates)
+		})
+		return strings.Contains(got, want) && strings.Contains(got, "đang kết nối: 1")
+	})
+}

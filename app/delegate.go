@@ -145,7 +145,7 @@ func (d *delegateScreen) openMeeting(r meetingRow) {
 	}
 	p := d.pane
 	f := &lan.Follower{
-		MeetingID: r.id, Cache: d.st, Blobs: d.blobs,
+		MeetingID: r.id, Cache: d.st, Blobs: d.blobs, Who: room.Identity(d.st),
 		Locate:  d.dir.Locate(r.id, room.Expect(d.st, r.id, picked)),
 		Confirm: d.confirm,
 		OnState: func(s lan.State, err error) {

@@ -44,7 +44,7 @@ type hostScreen struct {
 	people    *fyne.Container
 	items     *fyne.Container
 	published *fyne.Container
-	delegates *widget.Label
+	delegates *fyne.Container // how many are connected, and each device's version
 	split     *container.Split
 	start     *startField
 }
@@ -101,7 +101,7 @@ func (h *hostScreen) content() fyne.CanvasObject {
 	h.people = container.NewVBox()
 	h.items = container.NewVBox()
 	h.published = container.NewVBox()
-	h.delegates = widget.NewLabel("")
+	h.delegates = container.NewVBox()
 	h.fill()
 
 	addPerson := widget.NewButtonWithIcon(i18n.T("host.add_person"), theme.ContentAddIcon(), func() {
@@ -472,9 +472,39 @@ func (h *hostScreen) fillPublished() {
 	h.refreshDelegates()
 }
 
+// refreshDelegates shows how many delegates' devices are connected, and
+// for each device seen the version of the package it holds whole, and
+// since when.
 func (h *hostScreen) refreshDelegates() {
 	if h.host == nil || h.delegates == nil {
 		return
 	}
-	h.delegates.SetText(i18n.T("host.delegates", h.host.Delegates()))
+	objs := []fyne.CanvasObject{widget.NewLabel(i18n.T("host.delegates", h.host.Delegates()))}
+	var current int64
+	if man := h.host.Manifest(); man != nil {
+		current = man.Version
+	}
+	for _, d := range h.host.Devices() {
+		var text string
+		icon, imp := theme.ConfirmIcon(), widget.SuccessImportance
+		switch {
+		case d.Version == 0:
+			text = i18n.T("host.device.none", d.Name)
+			icon, imp = theme.DownloadIcon(), widget.MediumImportance
+		case d.Version < current:
+			text = i18n.T("host.device.old", d.Name, d.Version, d.Since.Local().Format("15:04"))
+			icon, imp = theme.DownloadIcon(), widget.WarningImportance
+		default:
+			text = i18n.T("host.device.current", d.Name, d.Version, d.Since.Local().Format("15:04"))
+		}
+		if !d.Connected {
+			text += " " + i18n.T("host.device.away")
+			imp = widget.LowImportance
+		}
+		l := wrapped(text)
+		l.Importance = imp
+		objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	}
+	h.delegates.Objects = objs
+	h.delegates.Refresh()
 }

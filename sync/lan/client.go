@@ -34,6 +34,8 @@ type Client struct {
 	// heartbeat is the host's keep-alive period: Watch gives up a stream
 	// silent for three of them.
 	heartbeat time.Duration
+	// Who is how this device names itself to the host (none if zero).
+	Who Device
 
 	mu   sync.Mutex
 	seen *meeting.Fingerprint // key presented in the last handshake
@@ -87,6 +89,7 @@ func (c *Client) get(ctx context.Context, path string, hdr http.Header) (*http.R
 	for k, v := range hdr {
 		req.Header[k] = v
 	}
+	c.Who.name(req.Header)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if errors.Is(err, ErrHostChanged) {

@@ -51,6 +51,9 @@ type Follower struct {
 	OnUpdate   func(man *meeting.Manifest, changes meeting.Changes)
 	// Retry is the longest pause between reconnection attempts.
 	Retry time.Duration
+	// Who is how this device names itself to the host, which shows the
+	// secretariat the version each device holds.
+	Who Device
 }
 
 func (f *Follower) state(s State, err error) {
@@ -125,12 +128,14 @@ func (f *Follower) session(ctx context.Context, addr string) error {
 		return err
 	}
 	c := NewClient(addr, pin)
+	c.Who = f.Who
 	defer c.Close()
 	f.state(Connecting, nil)
 	have, err := f.syncOnce(ctx, c, pin)
 	if err != nil {
 		return err
 	}
+	c.Have(ctx, have) // for the secretariat's screen only: a failure changes nothing here
 	if pin == nil {
 		// The first sync pinned the key; keep this connection, whose
 		// handshake was already checked against it.
@@ -168,6 +173,7 @@ func (f *Follower) session(ctx context.Context, addr string) error {
 			if have, err = f.syncOnce(ctx, c, pin); err != nil {
 				return err
 			}
+			c.Have(ctx, have)
 		}
 	}
 }

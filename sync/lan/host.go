@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -32,7 +33,8 @@ type Host struct {
 	man     *meeting.Manifest
 	docs    map[string]meeting.Document // by hash
 	watch   map[chan int64]struct{}
-	clients map[string]time.Time // remote IP → last request
+	devices map[string]*Delegate // by the device's ID, or "ip:" and its address when it gives none
+	streams map[string]int       // open event streams, by the same key
 }
 
 // NewHost returns a host that signs with key and serves documents from blobs.
@@ -40,7 +42,8 @@ func NewHost(key ed25519.PrivateKey, blobs Blobs, log *slog.Logger) *Host {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Host{key: key, blobs: blobs, log: log, watch: map[chan int64]struct{}{}, clients: map[string]time.Time{}}
+	return &Host{key: key, blobs: blobs, log: log, watch: map[chan int64]struct{}{},
+		devices: map[string]*Delegate{}, streams: map[string]int{}}
 }
 
 // Fingerprint is the host key's fingerprint, shown on the room's screen.
@@ -84,17 +87,101 @@ func (h *Host) Manifest() *meeting.Manifest {
 	return h.man
 }
 
-// Delegates counts the devices seen in the last minute.
+// Delegate is what the host knows of one delegate's device, as the
+// device tells it: who it is, the package version it holds whole and
+// since when, and whether its event stream is open now. A device that
+// gives no identity is known by its address alone.
+type Delegate struct {
+	ID, Name  string
+	Version   int64     // the version it holds whole; 0 for none yet
+	Since     time.Time // when it said so
+	Seen      time.Time // its last request
+	Connected bool      // its event stream is open
+}
+
+// maxDevices bounds what the host keeps of the devices in the room: a
+// rogue on the LAN inventing identities pushes out the least recently
+// seen, never the host's memory.
+const maxDevices = 500
+
+// Delegates counts the devices connected now (an open event stream).
 func (h *Host) Delegates() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	n := 0
-	for _, t := range h.clients {
-		if time.Since(t) < time.Minute {
-			n++
+	return len(h.streams)
+}
+
+// Devices lists the delegates' devices seen, by name.
+func (h *Host) Devices() []Delegate {
+	h.mu.RLock()
+	out := make([]Delegate, 0, len(h.devices))
+	for k, d := range h.devices {
+		c := *d
+		c.Connected = h.streams[k] > 0
+		out = append(out, c)
+	}
+	h.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// device records a request of a delegate's device and returns its key.
+func (h *Host) device(r *http.Request) string {
+	id, name := deviceHeader(r.Header.Get(DeviceHeader)), deviceName(r.Header.Get(DeviceNameHeader))
+	key := id
+	if key == "" {
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		key, name = "ip:"+ip, ip
+	}
+	now := time.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d := h.devices[key]
+	if d == nil {
+		if len(h.devices) >= maxDevices {
+			h.forgetOldest()
+		}
+		d = &Delegate{ID: id}
+		h.devices[key] = d
+	}
+	d.Seen = now
+	if name != "" {
+		d.Name = name
+	}
+	return key
+}
+
+// forgetOldest drops the least recently seen device without an open
+// stream.
+func (h *Host) forgetOldest() {
+	var oldest string
+	for k, d := range h.devices {
+		if h.streams[k] == 0 && (oldest == "" || d.Seen.Before(h.devices[oldest].Seen)) {
+			oldest = k
 		}
 	}
-	return n
+	delete(h.devices, oldest)
+}
+
+// serveHave records the version a device says it now holds whole.
+func (h *Host) serveHave(w http.ResponseWriter, r *http.Request) {
+	v, err := strconv.ParseInt(r.URL.Query().Get("version"), 10, 64)
+	if err != nil || v < 1 {
+		http.Error(w, "want version=N", http.StatusBadRequest)
+		return
+	}
+	key := h.device(r)
+	h.mu.Lock()
+	if d := h.devices[key]; d != nil {
+		d.Version, d.Since = v, time.Now()
+	}
+	h.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // Handler is the host's HTTP handler, for tests and for embedding.
@@ -103,12 +190,9 @@ func (h *Host) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/package", h.servePackage)
 	mux.HandleFunc("GET /v1/docs/{sum}", h.serveDoc)
 	mux.HandleFunc("GET /v1/events", h.serveEvents)
+	mux.HandleFunc("POST /v1/have", h.serveHave)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			h.mu.Lock()
-			h.clients[ip] = time.Now()
-			h.mu.Unlock()
-		}
+		h.device(r)
 		mux.ServeHTTP(w, r)
 	})
 }
@@ -158,7 +242,9 @@ func (h *Host) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := make(chan int64, 1)
+	key := h.device(r)
 	h.mu.Lock()
+	h.streams[key]++
 	h.watch[ch] = struct{}{}
 	var cur int64
 	if h.man != nil {
@@ -168,6 +254,9 @@ func (h *Host) serveEvents(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		h.mu.Lock()
 		delete(h.watch, ch)
+		if h.streams[key]--; h.streams[key] <= 0 {
+			delete(h.streams, key)
+		}
 		h.mu.Unlock()
 	}()
 	w.Header().Set("Content-Type", "text/event-stream")

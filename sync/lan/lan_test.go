@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/goleak"
 
@@ -900,5 +901,89 @@ func TestConfirmOncePerJoin(t *testing.T) {
 	d.waitUpdate(t)
 	if n := asked.Load(); n != 1 {
 		t.Errorf("the delegate was asked to confirm the host %d times over two versions, want once", n)
+	}
+}
+
+// TestHostSeesWhoHasWhat: the host lists each delegate's device by the
+// name it gives, with the version it holds whole and whether it is
+// connected; a new version shows as each device gets it. Names are cut
+// and cleaned, and a flood of invented devices cannot push out the
+// connected ones nor grow the list without end.
+func TestHostSeesWhoHasWhat(t *testing.T) {
+	h := startHost(t, 20<<10)
+	addr := func() string { return h.addr }
+	names := []string{"Máy đại biểu 1", "Máy đại biểu 2"}
+	var ds []*delegate
+	for i, name := range names {
+		d := newDelegate(t, t.TempDir(), addr, h.m.ID)
+		d.f.Who = Device{ID: fmt.Sprintf("DEV%d-0000", i+1), Name: name}
+		d.start(t)
+		ds = append(ds, d)
+	}
+	await := func(what string, cond func([]Delegate) bool) []Delegate {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			got := h.host.Devices()
+			if cond(got) {
+				return got
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the host lists %+v", what, got)
+			}
+			time.Sleep(20 * time.Millisecond) // the host announces nothing of its list
+		}
+	}
+	holding := func(v int64, connected int) func([]Delegate) bool {
+		return func(got []Delegate) bool {
+			n := 0
+			for _, d := range got {
+				if d.Version == v && d.Connected {
+					n++
+				}
+			}
+			return n == connected
+		}
+	}
+	got := await("both devices with version 1", holding(1, 2))
+	if got[0].Name != names[0] || got[1].Name != names[1] || got[0].ID != "DEV1-0000" || got[0].Since.IsZero() {
+		t.Errorf("the list: %+v", got)
+	}
+	if n := h.host.Delegates(); n != 2 {
+		t.Errorf("the host counts %d delegates connected, want 2", n)
+	}
+	os.WriteFile(filepath.Join(h.dir, "bo-sung.pdf"), []byte("%PDF bổ sung"), 0o644)
+	h.m.Agenda = append(h.m.Agenda, meeting.Item{Title: "Bổ sung", Documents: []string{"bo-sung.pdf"}})
+	h.publish(t)
+	await("both devices with version 2", holding(2, 2))
+	ds[1].stop()
+	got = await("the second device gone", func(got []Delegate) bool { return len(got) == 2 && got[0].Connected && !got[1].Connected })
+	if got[1].Version != 2 {
+		t.Errorf("a device that left keeps the version it holds: %+v", got[1])
+	}
+
+	// A rogue on the LAN: a long name with control characters, then a
+	// flood of invented devices.
+	c := NewClient(h.addr, nil)
+	defer c.Close()
+	c.Who = Device{ID: "ROGUE", Name: strings.Repeat("Tên\x07 rất dài ", 40)}
+	if err := c.Have(context.Background(), 7); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range h.host.Devices() {
+		if d.ID == "ROGUE" && (utf8.RuneCountInString(d.Name) > 64 || strings.ContainsRune(d.Name, '\x07') || d.Version != 7) {
+			t.Errorf("the rogue's entry: %+v", d)
+		}
+	}
+	for i := range maxDevices + 100 {
+		c.Who = Device{ID: fmt.Sprintf("FAKE-%d", i), Name: "giả"}
+		if err := c.Have(context.Background(), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got = h.host.Devices()
+	connected := slices.ContainsFunc(got, func(d Delegate) bool { return d.ID == "DEV1-0000" && d.Connected })
+	if len(got) > maxDevices || !connected {
+		t.Errorf("after the flood: %d devices listed (at most %d), the connected one kept: %v", len(got), maxDevices, connected)
 	}
 }

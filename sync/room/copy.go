@@ -91,7 +91,7 @@ func Copy(ctx context.Context, cfg CopyConfig) error {
 	upToDate := make(chan struct{})
 	var once sync.Once
 	f := &lan.Follower{
-		MeetingID: found.ID, Cache: cfg.Store, Blobs: cfg.Blobs,
+		MeetingID: found.ID, Cache: cfg.Store, Blobs: cfg.Blobs, Who: Identity(cfg.Store),
 		Locate: dir.Locate(found.ID, Expect(cfg.Store, found.ID, found.Fingerprint)),
 		Confirm: func(_ context.Context, fp meeting.Fingerprint) (bool, error) {
 			typed := cfg.Find.Pin != ""

@@ -140,8 +140,11 @@ func (h *Host) Port() int { return h.ln.Addr().(*net.TCPAddr).Port }
 // Fingerprint is the host key's fingerprint for the room's screen.
 func (h *Host) Fingerprint() meeting.Fingerprint { return h.lan.Fingerprint() }
 
-// Delegates counts devices that talked to the host in the last minute.
+// Delegates counts the delegates' devices connected now.
 func (h *Host) Delegates() int { return h.lan.Delegates() }
+
+// Devices lists the delegates' devices seen, with the version each holds.
+func (h *Host) Devices() []lan.Delegate { return h.lan.Devices() }
 
 // Manifest is the revision being served, or nil.
 func (h *Host) Manifest() *meeting.Manifest { return h.lan.Manifest() }

@@ -2,6 +2,7 @@ package room
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"dinh/meeting"
 	"dinh/meeting/pdfsig"
 	"dinh/offline/blob"
+	"dinh/sync/lan"
 )
 
 // What Find reports when it cannot name one host to join.
@@ -175,4 +177,20 @@ func Export(out string, man *meeting.Manifest, fingerprint string, blobs *blob.S
 		return differ, err
 	}
 	return differ, meeting.WriteFileAtomic(filepath.Join(out, AgendaName), append(b, '\n'))
+}
+
+// KeyStore is what Identity needs of the device's store: its own key.
+type KeyStore interface {
+	HostKey() (ed25519.PrivateKey, error)
+}
+
+// Identity is how this device names itself to a host: its own key's
+// fingerprint, which stays across restarts, and its computer's name.
+func Identity(st KeyStore) lan.Device {
+	var d lan.Device
+	if k, err := st.HostKey(); err == nil {
+		d.ID = meeting.FingerprintOf(k.Public().(ed25519.PublicKey)).Short()
+	}
+	d.Name, _ = os.Hostname()
+	return d
 }
