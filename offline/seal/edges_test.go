@@ -39,6 +39,20 @@ func TestSealedSizeIsExact(t *testing.T) {
 			t.Errorf("%d parts: Seal checked %d bytes and wrote %d", len(parts), announced, buf.Len())
 		}
 	}
+	// Around a whole number of payload chunks, where a chunk more or less
+	// changes the size: one part of every size from 1 KiB under the
+	// chunk to the chunk, so that the payload (its length, the index and
+	// the part) is a whole number of chunks for one of them.
+	for n := int64(ageChunkSize - 1024); n <= ageChunkSize; n++ {
+		var buf bytes.Buffer
+		var announced int64
+		if err := seal(&buf, f.header, []Part{zeroPart("a", n)}, f.to(), f.dev, nil, sealHooks{sized: func(n int64) { announced = n }}); err != nil {
+			t.Fatal(err)
+		}
+		if announced != int64(buf.Len()) {
+			t.Fatalf("a part of %d bytes: Seal checked %d bytes and wrote %d", n, announced, buf.Len())
+		}
+	}
 }
 
 // TestSealLimitsAtTheirEdges: what is exactly at a limit is sealed, and

@@ -168,3 +168,26 @@ func TestFailureCountedWhenTheDiskRefuses(t *testing.T) {
 		t.Errorf("after %d wrong passphrases the disk refused: got %v, want ErrBackoff", freeAttempts, err)
 	}
 }
+
+// TestAADLimit: a file bound to the longest associated data the format
+// holds is encrypted and read back; one byte more is refused before
+// anything is written.
+func TestAADLimit(t *testing.T) {
+	f := newFixture(t)
+	dst := filepath.Join(f.dir, "att.enc")
+	aad := bytes.Repeat([]byte("a"), maxAAD)
+	if err := f.v.EncryptFile(dst, strings.NewReader("ảnh giấy khai sinh"), aad); err != nil {
+		t.Fatalf("aad of %d bytes: %v", maxAAD, err)
+	}
+	var out bytes.Buffer
+	if err := f.v.DecryptFile(dst, aad, &out); err != nil || out.String() != "ảnh giấy khai sinh" {
+		t.Fatalf("read back: %q, %v", out.String(), err)
+	}
+	other := filepath.Join(f.dir, "other.enc")
+	if err := f.v.EncryptFile(other, strings.NewReader("x"), append(aad, 'a')); err == nil {
+		t.Errorf("aad of %d bytes was taken", maxAAD+1)
+	}
+	if _, err := os.Stat(other); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused file was written: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"dinh/internal/testenv"
 	"dinh/offline/agekey"
 
+	"filippo.io/age"
 	"go.uber.org/goleak"
 )
 
@@ -408,6 +410,20 @@ func TestTamperedHeader(t *testing.T) {
 		{name: "missing wrap", edit: func(m map[string]any) { delete(m, "passphrase_wrap") }, at: "open", want: ErrCorruptHeader},
 		{name: "negative failures", edit: func(m map[string]any) { m["failed_attempts"] = -1 }, at: "open", want: ErrCorruptHeader},
 		{name: "key check changed", edit: func(m map[string]any) { m["key_check"] = flipB64(m["key_check"]) }, at: "unlock", want: ErrCorruptHeader},
+		{name: "recovery wrap empty", edit: func(m map[string]any) { sub(m, "recovery_wrap")["age"] = "" }, at: "open", want: ErrCorruptHeader},
+		{name: "file key of 3 bytes", edit: func(m map[string]any) { sub(m, "file_identity")["ciphertext"] = "AAAA" }, at: "open", want: ErrCorruptHeader},
+		{name: "recovery wrap of 31 bytes", edit: func(m map[string]any) {
+			r := sub(m, "recovery_wrap")
+			rk, err := agekey.ParsePublic(r["recipient"].(string))
+			if err != nil {
+				panic(err)
+			}
+			var b bytes.Buffer
+			w, _ := age.Encrypt(&b, rk.Recipient())
+			w.Write(make([]byte, keySize-1))
+			w.Close()
+			r["age"] = base64.StdEncoding.EncodeToString(b.Bytes())
+		}, at: "recover", want: ErrCorruptHeader},
 		{name: "recovery wrap changed", edit: func(m map[string]any) {
 			r := sub(m, "recovery_wrap")
 			r["age"] = flipB64(r["age"])
