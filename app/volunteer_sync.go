@@ -262,9 +262,25 @@ func (v *volunteerScreen) refreshSync() {
 			line(theme.WarningIcon(), catalogRefusal(st.CatalogErr), widget.WarningImportance)
 		}
 	}
+	if n := v.refused(); n > 0 {
+		line(theme.ErrorIcon(), i18n.T("vol.sync.refused", n), widget.DangerImportance)
+	}
 	box.Add(wrapped(i18n.T("vol.sync.totals", waiting, counts[outbox.Delivered], counts[outbox.Receipted]+counts[outbox.Purged])))
 	box.Add(v.sync.settings)
 	box.Refresh()
+}
+
+// refused counts the dossiers central refused that wait for a person (a
+// refusal mended by a fresh copy does not).
+func (v *volunteerScreen) refused() int {
+	entries, _ := v.ws.Outbox.List()
+	n := 0
+	for _, e := range entries {
+		if e.Rejection != nil && e.State.Unreceipted() && !e.Rejection.Resent {
+			n++
+		}
+	}
+	return n
 }
 
 // listSig is what the dossier list shows of each entry: its state,

@@ -741,6 +741,13 @@ func TestRefusalIsShown(t *testing.T) {
 	if got := shown(v.list); !strings.Contains(got, "Máy chủ tỉnh từ chối, cần xử lý") {
 		t.Errorf("the list: %q", got)
 	}
+	if v.sync.box == nil {
+		t.Fatal("no sync panel on the volunteer's list")
+	}
+	v.refreshSync()
+	if got := shown(v.sync.box); !strings.Contains(got, "1 hồ sơ bị máy chủ tỉnh từ chối") {
+		t.Errorf("the sync panel: %q", got)
+	}
 	v.wiz.open(id, outbox.Queued)
 	mine := v.ws.Setup.Central.String()
 	got := shown(v.wiz.editor)
