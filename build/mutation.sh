@@ -38,7 +38,7 @@ for p in $pkgs; do
 				touch "$DINH_PDFSIG_CORPUS/.complete"
 		fi
 		extra="-skip=^TestThirdPartyAgainstPoppler$" ;;
-	./sync/central) extra="-skip=^(TestCentralKilledDuringIngest|TestHubKilledMidTransfer|TestStockSyncthingHub|TestDeviceClockOffByADay|TestEndToEnd)$" ;;
+	./sync/central) extra="-skip=^(TestCentralKilledDuringIngest|TestHubKilledMidTransfer|TestStockSyncthingHub|TestDeviceClockOffByADay|TestEndToEnd|TestRuralLink)$" ;;
 	*) extra="" ;;
 	esac
 	echo "== $p ${extra}"

@@ -54,9 +54,10 @@ const (
 // node's connections close asynchronously, so their goroutines may take
 // a few seconds on a busy machine; see leaked. The expected leftovers of
 // a stopped node are ignored, and half-open ones counted against the
-// test's budget.
-func NoLeaks(t testing.TB) func() {
-	opts := append([]goleak.Option{goleak.IgnoreCurrent()}, expected...)
+// test's budget. A test that runs another tool in its process names that
+// tool's own leftovers in also.
+func NoLeaks(t testing.TB, also ...goleak.Option) func() {
+	opts := append(append([]goleak.Option{goleak.IgnoreCurrent()}, expected...), also...)
 	before := topIDs(halfOpen...)
 	return func() {
 		t.Helper()
