@@ -779,7 +779,35 @@ func TestMarkRejected(t *testing.T) {
 			t.Errorf("%s: got %v, want ErrTransition", id, err)
 		}
 	}
-	if err := f.ob.MarkRejected("SENT", outbox.Rejection{At: f.clock.Now()}); err == nil {
-		t.Error("a refusal without a reason was kept")
+	f.add(t, "MORE", outbox.Delivered)
+	for _, bad := range []outbox.Rejection{
+		{At: f.clock.Now()},
+		{Reason: strings.Repeat("x", 65), At: f.clock.Now()},
+		{Reason: "damaged\n", At: f.clock.Now()},
+		{Reason: "damaged"},
+	} {
+		if err := f.ob.MarkRejected("MORE", bad); err == nil {
+			t.Errorf("a refusal %+v was kept", bad)
+		}
+	}
+	if err := f.ob.MarkRejected("MORE", outbox.Rejection{Reason: strings.Repeat("x", 64), At: f.clock.Now()}); err != nil {
+		t.Errorf("a reason of 64 characters: %v", err)
+	}
+	// Another refusal at the same time, of other bytes, is a new one.
+	notes := func() int {
+		n := 0
+		for _, h := range f.entry(t, "MORE").History {
+			if strings.HasPrefix(h.Note, "rejected by central") {
+				n++
+			}
+		}
+		return n
+	}
+	before := notes()
+	if err := f.ob.MarkRejected("MORE", outbox.Rejection{Reason: strings.Repeat("x", 64), SHA256: strings.Repeat("cd", 32), At: f.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if e := f.entry(t, "MORE"); notes() != before+1 || e.Rejection.SHA256 != strings.Repeat("cd", 32) {
+		t.Errorf("a refusal of other bytes at the same time: %d notes after %d, %+v", notes(), before, e.Rejection)
 	}
 }
