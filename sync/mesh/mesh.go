@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -237,6 +238,11 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		fc.ID, fc.Label, fc.Path, fc.Type = f.ID, f.Label, f.Path, ft
 		fc.FilesystemType = config.FilesystemTypeBasic
 		fc.FSWatcherEnabled = false
+		// Syncthing guards a case-insensitive file system against two
+		// names that differ only by case by listing the folder for every
+		// file it writes: with a thousand dossiers in one folder, most of
+		// a transfer's time. Linux's file systems tell case apart.
+		fc.CaseSensitiveFS = runtime.GOOS == "linux"
 		fc.RescanIntervalS = 3600
 		if f.RescanInterval > 0 {
 			fc.RescanIntervalS = max(1, int(f.RescanInterval/time.Second))
