@@ -20,6 +20,9 @@ import (
 var expected = []goleak.Option{
 	goleak.IgnoreTopFunction("github.com/syncthing/syncthing/lib/fs.(*caseFilesystemRegistry).cleaner"),
 	goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
+	// suture, Syncthing's service supervisor, hands a removed service's
+	// end to a supervisor that may have stopped meanwhile, and waits.
+	goleak.IgnoreTopFunction("github.com/thejerf/suture/v4.(*Supervisor).removeService.func1.1"),
 	goleak.IgnoreTopFunction(halfOpen[0]),
 	goleak.IgnoreTopFunction(halfOpen[1]),
 	goleak.IgnoreTopFunction(halfOpen[2]),
