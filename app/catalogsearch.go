@@ -122,26 +122,13 @@ func highlighted(h catalog.Hit, field, text string, big bool) []widget.RichTextS
 	strong := style
 	strong.TextStyle = fyne.TextStyle{Bold: true}
 	strong.ColorName = theme.ColorNamePrimary
-	var spans [][2]int
-	for _, m := range h.Matches {
-		if m.Field == field {
-			spans = wholeWords(text, m.Spans)
-		}
-	}
 	var out []widget.RichTextSegment
-	at := 0
-	for _, sp := range spans {
-		if sp[0] < at || sp[1] > len(text) || sp[0] >= sp[1] {
-			continue
+	for _, p := range catalog.Parts(text, wholeWords(text, h.SpansIn(field))) {
+		st := style
+		if p.Matched {
+			st = strong
 		}
-		if sp[0] > at {
-			out = append(out, &widget.TextSegment{Text: text[at:sp[0]], Style: style})
-		}
-		out = append(out, &widget.TextSegment{Text: text[sp[0]:sp[1]], Style: strong})
-		at = sp[1]
-	}
-	if at < len(text) {
-		out = append(out, &widget.TextSegment{Text: text[at:], Style: style})
+		out = append(out, &widget.TextSegment{Text: p.Text, Style: st})
 	}
 	return out
 }

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
-	"unicode/utf8"
 
 	"dinh/internal/i18n"
 	"dinh/internal/words"
@@ -18,7 +15,6 @@ import (
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
-	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 )
@@ -36,68 +32,59 @@ func (e userError) Unwrap() error { return e.err }
 // explain turns the errors a volunteer may meet into sentences saying what
 // to do; others are returned as they are.
 func (e *env) explain(err error, data string) error {
-	var be *vault.BackoffError
 	var ie *volunteer.IntakeError
 	var na *volunteer.NotAttachedError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &ie):
-		return e.intakeWords(ie)
-	case errors.As(err, &na):
-		return e.notAttached(na)
-	case errors.As(err, &be):
-		m := e.T("dossier.backoff", be.Until.Local().Format(e.T("dossier.timeFormat")))
-		if errors.Is(err, vault.ErrWrongPassphrase) {
-			m = e.T("dossier.wrongPass") + "; " + m
-		}
-		return userError{m, err}
+		return usageError{errors.New(words.Intake(e.lang, ie))}
 	case errors.Is(err, volunteer.ErrNoPassphrase):
 		return usageError{errors.New(e.T("dossier.noPassphrase"))}
-	case errors.Is(err, vault.ErrWrongPassphrase):
-		return userError{e.T("dossier.wrongPass"), err}
-	case errors.Is(err, vault.ErrWeakPassphrase):
-		return userError{e.T("dossier.weakPass", vault.MinPassphraseRunes), err}
-	case errors.Is(err, volunteer.ErrNotSetUp):
-		return userError{e.T("dossier.notSetUp", data), err}
-	case errors.Is(err, vault.ErrExists):
-		return userError{e.T("dossier.setUp", data), err}
-	case errors.Is(err, vault.ErrOldFormat):
-		return userError{e.T("dossier.oldVault", data), err}
-	case errors.Is(err, store.ErrLocked):
-		return userError{e.T("dossier.inUse", data), err}
-	case errors.Is(err, dossier.ErrDiskFull):
-		return userError{e.T("dossier.diskFull", err), err}
-	case errors.Is(err, outbox.ErrCorrupt):
-		return userError{e.T("dossier.damaged", err), err}
+	case errors.As(err, &na):
+		lines, summary := words.NotAttached(e.lang, na)
+		for _, l := range lines {
+			fmt.Fprintln(e.stderr, l)
+		}
+		return errors.New(summary)
+	}
+	if msg, ok := words.Workspace(e.lang, err, data); ok {
+		return userError{msg, err}
 	}
 	return err
 }
 
+// vaultFlags name a volunteer's data folder and the file its passphrase
+// is read from.
+type vaultFlags struct {
+	Data     string `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
+	PassFile string `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
+}
+
 // passphrase is the file the passphrase is read from: stdin for "" or
 // "-".
-func (e *env) passphrase(file string) (io.ReadCloser, error) {
-	if file == "" || file == "-" {
+func (f vaultFlags) passphrase(e *env) (io.ReadCloser, error) {
+	if f.PassFile == "" || f.PassFile == "-" {
 		return io.NopCloser(os.Stdin), nil
 	}
-	f, err := os.Open(file)
+	r, err := os.Open(f.PassFile)
 	if err != nil {
 		return nil, userError{e.T("dossier.passFile", err), err}
 	}
-	return f, nil
+	return r, nil
 }
 
-// openUnlocked opens the data folder and unlocks it.
-func (e *env) openUnlocked(data, passFile string) (*volunteer.Workspace, error) {
-	if !volunteer.IsSetUp(data) { // before the passphrase file is opened
+// open opens the data folder and unlocks it.
+func (f vaultFlags) open(e *env) (*volunteer.Workspace, error) {
+	if !volunteer.IsSetUp(f.Data) { // before the passphrase file is opened
 		return nil, volunteer.ErrNotSetUp
 	}
-	r, err := e.passphrase(passFile)
+	r, err := f.passphrase(e)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return volunteer.OpenUnlocked(data, r)
+	return volunteer.OpenUnlocked(f.Data, r)
 }
 
 // parsePublicKey reads the public key given to the flag called name.
@@ -118,42 +105,32 @@ func parsePublicKey(e *env, name, arg string) (agekey.Public, error) {
 type dossierInitCmd struct {
 	Central  string `help:"${h_dossier_init_central}" placeholder:"KEY" required:""`
 	Recovery string `help:"${h_dossier_init_recovery}" placeholder:"KEY" required:""`
-	Data     string `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
-	PassFile string `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
+	vaultFlags
 }
 
 func (c *dossierInitCmd) Run(e *env) (err error) {
-	data, central, recovery, passFile, stdout := &c.Data, &c.Central, &c.Recovery, &c.PassFile, e.stdout
-	defer func() { err = e.explain(err, *data) }()
+	defer func() { err = e.explain(err, c.Data) }()
 	var s volunteer.Setup
-	if s.Central, err = parsePublicKey(e, "--central", *central); err != nil {
+	if s.Central, err = parsePublicKey(e, "--central", c.Central); err != nil {
 		return err
 	}
-	if s.Recovery, err = parsePublicKey(e, "--recovery", *recovery); err != nil {
+	if s.Recovery, err = parsePublicKey(e, "--recovery", c.Recovery); err != nil {
 		return err
 	}
-	if volunteer.IsSetUp(*data) { // before asking for the passphrase
+	if volunteer.IsSetUp(c.Data) { // before the passphrase file is opened
 		return vault.ErrExists
 	}
-	r, err := e.passphrase(*passFile)
+	r, err := c.passphrase(e)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	pass, err := volunteer.ReadPassphrase(r)
+	w, err := volunteer.InitFrom(c.Data, r, s)
 	if err != nil {
 		return err
 	}
-	defer clear(pass)
-	if utf8.RuneCount(pass) < vault.MinPassphraseRunes { // before the folder is made
-		return vault.ErrWeakPassphrase
-	}
-	w, err := volunteer.Init(*data, pass, s, vault.Options{IdleTimeout: -1})
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	fmt.Fprintln(stdout, "OK:", *data)
+	w.Close()
+	fmt.Fprintln(e.stdout, "OK:", c.Data)
 	return nil
 }
 
@@ -177,8 +154,7 @@ type dossierNewCmd struct {
 	GuardianID       string   `name:"guardian-id" help:"${h_dossier_new_guardian_id}" placeholder:"N"`
 	GuardianRelation string   `name:"guardian-relation" help:"${h_dossier_new_guardian_relation}" placeholder:"TEXT"`
 	Catalog          string   `help:"${h_catalog_file}" placeholder:"FILE"`
-	Data             string   `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
-	PassFile         string   `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
+	vaultFlags
 }
 
 func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
@@ -197,7 +173,7 @@ func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
 	if err != nil {
 		return err
 	}
-	w, err := e.openUnlocked(c.Data, c.PassFile)
+	w, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -213,52 +189,6 @@ func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
 		fmt.Fprintln(e.stderr, e.T("dossier.missing", i18n.Word(e.lang, "dossier.problem.", string(pr))))
 	}
 	return nil
-}
-
-// intakeWords says why an intake was refused.
-func (e *env) intakeWords(ie *volunteer.IntakeError) error {
-	list := ""
-	for i, c := range ie.Choices {
-		if ie.Problem == volunteer.BadCase {
-			list += fmt.Sprintf("\n  %d. %s", i+1, c)
-		} else {
-			list += "\n  " + c
-		}
-	}
-	var m string
-	switch ie.Problem {
-	case volunteer.NoProcedure:
-		m = e.T("dossier.noProcedure", ie.Value)
-	case volunteer.BadCase:
-		m = e.T("dossier.badCase", len(ie.Choices), ie.Procedure, list)
-	case volunteer.NotPaper:
-		m = e.T("dossier.notPaper", "--"+ie.Field, ie.Value, list)
-	case volunteer.NameLetters:
-		m = e.T("dossier.nameLetters", ie.Value)
-	case volunteer.GuardianOnly:
-		m = e.T("dossier.guardianOnly")
-	default:
-		m = e.T("dossier.noFile", ie.Value)
-	}
-	return usageError{errors.New(m)}
-}
-
-// notAttached lists the files that could not be attached.
-func (e *env) notAttached(na *volunteer.NotAttachedError) error {
-	for _, r := range na.Failed {
-		fmt.Fprintln(e.stderr, e.T("dossier.attachFailed", r.Path, e.photoReason(r.Err, r.Path)))
-	}
-	err := errors.New(e.T("dossier.notKept", len(na.Failed)))
-	if na.Discard != nil {
-		err = errors.Join(err, errors.New(e.T("dossier.notDiscarded", na.ID, na.Discard)))
-	}
-	return err
-}
-
-// photoReason says why a file could not be attached, without repeating
-// its path.
-func (e *env) photoReason(err error, path string) string {
-	return words.Error(e.lang, err) + " (" + strings.ReplaceAll(err.Error(), path+": ", "") + ")"
 }
 
 type dossierListCmd struct {
@@ -291,46 +221,29 @@ func (c *dossierListCmd) Run(e *env) (err error) {
 		if list == nil {
 			list = []outbox.Entry{}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(list)
+		return e.json(list)
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(stdout, e.T("dossier.noDossiers"))
 	}
 	for _, en := range list {
-		initials := en.Initials
-		if initials == "" {
-			initials = "—"
-		}
-		line := fmt.Sprintf("%s  %-10s  %-5s  %s  %s", en.ID, en.Procedure, initials, en.Created.Local().Format("2006-01-02 15:04"), i18n.Word(e.lang, "outbox.state.", string(en.State)))
-		if en.Receipt != "" {
-			line += "  " + en.Receipt
-			if n := len(en.Progress); n > 0 {
-				line += "  " + i18n.Word(e.lang, "vol.status.", en.Progress[n-1].Status)
-			}
-		}
-		fmt.Fprintln(stdout, line)
-		if en.Rejection != nil && en.State.Unreceipted() {
-			fmt.Fprintln(stdout, "  "+words.Rejection(e.lang, en.Rejection, w.Setup.Central.String()))
-		}
+		e.lines(words.Entry(e.lang, en, w.Setup.Central.String()))
 	}
 	return nil
 }
 
 type dossierSealCmd struct {
-	ID       string `arg:"" help:"${h_dossier_seal_id}"`
-	Data     string `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
-	PassFile string `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
+	ID string `arg:"" help:"${h_dossier_seal_id}"`
+	vaultFlags
 }
 
 func (c *dossierSealCmd) Run(ctx context.Context, e *env) (err error) {
-	stdout, stderr, data, passFile, id := e.stdout, e.stderr, &c.Data, &c.PassFile, c.ID
-	defer func() { err = e.explain(err, *data) }()
+	stdout, stderr, id := e.stdout, e.stderr, c.ID
+	defer func() { err = e.explain(err, c.Data) }()
 	if !outbox.ValidID(id) {
 		return usageError{errors.New(e.T("dossier.badID", id))}
 	}
-	w, err := e.openUnlocked(*data, *passFile)
+	w, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -356,9 +269,8 @@ func (c *dossierSealCmd) Run(ctx context.Context, e *env) (err error) {
 }
 
 type dossierRekeyCmd struct {
-	Central  string `help:"${h_dossier_init_central}" placeholder:"KEY" required:""`
-	Data     string `help:"${h_data}" default:"${data_volunteer}" placeholder:"DIR"`
-	PassFile string `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
+	Central string `help:"${h_dossier_init_central}" placeholder:"KEY" required:""`
+	vaultFlags
 }
 
 // Run makes the given key the one this device seals for and seals again
@@ -369,7 +281,7 @@ func (c *dossierRekeyCmd) Run(ctx context.Context, e *env) (err error) {
 	if err != nil {
 		return err
 	}
-	w, err := e.openUnlocked(c.Data, c.PassFile)
+	w, err := c.open(e)
 	if err != nil {
 		return err
 	}

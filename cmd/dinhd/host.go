@@ -10,11 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"dinh/internal/i18n"
 	"dinh/internal/words"
 	"dinh/meeting"
 	"dinh/meeting/demo"
-	"dinh/meeting/pdfsig"
 	"dinh/sync/discovery"
 	"dinh/sync/lan"
 	"dinh/sync/room"
@@ -52,20 +50,7 @@ func (c *hostCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	err = h.RunFolder(ctx, c.Meeting, c.Watch, room.FolderEvents{
-		Published: func(before, man *meeting.Manifest) {
-			fmt.Fprintln(e.stdout, e.T("host.published", man.Meeting.Title, man.Version, len(man.Meeting.Agenda), len(man.Documents), i18n.BytesIn(e.lang, man.TotalSize())))
-			if before != nil {
-				fmt.Fprintln(e.stdout, e.T("host.changes", e.describe(meeting.Diff(before, man))))
-			}
-			if len(man.Trust) > 0 {
-				fmt.Fprintln(e.stdout, e.T("host.bundle", len(man.Trust), c.Trust))
-			}
-			for _, d := range man.Documents {
-				if v, ok := pdfsig.ParseCode(d.Verdict); ok && v != pdfsig.Valid && v != pdfsig.Unsigned {
-					fmt.Fprintln(e.stdout, e.T("host.warning", d.Name, words.Verdict(e.lang, v)))
-				}
-			}
-		},
+		Published: func(before, man *meeting.Manifest) { e.lines(words.Published(e.lang, before, man, c.Trust)) },
 		Serving: func() {
 			fmt.Fprintln(e.stdout, e.T("host.serving", h.Port(), discovery.ServiceType, names(ifaces)))
 			fmt.Fprintln(e.stdout, e.T("host.fingerprint", h.Fingerprint().Short()))
@@ -95,12 +80,4 @@ func names(ifaces []net.Interface) string {
 		out = append(out, i.Name)
 	}
 	return strings.Join(out, ", ")
-}
-
-// describe lists what changed between two versions of a meeting.
-func (e *env) describe(c meeting.Changes) string {
-	if w := words.Changes(e.lang, c); w != "" {
-		return w
-	}
-	return e.T("changes.none")
 }

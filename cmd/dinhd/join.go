@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"dinh/internal/i18n"
+	"dinh/internal/words"
 	"dinh/meeting"
 	"dinh/offline/blob"
 	"dinh/offline/store"
@@ -68,70 +67,32 @@ func (c *joinCmd) Run(ctx context.Context, e *env) error {
 			}
 		},
 		Progress: func(p lan.Progress) {
-			pct := 100
-			if p.TotalBytes > 0 {
-				pct = int(p.Bytes * 100 / p.TotalBytes)
-			}
-			if pct/10 != lastPct/10 || p.Docs == p.TotalDocs {
+			if pct := p.Percent(); pct/10 != lastPct/10 || p.Docs == p.TotalDocs {
 				lastPct = pct
-				fmt.Fprintln(stderr, e.T("join.progress", pct, i18n.BytesIn(e.lang, p.Bytes), i18n.BytesIn(e.lang, p.TotalBytes),
-					min(p.Docs+1, p.TotalDocs), p.TotalDocs)+e.eta(p.Remaining))
+				fmt.Fprintln(stderr, words.Progress(e.lang, p))
 			}
 		},
 		Saved: func(man *meeting.Manifest, ch meeting.Changes, differ []room.AgendaDocument) {
 			for _, d := range differ {
 				fmt.Fprintln(stderr, e.T("join.verdictDiffers", d.Name, d.Verdict, d.HostVerdict))
 			}
-			fmt.Fprintln(stdout, e.T("join.saved", man.Version, c.Out, e.describe(ch)))
+			fmt.Fprintln(stdout, e.T("join.saved", man.Version, c.Out, words.ChangesOrNone(e.lang, ch)))
 		},
 		Offline: func(err error) { fmt.Fprintln(stderr, e.T("join.offline", err)) },
 	})
-	var several *room.SeveralError
-	var pinErr *room.PinError
-	var refused *room.RefusedError
-	switch {
-	case err == nil:
+	if err == nil {
 		fmt.Fprintln(stdout, e.T("join.done", c.Out))
 		return nil
-	case errors.As(err, &several):
-		var b strings.Builder
-		for _, x := range several.Listings {
-			fmt.Fprintf(&b, "\n  %s  «%s»", x.ID, x.Title)
-		}
-		return usageError{errors.New(e.T("join.several") + b.String())}
-	case errors.As(err, &pinErr):
-		return errors.New(e.T("join.pinMismatch", pinErr.Found.Short(), c.Pin))
-	case errors.Is(err, room.ErrPinnedBefore):
-		return errors.New(e.T("join.pinnedBefore"))
-	case errors.Is(err, room.ErrNoMeeting) && c.Meeting != "":
-		return errors.New(e.T("join.notFound", c.Meeting, c.Timeout))
-	case errors.Is(err, room.ErrNoMeeting):
-		return errors.New(e.T("join.noneFound", c.Timeout))
-	case errors.As(err, &refused):
-		return e.refusal(refused.Err)
-	case errors.Is(err, lan.ErrNotConfirmed):
-		return errors.New(e.T("join.pinRefused", c.Pin))
-	case ctx.Err() != nil:
+	}
+	if msg, usage := words.Join(e.lang, err, c.Meeting, c.Pin, c.Timeout); usage {
+		return usageError{errors.New(msg)}
+	} else if msg != "" {
+		return errors.New(msg)
+	}
+	if ctx.Err() != nil {
 		return errors.New(e.T("interrupted"))
 	}
 	return err
-}
-
-func (e *env) refusal(err error) error {
-	switch {
-	case errors.Is(err, meeting.ErrKeyMismatch):
-		return fmt.Errorf("%s (%w)", e.T("join.keyMismatch"), err)
-	case errors.Is(err, meeting.ErrBadSignature):
-		return fmt.Errorf("%s (%w)", e.T("join.badSignature"), err)
-	}
-	return fmt.Errorf("%s: %w", e.T("join.refused"), err)
-}
-
-func (e *env) eta(d time.Duration) string {
-	if d <= 0 {
-		return ""
-	}
-	return e.T("join.eta", d.Round(time.Second))
 }
 
 // openDevice resolves the mDNS interfaces and opens the data folder.

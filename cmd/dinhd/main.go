@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 
+	"dinh/internal/i18n"
+
 	"github.com/alecthomas/kong"
 )
 
@@ -143,8 +145,7 @@ func (e *env) parseError(err error) string {
 }
 
 // language is the language of this run: --lang when given (checked by the
-// parser), else the locale's (LC_ALL, LC_MESSAGES, LANG) when it is English,
-// else Vietnamese.
+// parser), else the locale's.
 func language(args []string) string {
 	for i, a := range args {
 		if a == "--" {
@@ -157,13 +158,5 @@ func language(args []string) string {
 			return args[i+1]
 		}
 	}
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if l := os.Getenv(v); l != "" {
-			if strings.HasPrefix(l, "en") {
-				return "en"
-			}
-			return "vi"
-		}
-	}
-	return "vi"
+	return i18n.FromLocale()
 }

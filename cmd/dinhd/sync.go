@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"dinh/internal/logfile"
@@ -40,14 +39,14 @@ type hubCmd struct {
 func (c *hubCmd) Run(ctx context.Context, e *env) error {
 	var peers []mesh.Peer
 	for _, p := range c.Peer {
-		id, addr, _ := strings.Cut(p, "=")
-		peers = append(peers, mesh.Peer{ID: id, Addr: addr})
+		peers = append(peers, mesh.ParsePeer(p))
 	}
-	cid, caddr, _ := strings.Cut(c.Central, "=")
+	cen := mesh.ParsePeer(c.Central)
+	cen.Name = "central"
 	log, closeLog := e.logger(c.Data, "hub")
 	defer closeLog()
 	h, err := hub.New(hub.Config{Dir: c.Data, Listen: c.Listen, Communes: c.Commune,
-		Central: mesh.Peer{ID: cid, Addr: caddr, Name: "central"}, Peers: peers, Log: log})
+		Central: cen, Peers: peers, Log: log})
 	if err != nil {
 		return err
 	}
@@ -124,11 +123,11 @@ func (c *centralRunCmd) Run(ctx context.Context, e *env) error {
 	}
 	var hubs []central.HubPeer
 	for _, h := range c.Hub {
-		parts := strings.SplitN(h, ",", 3)
-		if len(parts) != 3 {
+		hp, err := central.ParseHub(h)
+		if err != nil {
 			return usageError{errors.New(e.T("central.hubFlag", h))}
 		}
-		hubs = append(hubs, central.HubPeer{Commune: parts[0], ID: parts[1], Addr: parts[2]})
+		hubs = append(hubs, hp)
 	}
 	log, closeLog := e.logger(c.Data, "central")
 	defer closeLog()
@@ -231,12 +230,18 @@ type settingsFlags struct {
 	Central string `help:"${h_dossier_central}" placeholder:"ID"`
 }
 
-func (f settingsFlags) settings() field.Settings {
-	s := field.Settings{Listen: f.Listen, Commune: f.Commune, Central: f.Central}
-	if f.Hub != "" {
-		s.Hub, s.HubAddr, _ = strings.Cut(f.Hub, "=")
+// settings are the settings given on the command line, none when no
+// flag is given; a device listens on its role's port unless told.
+func (f settingsFlags) settings() (s field.Settings, given bool) {
+	if f == (settingsFlags{}) {
+		return s, false
 	}
-	return s
+	hub := mesh.ParsePeer(f.Hub)
+	s = field.Settings{Listen: f.Listen, Commune: f.Commune, Hub: hub.ID, HubAddr: hub.Addr, Central: f.Central}
+	if s.Listen == "" {
+		s.Listen = province.DefaultDeviceListen
+	}
+	return s, true
 }
 
 type dossierJoinCmd struct {
@@ -245,20 +250,16 @@ type dossierJoinCmd struct {
 }
 
 func (c *dossierJoinCmd) Run(e *env) error {
-	data, stdout := &c.Data, e.stdout
-	s := c.settings()
-	if s.Listen == "" {
-		s.Listen = province.DefaultDeviceListen
-	}
-	var err error
-	if s, err = field.SaveSettings(*data, s); err != nil {
+	s, _ := c.settings()
+	s, err := field.SaveSettings(c.Data, s)
+	if err != nil {
 		return usageError{err}
 	}
-	id, err := field.DeviceID(*data)
+	id, err := field.DeviceID(c.Data)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "device %s\ncommune %s, hub %s at %s\n", id, s.Commune, s.Hub, s.HubAddr)
+	fmt.Fprintf(e.stdout, "device %s\ncommune %s, hub %s at %s\n", id, s.Commune, s.Hub, s.HubAddr)
 	return nil
 }
 
@@ -273,17 +274,12 @@ type dossierSyncCmd struct {
 
 func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 	stdout, data, until, timeout := e.stdout, &c.Data, &c.UntilReceipted, &c.Timeout
-	s := c.settings()
+	s, given := c.settings()
 	var err error
-	if s == (field.Settings{}) {
-		if s, err = field.LoadSettings(*data); errors.Is(err, field.ErrNoSettings) {
-			return usageError{errors.New(e.T("dossier.noSettings"))}
-		}
-	} else {
-		if s.Listen == "" {
-			s.Listen = province.DefaultDeviceListen
-		}
+	if given {
 		s, err = s.Check()
+	} else if s, err = field.LoadSettings(*data); errors.Is(err, field.ErrNoSettings) {
+		return usageError{errors.New(e.T("dossier.noSettings"))}
 	}
 	if err != nil {
 		return usageError{err}
@@ -334,7 +330,11 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 		fmt.Fprintf(stdout, "receipted %d\n", ses.Receipted)
 		return nil
 	case *until:
-		return e.whyWaiting(ses, d.ID())
+		code, ok := waitingCodes[ses.Why]
+		if !ok {
+			code = exitFail
+		}
+		return exitError{code, errors.New(words.Waiting(e.lang, ses, d.ID()))}
 	}
 	// A session of a set length (or one stopped by the user) ends well;
 	// what is still on its way is said, not failed.
@@ -342,20 +342,7 @@ func (c *dossierSyncCmd) Run(ctx context.Context, e *env) error {
 	return nil
 }
 
-// whyWaiting is a session that ended with dossiers still on their way:
-// the words and the exit code say why.
-func (e *env) whyWaiting(s field.Session, device string) error {
-	switch s.Why {
-	case field.WaitingDamaged:
-		return exitError{exitDamaged, errors.New(e.T("sync.damaged", s.Damaged))}
-	case field.WaitingRejected:
-		return exitError{exitRejected, errors.New(e.T("sync.rejected", s.Rejected))}
-	case field.WaitingUnreachable:
-		return exitError{exitHubUnreachable, errors.New(e.T("sync.unreachable", s.Waiting))}
-	case field.WaitingNotLetIn:
-		return exitError{exitNotEnrolled, errors.New(e.T("sync.notEnrolled", s.Waiting, device))}
-	case field.WaitingAtHub:
-		return exitError{exitAtHub, errors.New(e.T("sync.atHub", s.Waiting))}
-	}
-	return errors.New(e.T("dossier.stillWaiting", s.Waiting))
-}
+// waitingCodes are the exit codes of a session that ended with dossiers
+// still on their way, by why they wait.
+var waitingCodes = map[field.Waiting]int{field.WaitingDamaged: exitDamaged, field.WaitingRejected: exitRejected,
+	field.WaitingUnreachable: exitHubUnreachable, field.WaitingNotLetIn: exitNotEnrolled, field.WaitingAtHub: exitAtHub}

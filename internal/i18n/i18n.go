@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -179,4 +180,19 @@ func Word(lang, prefix, code string) string {
 		}
 	}
 	return code
+}
+
+// FromLocale is the language of the locale environment (LC_ALL, then
+// LC_MESSAGES, then LANG): English when the first one set is, else
+// Vietnamese.
+func FromLocale() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(l, "en") {
+				return "en"
+			}
+			return "vi"
+		}
+	}
+	return "vi"
 }

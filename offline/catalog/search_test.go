@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -338,5 +339,30 @@ func BenchmarkNewIndex5000(b *testing.B) {
 	c := bigCatalog(5000)
 	for b.Loop() {
 		NewIndex(c)
+	}
+}
+
+func TestParts(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		spans [][2]int
+		want  []Part
+	}{
+		{"none", "Hộ tịch", nil, []Part{{"Hộ tịch", false}}},
+		{"whole", "Hộ", [][2]int{{0, len("Hộ")}}, []Part{{"Hộ", true}}},
+		{"middle", "Đăng ký khai sinh", [][2]int{{len("Đăng ký "), len("Đăng ký khai")}},
+			[]Part{{"Đăng ký ", false}, {"khai", true}, {" sinh", false}}},
+		{"two, touching", "abcd", [][2]int{{0, 2}, {2, 4}}, []Part{{"ab", true}, {"cd", true}}},
+		{"out of order and out of range are skipped", "abcdef", [][2]int{{3, 4}, {1, 2}, {5, 99}, {4, 4}},
+			[]Part{{"abc", false}, {"d", true}, {"ef", false}}},
+		{"empty text", "", [][2]int{{0, 1}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Parts(tt.text, tt.spans); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Parts(%q, %v) = %v, want %v", tt.text, tt.spans, got, tt.want)
+			}
+		})
 	}
 }

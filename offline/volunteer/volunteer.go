@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -99,6 +100,9 @@ func IsSetUp(dir string) bool {
 func Init(dir string, passphrase []byte, s Setup, opts vault.Options) (*Workspace, error) {
 	if IsSetUp(dir) {
 		return nil, fmt.Errorf("volunteer: %s: %w", dir, vault.ErrExists)
+	}
+	if utf8.RuneCount(passphrase) < vault.MinPassphraseRunes { // before the folder is made
+		return nil, vault.ErrWeakPassphrase
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("volunteer: %w", err)
@@ -199,6 +203,21 @@ func OpenUnlocked(dir string, pass io.Reader) (*Workspace, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// InitFrom sets up dir for one command, with the passphrase on the first
+// line of pass. A folder already set up is refused before the passphrase
+// is read. The vault does not lock itself while the command runs.
+func InitFrom(dir string, pass io.Reader, s Setup) (*Workspace, error) {
+	if IsSetUp(dir) {
+		return nil, fmt.Errorf("volunteer: %s: %w", dir, vault.ErrExists)
+	}
+	p, err := ReadPassphrase(pass)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(p)
+	return Init(dir, p, s, vault.Options{IdleTimeout: -1})
 }
 
 // ReplaceCentral makes central the key this device seals for, as an

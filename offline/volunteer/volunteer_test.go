@@ -174,3 +174,32 @@ func TestReplaceCentral(t *testing.T) {
 		t.Fatalf("after a restart: %v, central %s", err, w.Setup.Central)
 	}
 }
+
+// failReader fails the test when read: a passphrase asked for when it
+// should not have been.
+type failReader struct{ t *testing.T }
+
+func (r failReader) Read([]byte) (int, error) {
+	r.t.Error("the passphrase was read")
+	return 0, errors.New("read")
+}
+
+// TestInitRefusesBeforeWriting: a weak passphrase leaves no folder behind,
+// and a folder already set up is refused before the passphrase is read.
+func TestInitRefusesBeforeWriting(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new")
+	if _, err := Init(dir, Passphrase("ngắn"), setup(t), fast); !errors.Is(err, vault.ErrWeakPassphrase) {
+		t.Fatalf("a weak passphrase: got %v, want ErrWeakPassphrase", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a weak passphrase left the folder: %v", err)
+	}
+	w, err := InitFrom(dir, strings.NewReader("mật khẩu thử nghiệm\n"), setup(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if _, err := InitFrom(dir, failReader{t}, setup(t)); !errors.Is(err, vault.ErrExists) {
+		t.Errorf("InitFrom a set-up folder: got %v, want ErrExists", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -303,4 +304,17 @@ func (s *Server) close() error {
 		errs = append(errs, s.st.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// ErrHubForm is a hub not written CODE,ID,tcp://HOST:PORT.
+var ErrHubForm = errors.New("central: a hub is CODE,ID,tcp://HOST:PORT")
+
+// ParseHub reads a hub as an administrator writes it on a command line:
+// CODE,ID,tcp://HOST:PORT. NewServer checks each part.
+func ParseHub(s string) (HubPeer, error) {
+	parts := strings.SplitN(s, ",", 3)
+	if len(parts) != 3 {
+		return HubPeer{}, fmt.Errorf("%q: %w", s, ErrHubForm)
+	}
+	return HubPeer{Commune: parts[0], ID: parts[1], Addr: parts[2]}, nil
 }

@@ -177,3 +177,22 @@ func TestServerPublishesEnrolment(t *testing.T) {
 		t.Errorf("after removing %s the list is not only %s", a, b)
 	}
 }
+
+func TestParseHub(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    HubPeer
+		wantErr bool
+	}{
+		{"25252,ID,tcp://10.0.0.2:22001", HubPeer{"25252", "ID", "tcp://10.0.0.2:22001"}, false},
+		{"25252,ID,", HubPeer{"25252", "ID", ""}, false},
+		{"25252,ID", HubPeer{}, true},
+		{"", HubPeer{}, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseHub(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want || (err != nil && !errors.Is(err, ErrHubForm)) {
+			t.Errorf("ParseHub(%q) = %+v, %v; want %+v, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}

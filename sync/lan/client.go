@@ -150,6 +150,15 @@ type Progress struct {
 	Remaining         time.Duration // estimate; 0 when unknown
 }
 
+// Percent is how much has arrived, from 0 to 100: 100 when there is
+// nothing to fetch.
+func (p Progress) Percent() int {
+	if p.TotalBytes <= 0 {
+		return 100
+	}
+	return int(p.Bytes * 100 / p.TotalBytes)
+}
+
 // Fetch downloads every document of man that blobs lacks, resuming partial
 // files, and verifies each by hash before it becomes visible. A document
 // whose bytes mismatch is discarded and fetched again, up to three times.

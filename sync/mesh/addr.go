@@ -38,3 +38,11 @@ func CheckListen(addr string) error {
 	}
 	return l.Close()
 }
+
+// ParsePeer reads a peer as an administrator writes it on a command line:
+// ID=tcp://HOST:PORT, or ID alone for a peer that dials in. The node that
+// is given the peer checks its ID and address.
+func ParsePeer(s string) Peer {
+	id, addr, _ := strings.Cut(strings.TrimSpace(s), "=")
+	return Peer{ID: id, Addr: addr}
+}

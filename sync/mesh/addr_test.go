@@ -33,3 +33,19 @@ func TestCheckListen(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePeer(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Peer
+	}{
+		{"ABC=tcp://127.0.0.1:22001", Peer{ID: "ABC", Addr: "tcp://127.0.0.1:22001"}},
+		{" ABC ", Peer{ID: "ABC"}},
+		{"ABC=", Peer{ID: "ABC"}},
+	}
+	for _, tt := range tests {
+		if got := ParsePeer(tt.in); got != tt.want {
+			t.Errorf("ParsePeer(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
