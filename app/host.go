@@ -118,7 +118,7 @@ func (h *hostScreen) content() fyne.CanvasObject {
 		heading(i18n.T("host.people")), h.people, addPerson,
 	)
 	right := container.NewVBox(heading(i18n.T("host.room")), h.published, h.delegates)
-	h.split = keptSplit(h.split, container.NewHSplit(container.NewVScroll(container.NewPadded(editor)), container.NewVScroll(container.NewPadded(right))), 0.62)
+	h.split = keptSplit(h.split, container.NewHSplit(wheelPage(container.NewVScroll(container.NewPadded(editor))), wheelPage(container.NewVScroll(container.NewPadded(right)))), 0.62)
 	if !h.ticking {
 		h.ticking = true
 		h.u.goService(func(ctx context.Context) {

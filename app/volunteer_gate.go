@@ -87,7 +87,7 @@ func (g *vaultGate) setupView() fyne.CanvasObject {
 	pass.OnSubmitted = func(string) { g.s.u.win.Canvas().Focus(again) }
 	again.OnSubmitted = func(string) { create.OnTapped() }
 	box := container.NewVBox(bigLabel(i18n.T("vol.setup.title")), wrapped(i18n.T("vol.setup.text")), form, create, msg)
-	return container.NewVScroll(narrow(box))
+	return wheelPage(container.NewVScroll(narrow(box)))
 }
 
 // setUp creates the vault; gateText puts its errors into words.
@@ -160,7 +160,7 @@ func (g *vaultGate) unlockView() fyne.CanvasObject {
 	forgot.Importance = widget.LowImportance
 	g.s.sync.locked = wrapped(g.s.lockedSyncText(g.s.ws.Outbox.Counts()))
 	box := container.NewVBox(bigLabel(i18n.T("vol.locked.title")), wrapped(i18n.T("vol.locked.text")), g.passEntry, g.unlockBtn, msg, forgot, g.s.sync.locked)
-	return container.NewVScroll(narrow(box))
+	return wheelPage(container.NewVScroll(narrow(box)))
 }
 
 // unlock tries a passphrase; the message says what went wrong in words.
@@ -205,7 +205,7 @@ func (g *vaultGate) recoveryView() fyne.CanvasObject {
 	do.Importance = widget.HighImportance
 	back := widget.NewButton(i18n.T("vol.back"), func() { g.recovery = false; g.s.show() })
 	box := container.NewVBox(bigLabel(i18n.T("vol.recover.title")), wrapped(i18n.T("vol.recover.text")), form, container.NewHBox(back, do), msg)
-	return container.NewVScroll(narrow(box))
+	return wheelPage(container.NewVScroll(narrow(box)))
 }
 
 // recover sets a new passphrase with the administrator's recovery key and

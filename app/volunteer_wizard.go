@@ -283,7 +283,7 @@ func (w *wizard) stepView() fyne.CanvasObject {
 		top.Add(bigLabel(title))
 	}
 	top.Add(widget.NewSeparator())
-	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), nav), nil, nil, container.NewVScroll(content))
+	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), nav), nil, nil, wheelPage(container.NewVScroll(content)))
 }
 
 func (w *wizard) goStep(i int) {
@@ -533,8 +533,8 @@ func (w *wizard) stepRecord() fyne.CanvasObject {
 	}
 	addr := w.bind(widget.NewEntry(), func() string { return p.Address }, func(s string) { p.Address = s })
 	request := w.bind(widget.NewMultiLineEntry(), func() string { return d.Answers[dossier.QuestionRequest] }, func(s string) { d.Answers[dossier.QuestionRequest] = s })
-	request.SetMinRowsVisible(3)
 	request.Wrapping = fyne.TextWrapWord
+	growing(request, 3, 12)
 	result := w.choice([]string{"vol.result.in_person", "vol.result.post", "vol.result.online"}, dossier.QuestionResult)
 	vneid := w.choice([]string{"vol.yes", "vol.no", "vol.unknown"}, dossier.QuestionVNeID)
 	form := widget.NewForm(
@@ -845,8 +845,8 @@ func (w *wizard) stepConsent() fyne.CanvasObject {
 func (w *wizard) stepSummary() fyne.CanvasObject {
 	d := w.cur
 	notes := w.bind(widget.NewMultiLineEntry(), func() string { return d.Notes }, func(s string) { d.Notes = s })
-	notes.SetMinRowsVisible(3)
 	notes.Wrapping = fyne.TextWrapWord
+	growing(notes, 3, 12)
 	summary := widget.NewRichTextFromMarkdown(w.summaryMarkdown())
 	summary.Wrapping = fyne.TextWrapWord
 	problems := container.NewVBox()
