@@ -987,3 +987,20 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 		t.Errorf("after the flood: %d devices listed (at most %d), the connected one kept: %v", len(got), maxDevices, connected)
 	}
 }
+
+func TestProgressPercent(t *testing.T) {
+	tests := []struct {
+		p    Progress
+		want int
+	}{
+		{Progress{Bytes: 0, TotalBytes: 200}, 0},
+		{Progress{Bytes: 199, TotalBytes: 200}, 99},
+		{Progress{Bytes: 200, TotalBytes: 200}, 100},
+		{Progress{}, 100}, // nothing to fetch: done
+	}
+	for _, tt := range tests {
+		if got := tt.p.Percent(); got != tt.want {
+			t.Errorf("%+v.Percent() = %d, want %d", tt.p, got, tt.want)
+		}
+	}
+}
