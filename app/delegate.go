@@ -225,7 +225,7 @@ func (d *delegateScreen) confirm(ctx context.Context, fp meeting.Fingerprint) (b
 		dlg := dialog.NewCustomConfirm(i18n.T("confirm.title"), i18n.T("confirm.yes"), i18n.T("confirm.no"), body,
 			func(ok bool) { answer <- ok }, d.u.win)
 		dlg.Resize(fyne.NewSize(520, 300))
-		dlg.Show()
+		showDialog(d.u.win, dlg)
 	})
 	select {
 	case ok := <-answer:

@@ -36,5 +36,13 @@ func errorBox(lead string, err error) fyne.CanvasObject {
 func showErrorDialog(lead string, err error, win fyne.Window) {
 	d := dialog.NewCustom(i18n.T("err.title"), i18n.T("vol.close"), errorBox(lead, err), win)
 	d.Resize(fyne.NewSize(520, 0))
-	d.Show()
+	showDialog(win, d)
+}
+
+// showProblem tells of a mistake the person can mend (a file's name, say),
+// in words with nothing technical to fold away.
+func showProblem(text string, win fyne.Window) {
+	d := dialog.NewCustom(i18n.T("err.title"), i18n.T("vol.close"), wrapped(text), win)
+	d.Resize(fyne.NewSize(520, 0))
+	showDialog(win, d)
 }

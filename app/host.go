@@ -84,7 +84,7 @@ func (h *hostScreen) ask(title, msg, yesText, noText string, yes func()) {
 	}, h.u.win)
 	d.SetConfirmText(yesText)
 	d.SetDismissText(noText)
-	d.Show()
+	showDialog(h.u.win, d)
 }
 
 func (h *hostScreen) rebuild() {}
@@ -348,7 +348,7 @@ func (h *hostScreen) pickDocument(it *meeting.Item) {
 		rc.Close()
 		name := filepath.Base(path)
 		if err := meeting.ValidName(name); err != nil {
-			dialog.ShowError(errors.New(i18n.T("host.bad_doc_name", name)), h.u.win)
+			showProblem(i18n.T("host.bad_doc_name", name), h.u.win)
 			return
 		}
 		h.paths[name] = path
@@ -356,29 +356,29 @@ func (h *hostScreen) pickDocument(it *meeting.Item) {
 		h.fillItems()
 	}, h.u.win)
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
-	dlg.Show()
+	showDialog(h.u.win, dlg)
 }
 
 func (h *hostScreen) pickFolder() {
-	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
+	showDialog(h.u.win, dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil || l == nil {
 			return
 		}
 		dir := l.Path()
 		m, err := meeting.LoadFolder(dir)
 		if err != nil {
-			dialog.ShowError(fmt.Errorf("%s\n\n%v", i18n.T("host.bad_folder"), err), h.u.win)
+			showErrorDialog(i18n.T("host.bad_folder"), err, h.u.win)
 			return
 		}
 		h.loadMeeting(m, dir)
-	}, h.u.win)
+	}, h.u.win))
 }
 
 func (h *hostScreen) loadDemo() {
 	dir := filepath.Join(h.st.Dir(), "demo-meeting")
 	m, err := demo.WriteSignedFolder(dir, filepath.Join(h.st.Dir(), "demo-ca"), room.TrustFolder(h.st.Dir()))
 	if err != nil {
-		dialog.ShowError(err, h.u.win)
+		showErrorDialog("", err, h.u.win)
 		return
 	}
 	h.loadMeeting(m, dir)

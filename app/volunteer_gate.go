@@ -240,7 +240,8 @@ func (g *vaultGate) recover(keyText, pass, again string) error {
 }
 
 func (g *vaultGate) changePassphrase() {
-	old, pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	win := g.s.u.win
+	old, pass, again := newDialogEntry(win, true), newDialogEntry(win, true), newDialogEntry(win, true)
 	msg := wrapped("")
 	msg.Importance = widget.DangerImportance
 	form := widget.NewForm(
@@ -268,7 +269,11 @@ func (g *vaultGate) changePassphrase() {
 		}
 	})
 	ok.Importance = widget.HighImportance
+	// Enter goes on to the next field, and from the last one changes it.
+	old.OnSubmitted = func(string) { win.Canvas().Focus(pass) }
+	pass.OnSubmitted = func(string) { win.Canvas().Focus(again) }
+	again.OnSubmitted = func(string) { ok.OnTapped() }
 	d = dialog.NewCustomWithoutButtons(i18n.T("vol.pass_change"), container.NewVBox(form, msg, container.NewHBox(widget.NewButton(i18n.T("vol.cancel"), func() { d.Hide() }), ok)), g.s.u.win)
 	d.Resize(fyne.NewSize(520, 320))
-	d.Show()
+	showDialog(win, d)
 }

@@ -22,6 +22,7 @@ import (
 	"dinh/offline/outbox"
 	"dinh/sync/demoprovince"
 	"dinh/sync/field"
+	"dinh/sync/province"
 )
 
 // syncer is the volunteer tab's view of the device's sync; the app runs
@@ -347,17 +348,18 @@ func (v *volunteerScreen) syncSettingsDialog() {
 		return
 	}
 	s, _ := field.LoadSettings(v.dir)
-	idEntry := widget.NewEntry()
+	win := v.u.win
+	idEntry := newDialogEntry(win, false)
 	idEntry.SetText(id)
 	idEntry.OnChanged = func(string) { idEntry.SetText(id) } // read-only, yet selectable
 	copyBtn := widget.NewButtonWithIcon(i18n.T("vol.sync.copy"), theme.ContentCopyIcon(), func() {
 		v.u.app.Clipboard().SetContent(id)
 	})
-	commune, listen, hub, hubAddr, cen := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	commune, listen, hub, hubAddr, cen := newDialogEntry(win, false), newDialogEntry(win, false), newDialogEntry(win, false), newDialogEntry(win, false), newDialogEntry(win, false)
 	commune.SetText(s.Commune)
 	listen.SetText(s.Listen)
 	if s.Listen == "" {
-		listen.SetText("tcp://0.0.0.0:22000")
+		listen.SetText(province.DefaultDeviceListen)
 	}
 	hub.SetText(s.Hub)
 	hubAddr.SetText(s.HubAddr)
@@ -385,6 +387,9 @@ func (v *volunteerScreen) syncSettingsDialog() {
 		v.startSync()
 	})
 	save.Importance = widget.HighImportance
+	for _, e := range []*dialogEntry{commune, hub, hubAddr, cen, listen} {
+		e.OnSubmitted = func(string) { save.OnTapped() } // Enter saves
+	}
 	body := container.NewVBox(
 		wrapped(i18n.T("vol.sync.id_text")),
 		container.NewBorder(nil, nil, nil, copyBtn, idEntry),
@@ -397,7 +402,7 @@ func (v *volunteerScreen) syncSettingsDialog() {
 	}
 	d = dialog.NewCustomWithoutButtons(i18n.T("vol.sync.settings.title"), body, v.u.win)
 	d.Resize(fyne.NewSize(720, 0))
-	d.Show()
+	showDialog(win, d)
 }
 
 // syncFailed says that the sync could not start, and why in words.

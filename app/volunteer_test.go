@@ -50,6 +50,8 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	case *widget.Card:
 		walk(v.Content, fn)
+	case *dialogEntry:
+		walk(&v.Entry, fn) // a field as any other
 	case *container.Scroll:
 		walk(v.Content, fn)
 	case *container.Split:
@@ -130,8 +132,14 @@ func entryNamed(o fyne.CanvasObject, label string) *widget.Entry {
 	walk(o, func(o fyne.CanvasObject) {
 		if f, ok := o.(*widget.Form); ok {
 			for _, it := range f.Items {
-				if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label && found == nil {
+				if it.Text != label || found != nil {
+					continue
+				}
+				switch e := it.Widget.(type) {
+				case *widget.Entry:
 					found = e
+				case *dialogEntry:
+					found = &e.Entry
 				}
 			}
 		}

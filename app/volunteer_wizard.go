@@ -620,7 +620,7 @@ func (w *wizard) choosePhoto(then func(path string)) {
 	}, w.host.window())
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".JPG", ".JPEG", ".png", ".PNG", ".webp", ".tif", ".tiff", ".bmp", ".gif"}))
 	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	showDialog(w.host.window(), d)
 }
 
 // attach downscales and stores photos in the background, with progress.
@@ -1020,7 +1020,7 @@ func (w *wizard) ask(title, msg, no string, then func(bool)) {
 	d := dialog.NewConfirm(title, msg, then, w.host.window())
 	d.SetConfirmText(title)
 	d.SetDismissText(no)
-	d.Show()
+	showDialog(w.host.window(), d)
 }
 
 // statusLabel is an office's status update in words; an unknown one is
