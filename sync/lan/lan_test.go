@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -916,7 +917,8 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 	var ds []*delegate
 	for i, name := range names {
 		d := newDelegate(t, t.TempDir(), addr, h.m.ID)
-		d.f.Who = Device{ID: fmt.Sprintf("DEV%d-0000", i+1), Name: name}
+		// The IDs run against the names: the list is in the names' order.
+		d.f.Who = Device{ID: fmt.Sprintf("DEV%d-0000", len(names)-i), Name: name}
 		d.start(t)
 		ds = append(ds, d)
 	}
@@ -946,7 +948,7 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 		}
 	}
 	got := await("both devices with version 1", holding(1, 2))
-	if got[0].Name != names[0] || got[1].Name != names[1] || got[0].ID != "DEV1-0000" || got[0].Since.IsZero() {
+	if got[0].Name != names[0] || got[1].Name != names[1] || got[0].ID != "DEV2-0000" || got[0].Since.IsZero() {
 		t.Errorf("the list: %+v", got)
 	}
 	if n := h.host.Delegates(); n != 2 {
@@ -982,7 +984,7 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 		}
 	}
 	got = h.host.Devices()
-	connected := slices.ContainsFunc(got, func(d Delegate) bool { return d.ID == "DEV1-0000" && d.Connected })
+	connected := slices.ContainsFunc(got, func(d Delegate) bool { return d.ID == "DEV2-0000" && d.Connected })
 	if len(got) > maxDevices || !connected {
 		t.Errorf("after the flood: %d devices listed (at most %d), the connected one kept: %v", len(got), maxDevices, connected)
 	}
@@ -1001,6 +1003,39 @@ func TestProgressPercent(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.p.Percent(); got != tt.want {
 			t.Errorf("%+v.Percent() = %d, want %d", tt.p, got, tt.want)
+		}
+	}
+}
+
+// TestDeviceHeaders: what a device says of itself is kept only as an ID
+// of letters, digits and dashes, and as a name without control
+// characters, of at most 64 letters.
+func TestDeviceHeaders(t *testing.T) {
+	ids := []struct{ in, want string }{
+		{"", ""},
+		{"AZaz09-", "AZaz09-"},
+		{strings.Repeat("A", 64), strings.Repeat("A", 64)},
+		{strings.Repeat("A", 65), ""},
+		{"@", ""}, {"[", ""}, {"`", ""}, {"{", ""}, {"/", ""}, {":", ""}, {"_", ""}, {"A B", ""},
+	}
+	for _, tt := range ids {
+		if got := deviceHeader(tt.in); got != tt.want {
+			t.Errorf("deviceHeader(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	long := strings.Repeat("Đ", 70)
+	names := []struct{ in, want string }{
+		{url.QueryEscape("Máy đại biểu 1"), "Máy đại biểu 1"},
+		{"  M%C3%A1y+m%E1%BB%99t  ", "Máy một"},
+		{"a%07b%0Ac", "abc"}, // control characters go
+		{"%ZZ", ""},          // not an escape
+		{"%FF%FE", ""},       // not UTF-8
+		{url.QueryEscape(long), strings.Repeat("Đ", 64)},
+		{url.QueryEscape(long[:len("Đ")*64]), strings.Repeat("Đ", 64)},
+	}
+	for _, tt := range names {
+		if got := deviceName(tt.in); got != tt.want {
+			t.Errorf("deviceName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
