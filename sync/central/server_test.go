@@ -3,6 +3,7 @@ package central
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -12,12 +13,14 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"dinh/offline/agekey"
 	"dinh/offline/store"
 	"dinh/sync/mesh"
 	"dinh/sync/mesh/meshtest"
 	"dinh/sync/province"
+	"dinh/sync/receipt"
 )
 
 // TestNewServerRefuses: every mistake an administrator can make on
@@ -194,5 +197,84 @@ func TestParseHub(t *testing.T) {
 		if (err != nil) != tt.wantErr || got != tt.want || (err != nil && !errors.Is(err, ErrHubForm)) {
 			t.Errorf("ParseHub(%q) = %+v, %v; want %+v, error %v", tt.in, got, err, tt.want, tt.wantErr)
 		}
+	}
+}
+
+// TestServerStatusGoesToTheDossiersCommune: a running server with two
+// communes sets a dossier's status through the administrator's socket and
+// sends it back in the receipts folder of the dossier's own commune: the
+// one its record names, else (a record from before that was kept) the one
+// where its receipt already is, else the first. Before Run nothing can be
+// set.
+func TestServerStatusGoesToTheDossiersCommune(t *testing.T) {
+	defer meshtest.NoLeaks(t)()
+	dir := t.TempDir()
+	hub1, _ := mesh.Identity(filepath.Join(t.TempDir(), "hub1"))
+	hub2, _ := mesh.Identity(filepath.Join(t.TempDir(), "hub2"))
+	_, key, _ := agekey.Generate()
+	// The administrator's commands know central's folder by its key.
+	if err := os.WriteFile(filepath.Join(dir, "central.key"), []byte(key.File(time.Now())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewServer(ServerConfig{Dir: dir, Key: key, Listen: meshtest.FreeAddr(t), Admin: true,
+		Hubs: []HubPeer{{Commune: "25252", ID: hub1}, {Commune: "25253", ID: hub2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	first, second := province.ReceiptsFolder("25252"), province.ReceiptsFolder("25253")
+	dossiers := []struct {
+		id, device, receipts, code string
+		want                       string // the receipts folder the status goes to
+	}{
+		{"HS-A", "DEV-A", second, withCheck("DH-2345-678"), second},
+		{"HS-B", "DEV-B", "", withCheck("DH-2345-67A"), second}, // its receipt is in the second
+		{"HS-C", "DEV-C", "", withCheck("DH-2345-67B"), first},
+	}
+	for _, d := range dossiers {
+		rec := Record{DossierID: d.id, Device: d.device, Procedure: "1.001193", Received: now, Code: d.code, Receipts: d.receipts,
+			History: []receipt.Update{{Status: receipt.Received, At: now}}}
+		raw, _ := json.Marshal(rec)
+		if _, err := s.st.AddIngested(d.id, d.code, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, second, "DEV-B"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetStatus(dossiers[0].code, receipt.Processing); err == nil {
+		t.Error("a status was set before the server ran")
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	for _, d := range dossiers {
+		rep, err := AdminIn(dir, AdminRequest{Op: "status", Code: d.code, Status: receipt.ResultReady}, mesh.ParseID)
+		if err != nil || rep.Error != "" || rep.Record == nil || rep.Record.Code != d.code {
+			t.Errorf("%s: status set: %+v, %v", d.id, rep, err)
+			continue
+		}
+		for _, folder := range []string{first, second} {
+			b, err := os.ReadFile(filepath.Join(dir, folder, receipt.Path(d.device, d.id)))
+			switch {
+			case folder == d.want && err != nil:
+				t.Errorf("%s: no receipt in %s: %v", d.id, folder, err)
+			case folder == d.want:
+				if r, err := receipt.Parse(b); err != nil || r.History[len(r.History)-1].Status != receipt.ResultReady {
+					t.Errorf("%s: the receipt in %s: %+v, %v", d.id, folder, r, err)
+				}
+			case err == nil:
+				t.Errorf("%s: a receipt went to %s, want only %s", d.id, folder, d.want)
+			}
+		}
+	}
+	recs, err := s.Records()
+	if err != nil || len(recs) != len(dossiers) {
+		t.Errorf("Records: %d, %v; want %d", len(recs), err, len(dossiers))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
