@@ -27,6 +27,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -154,6 +155,19 @@ func reported(reports []string, file string) bool {
 	return false
 }
 
+// source is the file src as it was at commit, or as it is now when
+// commit is "".
+func source(commit, src string) ([]byte, error) {
+	if commit == "" {
+		return os.ReadFile(src)
+	}
+	out, err := exec.Command("git", "show", commit+":"+filepath.ToSlash(src)).Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s at %s: %w", src, commit, err)
+	}
+	return out, nil
+}
+
 func summarise(reportPath, covPath, pkg string, eqs []*equivalent) (string, []string, error) {
 	raw, err := os.ReadFile(reportPath)
 	if err != nil {
@@ -167,12 +181,15 @@ func summarise(reportPath, covPath, pkg string, eqs []*equivalent) (string, []st
 	if err != nil {
 		return "", nil, err
 	}
+	// The mutants' lines are read from the commit that was mutated, when
+	// mutation.sh wrote it down: the tree may have moved on since.
+	commit, _ := os.ReadFile(strings.TrimSuffix(reportPath, ".json") + ".commit")
 	var killed, lived, equiv, timedOut, notCovered, caseRan int
 	var details []string
 	for _, f := range r.Files {
 		src := filepath.Join(pkg, f.FileName)
 		fset := token.NewFileSet()
-		text, err := os.ReadFile(src)
+		text, err := source(strings.TrimSpace(string(commit)), src)
 		if err != nil {
 			return "", nil, err
 		}
