@@ -25,18 +25,23 @@ import (
 // adminFixture is a central with a real store and no Syncthing node: the
 // administrator's operations and the status API need none.
 type adminFixture struct {
-	c   *Central
-	st  *store.Store
-	dir string
-	now time.Time
+	c      *Central
+	st     *store.Store
+	dir    string
+	now    time.Time
+	signer *mesh.Signer // central's device key, which signs the receipts
 }
 
 func newAdmin(t *testing.T) *adminFixture {
 	t.Helper()
 	dir := t.TempDir()
 	st := storetest.OpenDir(t, filepath.Join(dir, "store"))
-	f := &adminFixture{st: st, dir: dir, now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))}
-	f.c = New(Config{Store: st, ReceiptsDir: filepath.Join(dir, "receipts"), CatalogDir: filepath.Join(dir, "catalog"),
+	signer, err := mesh.LoadSigner(filepath.Join(dir, "mesh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &adminFixture{st: st, dir: dir, signer: signer, now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))}
+	f.c = New(Config{Store: st, Sign: signer.Sign, ReceiptsDir: filepath.Join(dir, "receipts"), CatalogDir: filepath.Join(dir, "catalog"),
 		DataDir: dir, Now: func() time.Time { return f.now }, Log: slog.New(slog.DiscardHandler)})
 	return f
 }
@@ -205,7 +210,7 @@ func TestStatusAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := receipt.Parse(b)
+	r, err := receipt.Parse(b, func(msg, cert, sig []byte) error { return mesh.VerifySigned(f.signer.ID(), msg, cert, sig) })
 	if err != nil || len(r.History) != 2 || r.History[1].Status != receipt.ResultReady {
 		t.Errorf("receipt file: %+v, %v", r, err)
 	}

@@ -75,9 +75,12 @@ type Record struct {
 
 // Config is central's side of the sync.
 type Config struct {
-	Store                   Store
-	Key                     agekey.Private
-	Node                    Node
+	Store Store
+	Key   agekey.Private
+	Node  Node
+	// Sign signs receipts and rejections with central's device key; nil
+	// means Node.Sign.
+	Sign                    func(msg []byte) (cert, sig []byte, err error)
 	CommuneID, CommuneDir   string
 	ReceiptsID, ReceiptsDir string
 	// CatalogID and CatalogDir are the catalogue folder central sends.
@@ -114,6 +117,9 @@ func New(cfg Config) *Central {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Sign == nil && cfg.Node != nil {
+		cfg.Sign = cfg.Node.Sign
 	}
 	return &Central{cfg: cfg, warned: map[string]bool{}}
 }
@@ -377,7 +383,7 @@ func (c *Central) quarantine(dev, id, src, reason, why string) (outcome, error) 
 	if reason == receipt.OtherKey {
 		rej.CentralKey = c.cfg.Key.Public().String()
 	}
-	raw, err := rej.Marshal(c.cfg.Node.Sign)
+	raw, err := rej.Marshal(c.cfg.Sign)
 	if err != nil {
 		return waiting, fmt.Errorf("central: %w", err)
 	}
@@ -398,7 +404,11 @@ func (c *Central) writeReceipt(rec Record) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return fmt.Errorf("central: %w", diskErr(err))
 	}
-	if err := atomicfile.WriteBytes(dst, r.Marshal()); err != nil {
+	raw, err := r.Marshal(c.cfg.Sign)
+	if err != nil {
+		return fmt.Errorf("central: receipt: %w", err)
+	}
+	if err := atomicfile.WriteBytes(dst, raw); err != nil {
 		return fmt.Errorf("central: receipt: %w", diskErr(err))
 	}
 	// A refusal of an earlier copy no longer holds.

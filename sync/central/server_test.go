@@ -261,7 +261,7 @@ func TestServerStatusGoesToTheDossiersCommune(t *testing.T) {
 			case folder == d.want && err != nil:
 				t.Errorf("%s: no receipt in %s: %v", d.id, folder, err)
 			case folder == d.want:
-				if r, err := receipt.Parse(b); err != nil || r.History[len(r.History)-1].Status != receipt.ResultReady {
+				if r, err := receipt.Parse(b, func(msg, cert, sig []byte) error { return mesh.VerifySigned(s.ID(), msg, cert, sig) }); err != nil || r.History[len(r.History)-1].Status != receipt.ResultReady {
 					t.Errorf("%s: the receipt in %s: %+v, %v", d.id, folder, r, err)
 				}
 			case err == nil:

@@ -269,7 +269,9 @@ func readReceipts(cfg Config, me string) (receipted, updated int, err error) {
 			errs = append(errs, err)
 			continue
 		}
-		r, err := receipt.Parse(b)
+		r, err := receipt.Parse(b, func(msg, cert, sig []byte) error {
+			return mesh.VerifySigned(cfg.Central, msg, cert, sig)
+		})
 		if err != nil || r.DossierID != id {
 			cfg.Log.Warn("field: unreadable receipt", "file", rel, "err", err)
 			continue

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -19,12 +20,34 @@ var ErrBadSignature = errors.New("mesh: not signed by that device")
 // the signature (VerifySigned) without having met the node, whoever
 // relayed the message. It returns the certificate (DER) with the
 // signature.
-func (n *Node) Sign(msg []byte) (cert, sig []byte, err error) {
-	signer, ok := n.cert.PrivateKey.(crypto.Signer)
-	if !ok || len(n.cert.Certificate) == 0 {
+func (n *Node) Sign(msg []byte) (cert, sig []byte, err error) { return signWith(n.cert, msg) }
+
+// Signer signs as a device whose node is not running, with the identity
+// in its folder (the administrator's tools, tests).
+type Signer struct{ cert tls.Certificate }
+
+// LoadSigner is the signer of the identity in dir (as Identity, made on
+// first use).
+func LoadSigner(dir string) (*Signer, error) {
+	cert, err := loadCert(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Signer{cert}, nil
+}
+
+// ID is the signer's device ID.
+func (s *Signer) ID() string { return protocol.NewDeviceID(s.cert.Certificate[0]).String() }
+
+// Sign signs msg as Node.Sign does.
+func (s *Signer) Sign(msg []byte) (cert, sig []byte, err error) { return signWith(s.cert, msg) }
+
+func signWith(c tls.Certificate, msg []byte) (cert, sig []byte, err error) {
+	signer, ok := c.PrivateKey.(crypto.Signer)
+	if !ok || len(c.Certificate) == 0 {
 		return nil, nil, errors.New("mesh: the device key cannot sign")
 	}
-	leaf, err := x509.ParseCertificate(n.cert.Certificate[0])
+	leaf, err := x509.ParseCertificate(c.Certificate[0])
 	if err != nil {
 		return nil, nil, fmt.Errorf("mesh: device certificate: %w", err)
 	}
@@ -37,7 +60,7 @@ func (n *Node) Sign(msg []byte) (cert, sig []byte, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("mesh: sign: %w", err)
 	}
-	return n.cert.Certificate[0], sig, nil
+	return c.Certificate[0], sig, nil
 }
 
 // VerifySigned checks that sig was made over msg with the key of cert,

@@ -16,8 +16,8 @@ import (
 	"unicode"
 )
 
-// Format names this version of the file.
-const Format = "dinh-receipt/1"
+// Format names this version of the file: /2 is signed by central.
+const Format = "dinh-receipt/2"
 
 // MaxSize bounds a receipt file.
 const MaxSize = 64 << 10
@@ -128,13 +128,32 @@ func NormalizeCode(s string) string {
 	return bare
 }
 
-// Parse reads and checks a receipt file.
-func Parse(b []byte) (Receipt, error) {
+// signedReceipt is the file: the receipt's bytes as signed (base64, so
+// no re-indenting changes them), the certificate whose hash is central's
+// device ID, and the signature.
+type signedReceipt struct {
+	Receipt []byte `json:"receipt"`
+	Cert    []byte `json:"cert"`
+	Sig     []byte `json:"sig"`
+}
+
+// Parse reads a receipt file and checks its signature with verify
+// (central's device ID, through sync/mesh) before it reads what it says:
+// a hub on the way can neither forge a receipt (which would let the
+// device drop a dossier central never got) nor change one.
+func Parse(b []byte, verify func(msg, cert, sig []byte) error) (Receipt, error) {
 	var r Receipt
 	if len(b) > MaxSize {
 		return r, errors.New("receipt: file too large")
 	}
-	if err := json.Unmarshal(b, &r); err != nil {
+	var s signedReceipt
+	if err := json.Unmarshal(b, &s); err != nil {
+		return r, fmt.Errorf("receipt: %w", err)
+	}
+	if err := verify(s.Receipt, s.Cert, s.Sig); err != nil {
+		return r, fmt.Errorf("%w: %w", ErrNotSigned, err)
+	}
+	if err := json.Unmarshal(s.Receipt, &r); err != nil {
 		return r, fmt.Errorf("receipt: %w", err)
 	}
 	if r.Format != Format {
@@ -146,9 +165,16 @@ func Parse(b []byte) (Receipt, error) {
 	return r, nil
 }
 
-// Marshal writes a receipt file.
-func (r Receipt) Marshal() []byte {
+// Marshal writes the receipt file, signed by sign (central's node).
+func (r Receipt) Marshal(sign func(msg []byte) (cert, sig []byte, err error)) ([]byte, error) {
 	r.Format = Format
-	b, _ := json.MarshalIndent(r, "", "  ")
-	return b
+	body, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	cert, sig, err := sign(body)
+	if err != nil {
+		return nil, fmt.Errorf("receipt: sign: %w", err)
+	}
+	return json.MarshalIndent(signedReceipt{Receipt: body, Cert: cert, Sig: sig}, "", "  ")
 }

@@ -1,6 +1,10 @@
 package receipt
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -44,26 +48,67 @@ func TestNormalizeCode(t *testing.T) {
 	}
 }
 
+// TestParse: a receipt reads back as central wrote it when its signature
+// checks; one changed on the way (another code, a status), signed by
+// another key, unsigned (a hub's forgery, or the unsigned format of
+// before) or missing what a device needs is refused.
 func TestParse(t *testing.T) {
-	good := Receipt{DossierID: "D1", Code: "DH-2345-6789", Received: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC),
-		History: []Update{{Status: Received, At: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}}}
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	signWith := func(k ed25519.PrivateKey) func([]byte) ([]byte, []byte, error) {
+		return func(msg []byte) ([]byte, []byte, error) { return []byte("cert"), ed25519.Sign(k, msg), nil }
+	}
+	verify := func(msg, cert, sig []byte) error {
+		if !bytes.Equal(cert, []byte("cert")) || !ed25519.Verify(pub, msg, sig) {
+			return errors.New("bad signature")
+		}
+		return nil
+	}
+	at := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	good := Receipt{DossierID: "D1", Code: "DH-2345-6789", Received: at, History: []Update{{Status: Received, At: at}}}
+	marshal := func(r Receipt, k ed25519.PrivateKey) []byte {
+		b, err := r.Marshal(signWith(k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	signed := marshal(good, priv)
+	changed := func(f func(*signedReceipt)) []byte {
+		var s signedReceipt
+		json.Unmarshal(signed, &s)
+		f(&s)
+		b, _ := json.Marshal(s)
+		return b
+	}
 	tests := []struct {
 		name string
 		in   []byte
 		ok   bool
+		want error // when not ok; nil: any error
 	}{
-		{"good", good.Marshal(), true},
-		{"not JSON", []byte("{"), false},
-		{"other format", []byte(`{"format":"x","dossier_id":"D1","code":"C","received":"2026-11-22T08:00:00Z"}`), false},
-		{"no code", []byte(`{"format":"dinh-receipt/1","dossier_id":"D1","received":"2026-11-22T08:00:00Z"}`), false},
-		{"too large", make([]byte, MaxSize+1), false},
+		{"good", signed, true, nil},
+		{"the code changed on the way", changed(func(s *signedReceipt) {
+			s.Receipt = bytes.Replace(s.Receipt, []byte("6789"), []byte("6788"), 1)
+		}), false, ErrNotSigned},
+		{"a status added on the way", changed(func(s *signedReceipt) {
+			s.Receipt = bytes.Replace(s.Receipt, []byte(`"history":[`), []byte(`"history":[{"status":"returned","at":"2026-11-23T08:00:00Z"},`), 1)
+		}), false, ErrNotSigned},
+		{"signed by another key", marshal(good, other), false, ErrNotSigned},
+		{"no signature", changed(func(s *signedReceipt) { s.Sig = nil }), false, ErrNotSigned},
+		{"the unsigned format of before", []byte(`{"format":"dinh-receipt/1","dossier_id":"D1","code":"DH-2345-6789","received":"2026-11-22T08:00:00Z"}`), false, ErrNotSigned},
+		{"no code", marshal(Receipt{DossierID: "D1", Received: at}, priv), false, nil},
+		{"no dossier", marshal(Receipt{Code: "DH-2345-6789", Received: at}, priv), false, nil},
+		{"no time", marshal(Receipt{DossierID: "D1", Code: "DH-2345-6789"}, priv), false, nil},
+		{"not JSON", []byte("{"), false, nil},
+		{"too large", make([]byte, MaxSize+1), false, nil},
 	}
 	for _, tt := range tests {
-		r, err := Parse(tt.in)
-		if (err == nil) != tt.ok {
-			t.Errorf("%s: %v", tt.name, err)
+		r, err := Parse(tt.in, verify)
+		if (err == nil) != tt.ok || !tt.ok && tt.want != nil && !errors.Is(err, tt.want) {
+			t.Errorf("%s: got %v, want ok %v (%v)", tt.name, err, tt.ok, tt.want)
 		}
-		if tt.ok && (r.Code != good.Code || !r.Received.Equal(good.Received)) {
+		if tt.ok && (r.Code != good.Code || !r.Received.Equal(good.Received) || r.Format != Format || len(r.History) != 1) {
 			t.Errorf("%s: read %+v", tt.name, r)
 		}
 	}

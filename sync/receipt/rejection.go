@@ -57,8 +57,9 @@ func RejectionPath(device, dossier string) string {
 	return path.Join(device, dossier+".rejected.json")
 }
 
-// ErrNotSigned is a rejection file whose signature does not check.
-var ErrNotSigned = errors.New("receipt: rejection not signed by central")
+// ErrNotSigned is a receipt or rejection file whose signature does not
+// check: not central's.
+var ErrNotSigned = errors.New("receipt: not signed by central")
 
 // Marshal writes the rejection file, signed by sign (central's node).
 func (r Rejection) Marshal(sign func(msg []byte) (cert, sig []byte, err error)) ([]byte, error) {
