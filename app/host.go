@@ -38,8 +38,6 @@ type hostScreen struct {
 	man   *meeting.Manifest
 	err   error
 
-	ticking bool
-
 	form      *fyne.Container
 	people    *fyne.Container
 	items     *fyne.Container
@@ -119,21 +117,6 @@ func (h *hostScreen) content() fyne.CanvasObject {
 	)
 	right := container.NewVBox(heading(i18n.T("host.room")), h.published, h.delegates)
 	h.split = keptSplit(h.split, container.NewHSplit(wheelPage(container.NewVScroll(container.NewPadded(editor))), wheelPage(container.NewVScroll(container.NewPadded(right)))), 0.62)
-	if !h.ticking {
-		h.ticking = true
-		h.u.goService(func(ctx context.Context) {
-			t := time.NewTicker(2 * time.Second)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					post(h.refreshDelegates)
-				}
-			}
-		})
-	}
 	return container.NewBorder(toolbar, nil, nil, nil, h.split)
 }
 
@@ -418,6 +401,17 @@ func (h *hostScreen) publishNow() {
 		}
 		h.host = host
 		h.u.goService(func(ctx context.Context) { host.Run(ctx) })
+		// The room's list of devices follows each change as it happens.
+		h.u.goService(func(ctx context.Context) {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-host.Changed():
+					post(h.refreshDelegates)
+				}
+			}
+		})
 	}
 	man, err := h.host.PublishFiles(h.m, h.paths)
 	if err != nil {

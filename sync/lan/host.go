@@ -35,6 +35,7 @@ type Host struct {
 	watch   map[chan int64]struct{}
 	devices map[string]*Delegate // by the device's ID, or "ip:" and its address when it gives none
 	streams map[string]int       // open event streams, by the same key
+	changed chan struct{}        // closed when the devices change
 }
 
 // NewHost returns a host that signs with key and serves documents from blobs.
@@ -43,7 +44,22 @@ func NewHost(key ed25519.PrivateKey, blobs Blobs, log *slog.Logger) *Host {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Host{key: key, blobs: blobs, log: log, watch: map[chan int64]struct{}{},
-		devices: map[string]*Delegate{}, streams: map[string]int{}}
+		devices: map[string]*Delegate{}, streams: map[string]int{}, changed: make(chan struct{})}
+}
+
+// Changed is closed when a device comes, goes, names itself anew or says
+// it holds another version: the secretariat's screen reads Devices then,
+// and asks Changed again.
+func (h *Host) Changed() <-chan struct{} {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.changed
+}
+
+// notify closes the current Changed channel; h.mu is held for writing.
+func (h *Host) notify() {
+	close(h.changed)
+	h.changed = make(chan struct{})
 }
 
 // Fingerprint is the host key's fingerprint, shown on the room's screen.
@@ -148,10 +164,12 @@ func (h *Host) device(r *http.Request) string {
 		}
 		d = &Delegate{ID: id}
 		h.devices[key] = d
+		defer h.notify()
 	}
 	d.Seen = now
-	if name != "" {
+	if name != "" && name != d.Name {
 		d.Name = name
+		defer h.notify()
 	}
 	return key
 }
@@ -179,6 +197,7 @@ func (h *Host) serveHave(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	if d := h.devices[key]; d != nil {
 		d.Version, d.Since = v, time.Now()
+		h.notify()
 	}
 	h.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
@@ -246,6 +265,7 @@ func (h *Host) serveEvents(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.streams[key]++
 	h.watch[ch] = struct{}{}
+	h.notify()
 	var cur int64
 	if h.man != nil {
 		cur = h.man.Version
@@ -257,6 +277,7 @@ func (h *Host) serveEvents(w http.ResponseWriter, r *http.Request) {
 		if h.streams[key]--; h.streams[key] <= 0 {
 			delete(h.streams, key)
 		}
+		h.notify()
 		h.mu.Unlock()
 	}()
 	w.Header().Set("Content-Type", "text/event-stream")

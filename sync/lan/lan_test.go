@@ -924,16 +924,18 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 	}
 	await := func(what string, cond func([]Delegate) bool) []Delegate {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := time.After(20 * time.Second)
 		for {
+			changed := h.host.Changed()
 			got := h.host.Devices()
 			if cond(got) {
 				return got
 			}
-			if time.Now().After(deadline) {
+			select {
+			case <-changed:
+			case <-deadline:
 				t.Fatalf("%s: the host lists %+v", what, got)
 			}
-			time.Sleep(20 * time.Millisecond) // the host announces nothing of its list
 		}
 	}
 	holding := func(v int64, connected int) func([]Delegate) bool {

@@ -146,6 +146,9 @@ func (h *Host) Delegates() int { return h.lan.Delegates() }
 // Devices lists the delegates' devices seen, with the version each holds.
 func (h *Host) Devices() []lan.Delegate { return h.lan.Devices() }
 
+// Changed is closed when the devices change (lan.Host.Changed).
+func (h *Host) Changed() <-chan struct{} { return h.lan.Changed() }
+
 // Manifest is the revision being served, or nil.
 func (h *Host) Manifest() *meeting.Manifest { return h.lan.Manifest() }
 
