@@ -48,26 +48,21 @@ type UI struct {
 
 // fyneLanguage makes Fyne's own words (file dialogs, the entry's menu,
 // the date picker's days) follow the app's language. Fyne 2.7 ships no
-// Vietnamese: it is added from assets/fyne. Fyne picks its language from
-// the locale environment when translations are added, so the choice is
-// put there first.
+// Vietnamese (it is added from assets/fyne), and it picks its language
+// from the system's locales: the environment on Linux, the user's
+// settings on Windows, which a running app cannot change. So the words
+// of the app's language are put under the locale Fyne picks, as well as
+// under their own: on every system they are what Fyne says at once.
 func fyneLanguage(l string) {
-	os.Setenv("LANGUAGE", l)
-	if v := firstEnv("LC_ALL", "LC_MESSAGES", "LANG"); v == "" || v == "C" || v == "POSIX" {
-		os.Setenv("LC_MESSAGES", l) // LANGUAGE counts only beside a real locale
+	words := assets.FyneEnglish()
+	if l == "vi" {
+		words = assets.FyneVietnamese()
 	}
-	if err := lang.AddTranslationsForLocale(assets.FyneVietnamese(), fyne.Locale("vi")); err != nil {
-		fyne.LogError("Vietnamese words for Fyne", err)
-	}
-}
-
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
+	for _, loc := range []fyne.Locale{fyne.Locale(l), lang.SystemLocale()} {
+		if err := lang.AddTranslationsForLocale(words, loc); err != nil {
+			fyne.LogError("Fyne's words in "+l, err)
 		}
 	}
-	return ""
 }
 
 // New builds the main window and starts the background services: the

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -292,11 +293,15 @@ func TestSignatureVerdicts(t *testing.T) {
 
 // TestFyneSpeaksTheAppsLanguage: Fyne's own words (here its file dialog)
 // come in Vietnamese when the app speaks Vietnamese, every one of them
-// has a Vietnamese word, and they switch back with the app's language.
+// has a Vietnamese word, and they switch back and forth with the app's
+// language, on a system whose locale is another language, which the app
+// leaves alone (on Windows it cannot change it).
 func TestFyneSpeaksTheAppsLanguage(t *testing.T) {
 	test.NewTempApp(t)
-	t.Setenv("LANGUAGE", os.Getenv("LANGUAGE"))
-	t.Setenv("LC_MESSAGES", os.Getenv("LC_MESSAGES"))
+	// The system speaks French, which Fyne has: as on Windows, where the
+	// app cannot change what Fyne reads, it must not need to.
+	t.Setenv("LANGUAGE", "fr")
+	t.Setenv("LC_ALL", "fr_FR.UTF-8")
 	defer fyneLanguage("vi")
 
 	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "fyne.io/fyne/v2").Output()
@@ -313,6 +318,9 @@ func TestFyneSpeaksTheAppsLanguage(t *testing.T) {
 			t.Errorf("Fyne's %q has no Vietnamese word in assets/fyne/vi.json", k)
 		}
 	}
+	if !bytes.Equal(b, assets.FyneEnglish()) {
+		t.Error("assets/fyne/en.json is not the Fyne module's lang/translations/base.en.json: copy it again")
+	}
 
 	buttons := func() []string {
 		win := test.NewTempWindow(t, widget.NewLabel(""))
@@ -326,13 +334,16 @@ func TestFyneSpeaksTheAppsLanguage(t *testing.T) {
 		})
 		return out
 	}
-	fyneLanguage("vi")
-	if got := buttons(); !slices.Contains(got, "Mở") || !slices.Contains(got, "Huỷ") {
-		t.Errorf("the file dialog in Vietnamese has buttons %q, want Mở and Huỷ", got)
+	for _, l := range []struct{ lang, open, cancel string }{
+		{"vi", "Mở", "Huỷ"}, {"en", "Open", "Cancel"}, {"vi", "Mở", "Huỷ"},
+	} {
+		fyneLanguage(l.lang)
+		if got := buttons(); !slices.Contains(got, l.open) || !slices.Contains(got, l.cancel) {
+			t.Errorf("the file dialog in %s has buttons %q, want %s and %s", l.lang, got, l.open, l.cancel)
+		}
 	}
-	fyneLanguage("en")
-	if got := buttons(); !slices.Contains(got, "Open") || !slices.Contains(got, "Cancel") {
-		t.Errorf("the file dialog in English has buttons %q, want Open and Cancel", got)
+	if os.Getenv("LANGUAGE") != "fr" || os.Getenv("LC_ALL") != "fr_FR.UTF-8" {
+		t.Error("the app changed the system's locale")
 	}
 }
 

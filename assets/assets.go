@@ -26,6 +26,12 @@ func SampleCatalog() []byte { return mustRead("catalog/sample.json") }
 // in Fyne's translation format.
 func FyneVietnamese() []byte { return mustRead("fyne/vi.json") }
 
+// FyneEnglish is Fyne's own English words, a copy of Fyne 2.7.1's
+// lang/translations/base.en.json (BSD-3-Clause, the Fyne authors): the
+// app puts them back under the locale Fyne picks when its language turns
+// to English.
+func FyneEnglish() []byte { return mustRead("fyne/en.json") }
+
 func mustRead(name string) []byte {
 	b, err := FS.ReadFile(name)
 	if err != nil {
