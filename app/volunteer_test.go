@@ -777,3 +777,60 @@ func TestRefusalIsShown(t *testing.T) {
 		t.Errorf("the view of a copy sent again: %q", got)
 	}
 }
+
+// TestRekeyInTheApp: a dossier central refused as sealed for another key
+// offers to choose the right central.pub; a private key or the key in use
+// is refused in words; the right one, once the volunteer agrees, becomes
+// the key this device seals for, and the dossier is sealed again for it.
+func TestRekeyInTheApp(t *testing.T) {
+	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
+	v.stopSync() // the demo province holds the old key: it would refuse again
+	c := u.win.Canvas()
+	id := dossiertest.SealOne(t, v.ws.Desk, "Phạm Thị Thu")
+	for _, step := range []func(string) error{v.ws.Outbox.Queue, v.ws.Outbox.MarkDelivered} {
+		if err := step(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	theirs, theirPriv, _ := agekey.Generate()
+	if err := v.ws.Outbox.MarkRejected(id, outbox.Rejection{Reason: receipt.OtherKey, CentralKey: theirs.String(), At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	v.wiz.open(id, outbox.Queued)
+	if button(v.wiz.editor, "Chọn tệp central.pub đúng") == nil {
+		t.Fatalf("the refused dossier offers no key to choose: %q", shown(v.wiz.editor))
+	}
+
+	dir := t.TempDir()
+	file := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text+"\n"), 0o600)
+		return p
+	}
+	v.wiz.rekey(file("central.key", theirPriv.String()))
+	if got := v.foot.status.Text; !strings.Contains(got, "khoá bí mật") || c.Overlays().Top() != nil {
+		t.Errorf("a private key: footer %q, a question asked %v", got, c.Overlays().Top() != nil)
+	}
+	v.wiz.rekey(file("mine.pub", v.ws.Setup.Central.String()))
+	if got := v.foot.status.Text; !strings.Contains(got, "khoá máy đang dùng") {
+		t.Errorf("the key in use: footer %q", got)
+	}
+
+	v.wiz.rekey(file("central.pub", theirs.String()))
+	q := c.Overlays().Top()
+	short := theirs.String()[:10] + "…" + theirs.String()[len(theirs.String())-6:]
+	if q == nil || !strings.Contains(shown(q), short) || !strings.Contains(shown(q), "niêm phong lại 1 hồ sơ") {
+		t.Fatal("the question does not name the key and the dossiers")
+	}
+	test.Tap(button(q, "Đổi khoá máy chủ tỉnh"))
+	eventually(t, "the dossier sealed again", func() bool { return strings.Contains(v.foot.status.Text, "niêm phong lại 1 hồ sơ") })
+	if e, _ := v.ws.Outbox.Entry(id); e.State != outbox.Sealed {
+		t.Errorf("the dossier is %s after the new key, want sealed again", e.State)
+	}
+	if !v.ws.Setup.Central.Equal(theirs) {
+		t.Error("the device still seals for the old key")
+	}
+	if b, err := os.ReadFile(filepath.Join(v.dir, "setup.json")); err != nil || !strings.Contains(string(b), theirs.String()) {
+		t.Errorf("the key kept on disk: %s, %v", b, err)
+	}
+}

@@ -23,10 +23,12 @@ import (
 
 	"dinh/internal/i18n"
 	"dinh/internal/words"
+	"dinh/offline/agekey"
 	"dinh/offline/catalog"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/volunteer"
+	"dinh/sync/receipt"
 )
 
 // wizardHost is what the wizard needs from the screen or window that
@@ -995,6 +997,9 @@ func (w *wizard) sealedView(id string) fyne.CanvasObject {
 			why.Importance = widget.WarningImportance
 		}
 		box.Add(why)
+		if e.Rejection.Reason == receipt.OtherKey {
+			box.Add(container.NewHBox(widget.NewButtonWithIcon(i18n.T("vol.rekey.choose"), theme.FolderOpenIcon(), w.chooseCentralKey)))
+		}
 	}
 	for _, t := range e.History {
 		box.Add(widget.NewLabel(fmt.Sprintf("%s  %s", t.At.Local().Format("15:04 02/01/2006"), i18n.Word(lang, "outbox.state.", string(t.State)))))
@@ -1012,6 +1017,69 @@ func (w *wizard) sealedView(id string) fyne.CanvasObject {
 	box.Add(widget.NewSeparator())
 	box.Add(wrapped(i18n.T("vol.sealed.text")))
 	return box
+}
+
+// chooseCentralKey opens the file dialog on the administrator's
+// central.pub, for a device set up with another central's key.
+func (w *wizard) chooseCentralKey() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		w.rekey(r.URI().Path())
+	}, w.host.window())
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pub"}))
+	d.Resize(fyne.NewSize(900, 600))
+	showDialog(w.host.window(), d)
+}
+
+// rekey makes the key in the file at path the one this device seals for,
+// once the volunteer has read which key and how many dossiers it seals
+// again (volunteer.Workspace.ReplaceCentral: marked before the key is
+// written, so nothing is lost if the app stops half-way).
+func (w *wizard) rekey(path string) {
+	key, err := agekey.ReadPublic(path)
+	if err != nil {
+		w.host.showError(err)
+		return
+	}
+	if key.Equal(w.ws.Setup.Central) {
+		w.host.say(func() string { return i18n.T("vol.rekey.same") })
+		return
+	}
+	entries, err := w.ws.Outbox.List()
+	if err != nil {
+		w.host.showError(err)
+		return
+	}
+	n := 0
+	for _, e := range entries {
+		if e.State.Unreceipted() {
+			n++
+		}
+	}
+	title := i18n.T("vol.rekey.title")
+	w.ask(title, i18n.T("vol.rekey.ask", words.ShortKey(key.String()), n), i18n.T("vol.rekey.no"), func(ok bool) {
+		if !ok {
+			return
+		}
+		w.host.setProgress(0, true)
+		w.host.say(func() string { return i18n.T("vol.rekey.doing") })
+		w.host.goService(func(ctx context.Context) {
+			done, err := w.ws.ReplaceCentral(ctx, key)
+			post(func() {
+				w.host.setProgress(0, false)
+				if err != nil {
+					w.host.showError(err)
+				} else {
+					w.host.say(func() string { return i18n.T("vol.rekey.done", len(done)) })
+				}
+				w.host.listChanged()
+				w.refreshEditor()
+			})
+		})
+	})
 }
 
 // ask is a confirmation whose two answers are verbs: the action itself

@@ -17,6 +17,7 @@ import (
 	"dinh/meeting"
 	"dinh/meeting/pdf"
 	"dinh/meeting/pdfsig"
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/photo"
@@ -49,6 +50,8 @@ var kinds = []struct {
 	{field.ErrBadHubID, "vol.sync.bad_hub"},
 	{field.ErrBadCentralID, "vol.sync.bad_central"},
 	{store.ErrLocked, "err.in_use"},
+	{agekey.ErrIsPrivate, "vol.rekey.is_private"},
+	{agekey.ErrMalformed, "vol.rekey.malformed"},
 	{meeting.ErrInvalid, "err.meeting_invalid"},
 	{pdf.ErrPassword, "err.pdf_password"},
 	{pdf.ErrCorrupt, "err.pdf_corrupt"},
@@ -139,8 +142,10 @@ func Rejection(lang string, r *outbox.Rejection, sealedFor string) string {
 	return s
 }
 
-// shortKey is an age public key as a person compares it: its start and
+// ShortKey is an age public key as a person compares it: its start and
 // its end.
+func ShortKey(k string) string { return shortKey(k) }
+
 func shortKey(k string) string {
 	if len(k) <= 20 {
 		return k
