@@ -44,9 +44,15 @@ type volunteerScreen struct {
 
 	root  *fyne.Container // holds the current view
 	list  *fyne.Container
+	find  *finder // narrows the list
 	foot  footer
-	split *container.Split // the list beside the wizard
+	split splits
 }
+
+// splits are the volunteer's dividers, kept where the person put them
+// across a language switch: the list beside the wizard, and the list
+// above the sync panel.
+type splits struct{ main, left *container.Split }
 
 // footer is the volunteer's message line and progress bar, under the
 // wizard. The message is kept as a function, so that a language switch
@@ -173,19 +179,22 @@ func (v *volunteerScreen) lock() {
 
 func (v *volunteerScreen) mainView() fyne.CanvasObject {
 	v.list = container.NewVBox()
+	v.find = newFinder(v.find, v.refreshList)
 	newBtn := widget.NewButtonWithIcon(i18n.T("vol.new"), theme.ContentAddIcon(), v.wiz.startNew)
 	newBtn.Importance = widget.HighImportance
 	lockBtn := widget.NewButtonWithIcon(i18n.T("vol.lock"), theme.LogoutIcon(), v.lock)
 	passBtn := widget.NewButtonWithIcon(i18n.T("vol.pass_change"), theme.SettingsIcon(), v.gate.changePassphrase)
-	left := container.NewBorder(
-		container.NewVBox(bigLabel(i18n.T("vol.dossiers")), newBtn),
-		container.NewVBox(v.syncPanel(), widget.NewSeparator(), lockBtn, passBtn),
-		nil, nil, container.NewVScroll(v.list))
+	// On a small screen the list keeps most of the height; the sync panel
+	// scrolls below it, and the divider moves either way.
+	list := container.NewBorder(container.NewVBox(bigLabel(i18n.T("vol.dossiers")), newBtn, v.find.view()), nil, nil, nil,
+		container.NewVScroll(v.list))
+	tools := wheelPage(container.NewVScroll(container.NewVBox(v.syncPanel(), widget.NewSeparator(), lockBtn, passBtn)))
+	v.split.left = keptSplit(v.split.left, container.NewVSplit(list, tools), 0.6)
 	right := container.NewBorder(nil, container.NewVBox(v.foot.progressBox, v.foot.status), nil, nil, v.wiz.editor)
-	v.split = keptSplit(v.split, container.NewHSplit(left, right), 0.26)
+	v.split.main = keptSplit(v.split.main, container.NewHSplit(v.split.left, right), 0.26)
 	v.refreshList()
 	v.wiz.refreshEditor()
-	return v.split
+	return v.split.main
 }
 
 // resealDamaged seals again, in the background, every dossier whose
@@ -269,11 +278,16 @@ func (v *volunteerScreen) refreshList() {
 		v.say(func() string { return errorText(err) })
 	}
 	lang := i18n.Language()
+	shown := 0
 	for _, e := range entries {
 		name := e.Procedure
 		if p := v.cat.Lookup(e.Procedure); p != nil {
 			name = p.Name
 		}
+		if v.find != nil && !v.find.matches(e, name) {
+			continue
+		}
+		shown++
 		if r := []rune(name); len(r) > 30 {
 			name = string(r[:29]) + "…"
 		}
@@ -303,8 +317,11 @@ func (v *volunteerScreen) refreshList() {
 		b.OnTapped = func() { v.wiz.open(id, state) }
 		v.list.Add(b)
 	}
-	if len(entries) == 0 {
+	switch {
+	case len(entries) == 0:
 		v.list.Add(wrapped(i18n.T("vol.none")))
+	case shown == 0:
+		v.list.Add(wrapped(i18n.T("vol.find.none")))
 	}
 	v.list.Refresh()
 }

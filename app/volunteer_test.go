@@ -834,3 +834,75 @@ func TestRekeyInTheApp(t *testing.T) {
 		t.Errorf("the key kept on disk: %s, %v", b, err)
 	}
 }
+
+// TestFindADossier: the volunteer's list narrows to what is typed (the
+// villager's initials, the receipt code however it is typed, the
+// procedure's name without accents, a date) and to the state chosen; a
+// search that finds nothing says so.
+func TestFindADossier(t *testing.T) {
+	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
+	v.stopSync()
+	dossiertest.SealOne(t, v.ws.Desk, "Phạm Thị Thu")
+	pa := dossiertest.SealOne(t, v.ws.Desk, "Lò Văn Pá")
+	for _, step := range []func(string) error{v.ws.Outbox.Queue, v.ws.Outbox.MarkDelivered} {
+		if err := step(pa); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.ws.Outbox.MarkReceipted(pa, "DH-7K3M-9QXA", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.ws.Desk.Create("1.001193", "Đăng ký khai sinh", "Đúng hạn", nil); err != nil {
+		t.Fatal(err)
+	}
+	v.refreshList()
+	today := time.Now().Format("02/01/2006")
+	tests := []struct {
+		typed, state string
+		want, not    []string
+	}{
+		{"", "Mọi hồ sơ", []string{"PTT", "LVP", "—"}, nil},
+		{"ptt", "Mọi hồ sơ", []string{"PTT"}, []string{"LVP", "—"}},
+		{"dh 7k3m 9qxa", "Mọi hồ sơ", []string{"LVP"}, []string{"PTT"}},
+		{"7K3M9QXA", "Mọi hồ sơ", []string{"LVP"}, []string{"PTT"}},
+		{"dang ky khai sinh " + today, "Mọi hồ sơ", []string{"PTT", "LVP", "—"}, nil},
+		{"", "Hồ sơ nháp", []string{"—"}, []string{"PTT", "LVP"}},
+		{"", "Đã có biên nhận", []string{"LVP"}, []string{"PTT", "—"}},
+		{"", "Đang chờ biên nhận", []string{"PTT"}, []string{"LVP", "—"}},
+		{"", "Cần xử lý", []string{"Không có hồ sơ nào khớp"}, []string{"PTT", "LVP"}},
+		{"pá thu", "Mọi hồ sơ", []string{"Không có hồ sơ nào khớp"}, []string{"PTT", "LVP"}},
+	}
+	for _, tt := range tests {
+		v.find.entry.SetText(tt.typed)
+		v.find.state.SetSelected(tt.state)
+		got := shown(v.list)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q, %s: the list lacks %q: %q", tt.typed, tt.state, w, got)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%q, %s: the list shows %q: %q", tt.typed, tt.state, w, got)
+			}
+		}
+	}
+
+	// A language switch keeps the search.
+	v.find.entry.SetText("ptt")
+	v.find.state.SetSelected("Đang chờ biên nhận")
+	var lang *widget.Select
+	walkRendered(u.win.Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && slices.Contains(s.Options, "English") {
+			lang = s
+		}
+	})
+	if lang == nil {
+		t.Fatal("no language choice on screen")
+	}
+	lang.SetSelected("English")
+	defer func() { i18n.SetLanguage("vi"); fyneLanguage("vi") }()
+	if got := shown(v.list); v.find.entry.Text != "ptt" || v.find.state.Selected != "Waiting for a receipt" || !strings.Contains(got, "PTT") || strings.Contains(got, "LVP") {
+		t.Errorf("after the switch: search %q, state %q, list %q", v.find.entry.Text, v.find.state.Selected, got)
+	}
+}
