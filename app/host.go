@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dinh/internal/i18n"
+	"dinh/internal/qr"
 	"dinh/meeting"
 	"dinh/meeting/demo"
 	"dinh/offline/blob"
@@ -452,7 +453,7 @@ func (h *hostScreen) fillPublished() {
 	code.Alignment = fyne.TextAlignCenter
 	h.published.Add(intro)
 	h.published.Add(code)
-	if qr, err := qrImage("dinh:fp:" + fp.String()); err == nil {
+	if qr, err := qr.Image("dinh:fp:" + fp.String()); err == nil {
 		img := canvas.NewImageFromImage(qr)
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScalePixels

@@ -1,4 +1,6 @@
-package app
+// Package qr draws QR codes for Đình's screens and papers: the host key's
+// fingerprint, the receipt code on a villager's slip.
+package qr
 
 import (
 	"image"
@@ -7,10 +9,10 @@ import (
 	qrcode "github.com/yeqown/go-qrcode/v2"
 )
 
-// qrImage draws text as a QR code with medium error correction, one pixel
+// Image draws text as a QR code with medium error correction, one pixel
 // per module and the four-module quiet zone the standard asks for, black on
 // white, for canvas.ImageScalePixels to enlarge without blurring.
-func qrImage(text string) (image.Image, error) {
+func Image(text string) (image.Image, error) {
 	qr, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium))
 	if err != nil {
 		return nil, err
@@ -25,17 +27,18 @@ func qrImage(text string) (image.Image, error) {
 // matrixImage is a qrcode.Writer that keeps the matrix as an image.
 type matrixImage struct{ img *image.Gray }
 
-const quietZone = 4
+// QuietZone is the blank border, in modules, around the code.
+const QuietZone = 4
 
 func (m *matrixImage) Write(mat qrcode.Matrix) error {
-	w, h := mat.Width()+2*quietZone, mat.Height()+2*quietZone
+	w, h := mat.Width()+2*QuietZone, mat.Height()+2*QuietZone
 	m.img = image.NewGray(image.Rect(0, 0, w, h))
 	for i := range m.img.Pix {
 		m.img.Pix[i] = 0xff
 	}
 	mat.Iterate(qrcode.IterDirection_ROW, func(x, y int, v qrcode.QRValue) {
 		if v.IsSet() {
-			m.img.SetGray(x+quietZone, y+quietZone, color.Gray{})
+			m.img.SetGray(x+QuietZone, y+QuietZone, color.Gray{})
 		}
 	})
 	return nil

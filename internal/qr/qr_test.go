@@ -1,4 +1,4 @@
-package app
+package qr
 
 import (
 	"image"
@@ -22,12 +22,12 @@ func TestQRReadsBack(t *testing.T) {
 		"dinh:fp:" + strings.Repeat("AB12", 16),
 		"dinh:fp:3F9A",
 	} {
-		img, err := qrImage(text)
+		img, err := Image(text)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b := img.Bounds()
-		if b.Dx() != b.Dy() || b.Dx() < 21+2*quietZone {
+		if b.Dx() != b.Dy() || b.Dx() < 21+2*QuietZone {
 			t.Fatalf("QR image is %v", b)
 		}
 		big := image.NewGray(image.Rect(0, 0, b.Dx()*8, b.Dy()*8))
