@@ -906,3 +906,64 @@ func TestFindADossier(t *testing.T) {
 		t.Errorf("after the switch: search %q, state %q, list %q", v.find.entry.Text, v.find.state.Selected, got)
 	}
 }
+
+// TestReceiptSlip: a receipted dossier offers the villager's slip; it
+// shows the slip as it prints (drawn by MuPDF), with the receipt code, the
+// procedure, the initials and the day the result is expected, and nothing
+// more of the villager: not the name, not the citizen ID.
+func TestReceiptSlip(t *testing.T) {
+	u, v := startVolunteer(t, vault.Options{IdleTimeout: -1})
+	v.stopSync()
+	id := dossiertest.SealOne(t, v.ws.Desk, "Phạm Thị Thu")
+	for _, step := range []func(string) error{v.ws.Outbox.Queue, v.ws.Outbox.MarkDelivered} {
+		if err := step(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	friday := time.Date(2026, 12, 4, 10, 0, 0, 0, time.Local)
+	if err := v.ws.Outbox.MarkReceipted(id, "DH-7K3M-9QXA", friday); err != nil {
+		t.Fatal(err)
+	}
+	v.wiz.open(id, outbox.Receipted)
+	b := button(v.wiz.editor, "Phiếu hẹn cho người dân")
+	if b == nil {
+		t.Fatalf("a receipted dossier offers no slip: %q", shown(v.wiz.editor))
+	}
+	test.Tap(b)
+	d := u.win.Canvas().Overlays().Top()
+	if d == nil {
+		t.Fatal("no slip shown")
+	}
+	var picture *canvas.Image
+	walk(d, func(o fyne.CanvasObject) {
+		if i, ok := o.(*canvas.Image); ok && i.Image != nil {
+			picture = i
+		}
+	})
+	if picture == nil || picture.Image.Bounds().Dx() < 300 {
+		t.Fatal("the slip is not drawn on screen")
+	}
+	if button(d, "Lưu PDF") == nil || !strings.Contains(shown(d), "DH-7K3M-9QXA") {
+		t.Errorf("the slip's dialog: %q", shown(d))
+	}
+
+	e, _ := v.ws.Outbox.Entry(id)
+	s := v.wiz.slipOf(e)
+	var all []string
+	for _, r := range s.Rows {
+		all = append(all, r.Label+": "+r.Value)
+	}
+	text := strings.Join(append(all, s.Title, s.Code, strings.Join(s.Follow, " ")), "\n")
+	// The procedure's longest case takes 3 working days: received on a
+	// Friday, the result is expected from the Wednesday after.
+	for _, want := range []string{"DH-7K3M-9QXA", "Đăng ký khai sinh (1.001193)", "PTT", "04/12/2026", "từ ngày 09/12/2026", "ki-ốt"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the slip lacks %q:\n%s", want, text)
+		}
+	}
+	for _, never := range []string{"Phạm", "Thu", "001090012345"} {
+		if strings.Contains(text, never) {
+			t.Errorf("the slip shows the villager's %q:\n%s", never, text)
+		}
+	}
+}

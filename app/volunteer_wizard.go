@@ -1013,6 +1013,7 @@ func (w *wizard) sealedView(id string) fyne.CanvasObject {
 		code.Selectable = true
 		box.Add(code)
 		box.Add(wrapped(i18n.T("vol.receipt.hint")))
+		box.Add(container.NewHBox(widget.NewButtonWithIcon(i18n.T("vol.slip.show"), theme.DocumentPrintIcon(), func() { w.showSlip(e) })))
 	}
 	box.Add(widget.NewSeparator())
 	box.Add(wrapped(i18n.T("vol.sealed.text")))
