@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -965,6 +966,9 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 	if got[1].Version != 2 {
 		t.Errorf("a device that left keeps the version it holds: %+v", got[1])
 	}
+	if n := h.host.Delegates(); n != 1 {
+		t.Errorf("after one device left the host counts %d connected, want 1", n)
+	}
 
 	// A rogue on the LAN: a long name with control characters, then a
 	// flood of invented devices.
@@ -974,10 +978,14 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 	if err := c.Have(context.Background(), 7); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range h.host.Devices() {
+	got = h.host.Devices()
+	for _, d := range got {
 		if d.ID == "ROGUE" && (utf8.RuneCountInString(d.Name) > 64 || strings.ContainsRune(d.Name, '\x07') || d.Version != 7) {
 			t.Errorf("the rogue's entry: %+v", d)
 		}
+	}
+	if len(got) != 3 {
+		t.Errorf("with room to spare the host forgot a device: %+v", got)
 	}
 	for i := range maxDevices + 100 {
 		c.Who = Device{ID: fmt.Sprintf("FAKE-%d", i), Name: "giả"}
@@ -987,8 +995,56 @@ func TestHostSeesWhoHasWhat(t *testing.T) {
 	}
 	got = h.host.Devices()
 	connected := slices.ContainsFunc(got, func(d Delegate) bool { return d.ID == "DEV2-0000" && d.Connected })
-	if len(got) > maxDevices || !connected {
-		t.Errorf("after the flood: %d devices listed (at most %d), the connected one kept: %v", len(got), maxDevices, connected)
+	if len(got) != maxDevices || !connected {
+		t.Errorf("after the flood: %d devices listed (want %d), the connected one kept: %v", len(got), maxDevices, connected)
+	}
+	// The least recently seen go first: the device that left, the rogue,
+	// then the oldest of the flood (603 seen, 500 kept).
+	kept := map[string]bool{}
+	var fakes []string
+	for _, d := range got {
+		kept[d.ID] = true
+		if strings.HasPrefix(d.ID, "FAKE-") {
+			fakes = append(fakes, d.ID)
+		}
+	}
+	for i := range maxDevices + 100 {
+		id := fmt.Sprintf("FAKE-%d", i)
+		if want := i > 100; kept[id] != want {
+			t.Errorf("after the flood %s kept: %v, want %v", id, kept[id], want)
+			break
+		}
+	}
+	if kept["DEV1-0000"] || kept["ROGUE"] {
+		t.Error("the device that left or the rogue outlived newer ones")
+	}
+	if !slices.IsSorted(fakes) {
+		t.Error("devices of one name are not listed in the order of their IDs")
+	}
+}
+
+// TestHaveRefuses: a version that is not a whole number from 1 on is
+// refused, and no version is recorded (the device is seen all the same).
+func TestHaveRefuses(t *testing.T) {
+	h := NewHost(nil, nil, nil)
+	for _, q := range []string{"version=0", "version=-3", "version=abc", ""} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", "/v1/have?"+q, nil)
+		r.Header.Set(DeviceHeader, "DEV-1")
+		h.Handler().ServeHTTP(rec, r)
+		if rec.Code != http.StatusBadRequest {
+			t.Errorf("%q: %d, want 400", q, rec.Code)
+		}
+	}
+	if d := h.Devices(); len(d) != 1 || d[0].Version != 0 {
+		t.Errorf("a refused version recorded %+v", d)
+	}
+	rec := httptest.NewRecorder()
+	r := httptest.NewRequest("POST", "/v1/have?version=3", nil)
+	r.Header.Set(DeviceHeader, "DEV-1")
+	h.Handler().ServeHTTP(rec, r)
+	if d := h.Devices(); rec.Code != http.StatusNoContent || len(d) != 1 || d[0].Version != 3 {
+		t.Errorf("version 3: %d, %+v", rec.Code, d)
 	}
 }
 
