@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,22 @@ func TestEnrolment(t *testing.T) {
 	for _, bad := range []AdminRequest{{Op: "enroll", Device: "../x"}, {Op: "remove", Device: "not-an-id"}} {
 		if rep := f.admin(t, bad); !strings.Contains(rep.Error, "not a device ID") {
 			t.Errorf("%+v: got %q, want not a device ID", bad, rep.Error)
+		}
+	}
+	// Listed by ID, however many there are (the store keeps no order).
+	for range 5 {
+		f.admin(t, AdminRequest{Op: "enroll", Device: deviceID(t)})
+	}
+	var ids []string
+	for _, d := range f.admin(t, AdminRequest{Op: "devices"}).Devices {
+		ids = append(ids, d.ID)
+	}
+	if len(ids) != 6 || !slices.IsSorted(ids) {
+		t.Errorf("six devices listed as %v, want sorted by ID", ids)
+	}
+	for _, id := range ids {
+		if id != a {
+			f.admin(t, AdminRequest{Op: "remove", Device: id})
 		}
 	}
 	if rep := f.admin(t, AdminRequest{Op: "reboot"}); !strings.Contains(rep.Error, `unknown operation "reboot"`) {
@@ -315,4 +332,23 @@ func other(c byte) string {
 		return "3"
 	}
 	return "2"
+}
+
+// TestPublishCatalogWhileStopped: the administrator publishes a catalogue
+// while central is stopped: it goes into the folder central sends, and no
+// node is asked to scan (there is none until central runs).
+func TestPublishCatalogWhileStopped(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "central.key"), []byte("AGE-SECRET-KEY-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "catalog.json")
+	os.WriteFile(file, assets.SampleCatalog(), 0o600)
+	if _, err := AdminIn(dir, AdminRequest{Op: "catalog", File: file}, mesh.ParseID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, province.CatalogFolder, province.CatalogName))
+	if err != nil || !bytes.Equal(got, assets.SampleCatalog()) {
+		t.Errorf("the published catalogue: %d bytes, %v", len(got), err)
+	}
 }

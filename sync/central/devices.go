@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -77,15 +78,7 @@ func Devices(st Store) ([]Device, error) {
 		d.ID = id
 		out = append(out, d)
 	}
-	slices.SortFunc(out, func(a, b Device) int {
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Device) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 

@@ -140,8 +140,8 @@ func TestTamperedDossierIsQuarantined(t *testing.T) {
 		t.Fatalf("no rejection for the device: %v", err)
 	}
 	rej, err := receipt.ParseRejection(raw, func(msg, cert, sig []byte) error { return mesh.VerifySigned(p.cen.ID, msg, cert, sig) })
-	if sum := sha256.Sum256(bad); err != nil || rej.Reason != receipt.Damaged || rej.DossierID != "BADDOSSIER" || rej.SHA256 != hex.EncodeToString(sum[:]) {
-		t.Errorf("rejection: %+v, %v; want damaged, with the hash of the bytes central got", rej, err)
+	if sum := sha256.Sum256(bad); err != nil || rej.Reason != receipt.Damaged || rej.DossierID != "BADDOSSIER" || rej.SHA256 != hex.EncodeToString(sum[:]) || rej.CentralKey != "" {
+		t.Errorf("rejection: %+v, %v; want damaged, with the hash of the bytes central got and no key (that is for one sealed for another)", rej, err)
 	}
 	if _, err := receipt.ParseRejection(raw, func(msg, cert, sig []byte) error { return mesh.VerifySigned(p.dev.ID, msg, cert, sig) }); err == nil {
 		t.Error("the rejection checks as the device's own")
