@@ -120,6 +120,9 @@ func TestServerRunStops(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close after Run: %v, want nothing to report (Run closed it all)", err)
+	}
 	if _, err := http.Get("http://" + s.APIAddr() + "/"); err == nil {
 		t.Error("the status API still answers")
 	}
