@@ -42,6 +42,8 @@ for p in $pkgs; do
 	*) extra="" ;;
 	esac
 	echo "== $p ${extra}"
+	# mutreport reads the mutants' lines from the commit mutated.
+	git -C "$tree" rev-parse HEAD >"$out/$name.commit"
 	# The package's own coverage, for mutreport (see build/mutreport).
 	(cd "$tree" && GOFLAGS="-buildvcs=false -tags=noassets $extra" go test -count=1 \
 		-coverprofile="$out/$name.cov" "$p" >/dev/null 2>&1) || echo "tests of $p fail: the figures mean nothing"
