@@ -90,7 +90,7 @@ func (w *wizard) showSlip(e outbox.Entry) {
 	}
 	picture := canvas.NewImageFromImage(img)
 	picture.FillMode = canvas.ImageFillContain
-	picture.SetMinSize(fyne.NewSize(300, 425))
+	picture.SetMinSize(fyne.NewSize(240, 340)) // A5's shape; it grows with the dialog
 	papers := []slip.Paper{slip.A5, slip.Roll80}
 	paper := widget.NewSelect([]string{i18n.T("vol.slip.a5"), i18n.T("vol.slip.roll80")}, nil)
 	paper.SetSelectedIndex(0)
@@ -121,7 +121,9 @@ func (w *wizard) showSlip(e outbox.Entry) {
 	}
 	body := container.NewBorder(nil, container.NewVBox(wrapped(i18n.T("vol.slip.photo")), buttons), nil, nil, picture)
 	d := dialog.NewCustom(i18n.T("vol.slip.title")+" · "+s.Code, i18n.T("vol.close"), body, win)
-	d.Resize(fyne.NewSize(560, 640))
+	// As tall as the window allows: on a 600-pixel screen the buttons stay
+	// in sight.
+	d.Resize(fyne.NewSize(560, min(640, win.Canvas().Size().Height-80)))
 	showDialog(win, d)
 }
 
