@@ -87,3 +87,49 @@ func FuzzCMS(f *testing.F) {
 		verifyToken(b, [][]byte{[]byte("signed")})
 	})
 }
+
+// TestBERDepthExact: the nesting walk counts exactly, on small encodings
+// made by hand for each rule it follows: values that end (by length or by
+// end-of-contents) close their level before a sibling opens, primitive
+// contents are skipped unread, long-form lengths and high tag numbers are
+// read whole, and what cannot be read ends the walk.
+func TestBERDepthExact(t *testing.T) {
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	nested := func(n int) []byte {
+		return append(bytes.Repeat([]byte{0x30, 0x80}, n), bytes.Repeat([]byte{0, 0}, n)...)
+	}
+	tests := []struct {
+		name string
+		b    []byte
+		want int
+	}{
+		{"nothing", nil, 0},
+		{"a primitive", []byte{0x02, 0x01, 0x05}, 0},
+		{"a sequence of one integer", []byte{0x30, 0x03, 0x02, 0x01, 0x05}, 1},
+		{"a sequence in a sequence", []byte{0x30, 0x02, 0x30, 0x00}, 2},
+		{"a sequence closed by its length before a sibling",
+			cat([]byte{0x30, 0x02, 0x02, 0x00}, []byte{0x30, 0x02, 0x30, 0x00}), 2},
+		{"two closed by length, one after the other",
+			cat([]byte{0x30, 0x02, 0x30, 0x00}, []byte{0x30, 0x00}, []byte{0x30, 0x02, 0x30, 0x00}), 2},
+		{"indefinite, closed by end-of-contents",
+			cat([]byte{0x30, 0x80, 0x02, 0x01, 0x05, 0x00, 0x00}, []byte{0x30, 0x80, 0x00, 0x00}), 1},
+		{"indefinite in indefinite", []byte{0x30, 0x80, 0x30, 0x80, 0x00, 0x00, 0x00, 0x00}, 2},
+		{"long-form length of one octet", cat([]byte{0x30, 0x81, 0x02, 0x30, 0x00}, []byte{0x30, 0x00}), 2},
+		{"long-form length of two octets", cat([]byte{0x30, 0x82, 0x00, 0x02, 0x30, 0x00}, []byte{0x30, 0x00}), 2},
+		{"long-form length of four octets", cat([]byte{0x30, 0x84, 0x00, 0x00, 0x00, 0x02, 0x30, 0x00}, []byte{0x30, 0x00}), 2},
+		{"a length of five octets ends the walk", cat([]byte{0x30, 0x00}, []byte{0x30, 0x85, 0, 0, 0, 0, 2, 0x30, 0x00}), 1},
+		{"a length cut short ends the walk", []byte{0x30, 0x00, 0x30, 0x82, 0x00}, 1},
+		{"a primitive of indefinite length ends the walk", []byte{0x30, 0x80, 0x04, 0x80, 0x30, 0x80, 0x30, 0x80}, 1},
+		{"a primitive's content is skipped", cat([]byte{0x04, 0x04, 0x30, 0x80, 0x30, 0x80}, []byte{0x30, 0x02, 0x30, 0x00}), 2},
+		{"a high tag number read whole", []byte{0x3f, 0x81, 0x01, 0x02, 0x30, 0x00}, 2},
+		{"a high tag number of one octet", []byte{0x3f, 0x05, 0x02, 0x30, 0x00}, 2},
+		{"a tag without its length", []byte{0x30}, 0},
+		{"exactly the limit", nested(maxBERDepth), maxBERDepth},
+		{"past the limit, the walk stops one over", nested(maxBERDepth + 40), maxBERDepth + 1},
+	}
+	for _, tt := range tests {
+		if got := berDepth(tt.b); got != tt.want {
+			t.Errorf("%s: depth %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
