@@ -141,6 +141,16 @@ func TestVerifyDetails(t *testing.T) {
 	if got := r.Signatures[0]; got.Timestamp != TimestampInvalid || got.Verdict != UntrustedRoot {
 		t.Errorf("got timestamp %v, verdict %v, want %v, %v", got.Timestamp, got.Verdict, TimestampInvalid, UntrustedRoot)
 	}
+	detail := func(s Signature, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(s.Detail, w) {
+				t.Errorf("the detail lacks %q: %s", w, s.Detail)
+			}
+		}
+	}
+	// The detail tells everything found, the timestamp's fault first.
+	detail(r.Signatures[0], "timestamp ignored: ", "; chain: ")
 	// A trusted signer keeps its verdict when only its timestamp's TSA is
 	// untrusted: the time falls back to the signer's claim.
 	ec := signOpts{cert: f.ec.signer, key: f.ec.signerKey, chain: []*x509.Certificate{f.ec.inter}, timestamp: true}
@@ -149,12 +159,24 @@ func TestVerifyDetails(t *testing.T) {
 		t.Errorf("trusted signer, untrusted TSA: got timestamp %v, verdict %v, time from %q; want %v, %v, the signing-time attribute",
 			got.Timestamp, got.Verdict, got.TimeSource, TimestampInvalid, Valid)
 	}
+	detail(r.Signatures[0], "timestamp ignored: ", "; signature and chain verify")
 
 	// The first of two signatures is covered by the second.
 	r, _ = Verify(twoSignatures(t), f.bothPool)
 	if a, b := r.Signatures[0], r.Signatures[1]; !a.LaterSignature || a.CoversWholeFile || !b.CoversWholeFile || b.SignerCN != "Nguyễn Văn An" || b.SubFilter != "ETSI.CAdES.detached" {
 		t.Errorf("got first later=%v whole=%v, second whole=%v cn=%q sub-filter=%q", a.LaterSignature, a.CoversWholeFile, b.CoversWholeFile, b.SignerCN, b.SubFilter)
 	}
+	detail(r.Signatures[0], "signature and chain verify; changed after signing, as allowed: ")
+	if strings.Contains(r.Signatures[1].Detail, "changed after signing") {
+		t.Errorf("the last signature is said changed after it: %s", r.Signatures[1].Detail)
+	}
+
+	// Bytes appended that change the content: how many, after the rest.
+	pdf := appendedPDF(t)
+	r, _ = Verify(pdf, f.rsaPool)
+	fields, _ := Parse(pdf)
+	br := fields[0].ByteRange
+	detail(r.Signatures[0], fmt.Sprintf("signature and chain verify; %d bytes were appended after signing and change the content: ", int64(len(pdf))-(br[2]+br[3])))
 }
 
 func TestParseDate(t *testing.T) {
