@@ -51,16 +51,7 @@ func TestErrorText(t *testing.T) {
 // into a translated sentence (i18n.T with an error, or err.Error(),
 // among its arguments); errorText and errorBox are the only way.
 func TestNoErrorTextInSentences(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	appSources(t, func(fset *token.FileSet, f *ast.File) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -84,6 +75,23 @@ func TestNoErrorTextInSentences(t *testing.T) {
 			}
 			return true
 		})
+	})
+}
+
+// appSources calls fn on every Go file of the app but its tests.
+func appSources(t *testing.T, fn func(*token.FileSet, *ast.File)) {
+	t.Helper()
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(fset, f)
 	}
 }
 

@@ -3,9 +3,7 @@ package app
 import (
 	"errors"
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,16 +122,7 @@ func TestDialogKeys(t *testing.T) {
 // showDialog, which makes Escape close it: no dialog.Show* helper, and no
 // Show() of a dialog made with dialog.New*.
 func TestEveryDialogClosesWithEscape(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	appSources(t, func(fset *token.FileSet, f *ast.File) {
 		isDialogCall := func(e ast.Expr, prefix string) bool {
 			call, ok := e.(*ast.CallExpr)
 			if !ok {
@@ -180,7 +169,7 @@ func TestEveryDialogClosesWithEscape(t *testing.T) {
 				return true
 			})
 		}
-	}
+	})
 }
 
 // dialogEntries are the fields of a dialog's forms, in order.

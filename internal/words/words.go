@@ -130,7 +130,7 @@ func Rejection(lang string, r *outbox.Rejection, sealedFor string) string {
 	var s string
 	switch r.Reason {
 	case receipt.OtherKey:
-		s = i18n.In(lang, "outbox.rejected."+r.Reason, shortKey(sealedFor), shortKey(r.CentralKey))
+		s = i18n.In(lang, "outbox.rejected."+r.Reason, ShortKey(sealedFor), ShortKey(r.CentralKey))
 	case receipt.Damaged, receipt.NotFromDevice, receipt.OldFormat, receipt.OtherDossier, receipt.OtherDevice:
 		s = i18n.In(lang, "outbox.rejected."+r.Reason)
 	default:
@@ -144,9 +144,7 @@ func Rejection(lang string, r *outbox.Rejection, sealedFor string) string {
 
 // ShortKey is an age public key as a person compares it: its start and
 // its end.
-func ShortKey(k string) string { return shortKey(k) }
-
-func shortKey(k string) string {
+func ShortKey(k string) string {
 	if len(k) <= 20 {
 		return k
 	}

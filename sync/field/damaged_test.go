@@ -23,15 +23,7 @@ import (
 // is marked damaged, and once the desk seals it again from the kept
 // draft, the next pass sends the good file.
 func TestPassDoesNotSendADamagedFile(t *testing.T) {
-	cpub, _, _ := agekey.Generate()
-	rpub, _, _ := agekey.Generate()
-	dir := t.TempDir()
-	w, err := volunteer.Init(dir, volunteer.Passphrase("mật khẩu thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
-		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, dir := workspace(t)
 	id := dossiertest.SealOne(t, w.Desk, "Lò Thị Mai")
 	sealed := filepath.Join(dir, "outbox", id+seal.Ext)
 	b, _ := os.ReadFile(sealed)
@@ -77,15 +69,7 @@ func TestPassDoesNotSendADamagedFile(t *testing.T) {
 // next pass replaces the copy in the commune folder with the new file,
 // though both have the same size.
 func TestSealedAgainReplacesTheCopy(t *testing.T) {
-	cpub, _, _ := agekey.Generate()
-	rpub, _, _ := agekey.Generate()
-	dir := t.TempDir()
-	w, err := volunteer.Init(dir, volunteer.Passphrase("mật khẩu thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
-		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, dir := workspace(t)
 	id := dossiertest.SealOne(t, w.Desk, "Lò Văn Pọm")
 	hub := provincetest.NewSite(t, t.TempDir(), "hub")
 	dev := provincetest.NewSite(t, t.TempDir(), "device")
@@ -118,4 +102,20 @@ func TestSealedAgainReplacesTheCopy(t *testing.T) {
 	if got, err := os.ReadFile(placed); err != nil || string(got) != string(good) {
 		t.Fatalf("the commune folder keeps the damaged copy (%d bytes, %v), not the file sealed again", len(got), err)
 	}
+}
+
+// workspace is a volunteer's device set up in a folder of its own, its
+// vault open, closed when the test ends.
+func workspace(t *testing.T) (*volunteer.Workspace, string) {
+	t.Helper()
+	cpub, _, _ := agekey.Generate()
+	rpub, _, _ := agekey.Generate()
+	dir := t.TempDir()
+	w, err := volunteer.Init(dir, volunteer.Passphrase("mật khẩu thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
+		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w, dir
 }

@@ -6,11 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"dinh/offline/agekey"
 	"dinh/offline/dossier/dossiertest"
 	"dinh/offline/outbox"
-	"dinh/offline/vault"
-	"dinh/offline/volunteer"
 	"dinh/sync/field"
 	"dinh/sync/mesh"
 	"dinh/sync/province"
@@ -30,15 +27,7 @@ func (forgedVersions) WrittenBy(folder, path, device string) (bool, error) { ret
 // (the device would then drop the draft it keeps for it); central's own
 // receipt does.
 func TestForgedReceiptIsIgnored(t *testing.T) {
-	cpub, _, _ := agekey.Generate()
-	rpub, _, _ := agekey.Generate()
-	dir := t.TempDir()
-	w, err := volunteer.Init(dir, volunteer.Passphrase("mật khẩu thử nghiệm"), volunteer.Setup{Central: cpub, Recovery: rpub},
-		vault.Options{IdleTimeout: -1, KDF: vault.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w, dir := workspace(t)
 	id := dossiertest.SealOne(t, w.Desk, "Lò Thị Mai")
 
 	base := t.TempDir()

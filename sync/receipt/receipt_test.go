@@ -3,7 +3,6 @@ package receipt
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -53,17 +52,7 @@ func TestNormalizeCode(t *testing.T) {
 // another key, unsigned (a hub's forgery, or the unsigned format of
 // before) or missing what a device needs is refused.
 func TestParse(t *testing.T) {
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	_, other, _ := ed25519.GenerateKey(rand.Reader)
-	signWith := func(k ed25519.PrivateKey) func([]byte) ([]byte, []byte, error) {
-		return func(msg []byte) ([]byte, []byte, error) { return []byte("cert"), ed25519.Sign(k, msg), nil }
-	}
-	verify := func(msg, cert, sig []byte) error {
-		if !bytes.Equal(cert, []byte("cert")) || !ed25519.Verify(pub, msg, sig) {
-			return errors.New("bad signature")
-		}
-		return nil
-	}
+	priv, other, verify := testKeys()
 	at := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	good := Receipt{DossierID: "D1", Code: "DH-2345-6789", Received: at, History: []Update{{Status: Received, At: at}}}
 	marshal := func(r Receipt, k ed25519.PrivateKey) []byte {

@@ -15,17 +15,7 @@ import (
 // signature checks; a rejection changed on the way, signed by another key,
 // or missing what a device needs is refused.
 func TestRejection(t *testing.T) {
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	_, other, _ := ed25519.GenerateKey(rand.Reader)
-	signWith := func(k ed25519.PrivateKey) func([]byte) ([]byte, []byte, error) {
-		return func(msg []byte) ([]byte, []byte, error) { return []byte("cert"), ed25519.Sign(k, msg), nil }
-	}
-	verify := func(msg, cert, sig []byte) error {
-		if !bytes.Equal(cert, []byte("cert")) || !ed25519.Verify(pub, msg, sig) {
-			return errors.New("bad signature")
-		}
-		return nil
-	}
+	priv, other, verify := testKeys()
 	at := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
 	r := Rejection{DossierID: "D1", Reason: Damaged, SHA256: strings.Repeat("ab", 32), At: at}
 	good, err := r.Marshal(signWith(priv))
@@ -73,4 +63,23 @@ func TestRejection(t *testing.T) {
 	if Mendable(OtherKey) || Mendable(OtherDevice) || !Mendable(Damaged) || !Mendable(NotFromDevice) {
 		t.Error("Mendable: only a damaged or rewritten copy is mended by a fresh one")
 	}
+}
+
+// testKeys are central's key and another, each signing as sync/mesh does
+// (a certificate beside the signature), and the check of central's.
+func testKeys() (central, other ed25519.PrivateKey, verify func(msg, cert, sig []byte) error) {
+	pub, central, _ := ed25519.GenerateKey(rand.Reader)
+	_, other, _ = ed25519.GenerateKey(rand.Reader)
+	verify = func(msg, cert, sig []byte) error {
+		if !bytes.Equal(cert, []byte("cert")) || !ed25519.Verify(pub, msg, sig) {
+			return errors.New("bad signature")
+		}
+		return nil
+	}
+	return central, other, verify
+}
+
+// signWith signs as sync/mesh does, with key k.
+func signWith(k ed25519.PrivateKey) func([]byte) ([]byte, []byte, error) {
+	return func(msg []byte) ([]byte, []byte, error) { return []byte("cert"), ed25519.Sign(k, msg), nil }
 }
