@@ -394,6 +394,18 @@ func TestFitsSmallScreens(t *testing.T) {
 	if min.Width > 910 || min.Height > 512 {
 		t.Errorf("the signature panel needs at least %.0f×%.0f, more than 910×512", min.Width, min.Height)
 	}
+	// The delegate's notes beside the open document.
+	eventually(t, "a document open", func() bool { return u.delegate.doc.viewer != nil })
+	fyne.DoAndWait(func() {
+		test.Tap(u.delegate.doc.notesButton)
+		min = u.win.Content().MinSize()
+		if !u.delegate.doc.notesShown {
+			t.Error("the notes button does not show the notes")
+		}
+	})
+	if min.Width > 910 || min.Height > 512 {
+		t.Errorf("the notes panel needs at least %.0f×%.0f, more than 910×512", min.Width, min.Height)
+	}
 }
 
 // TestHostNewMeetingAndReplacing: Cuộc họp mới empties the form once the

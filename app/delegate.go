@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,7 +51,8 @@ func newDelegateScreen(u *UI, st *store.Store, bl *blob.Store) *delegateScreen {
 	d.sigs.local = local
 	d.meetings = newMeetingList(st, d.dir, d.openMeeting)
 	d.pane = newMeetingPane()
-	d.doc = &docPane{blobs: bl, check: d.check, focus: func(f fyne.Focusable) { u.win.Canvas().Focus(f) }, onChange: d.refreshAgenda}
+	d.doc = &docPane{blobs: bl, check: d.check, focus: func(f fyne.Focusable) { u.win.Canvas().Focus(f) }, onChange: d.refreshAgenda,
+		notes: newNotesPane(d, filepath.Join(st.Dir(), "notes"))}
 	d.doc.build()
 	return d
 }
@@ -80,6 +82,31 @@ func (d *delegateScreen) start() {
 func (d *delegateScreen) close() {
 	d.stopFollowing()
 	d.doc.release()
+	d.doc.notes.close()
+}
+
+// What the notes part needs of the screen.
+
+func (d *delegateScreen) window() fyne.Window { return d.u.win }
+
+func (d *delegateScreen) notedMeeting() (id, title string) {
+	if d.pane.man != nil {
+		title = d.pane.man.Meeting.Title
+	}
+	return d.pane.id, title
+}
+
+func (d *delegateScreen) docPath(meetingID, name string) (string, bool) {
+	man := cachedManifest(d.st, meetingID)
+	if man == nil {
+		return "", false
+	}
+	for _, doc := range man.Documents {
+		if doc.Name == name && d.ready(doc) {
+			return d.blobs.Path(doc.SHA256), true
+		}
+	}
+	return "", false
 }
 
 // rebuild makes the widgets again in the new language, keeping the open

@@ -28,10 +28,15 @@ type docPane struct {
 	viewer    *pdfview.Viewer
 	viewerErr fyne.CanvasObject // shown instead of a viewer for a broken PDF
 	sigShown  bool              // the signature panel is beside the viewer
+	notes     *notesPane
+	// notesShown: the delegate's notes are beside the viewer, in place
+	// of the signature panel.
+	notesShown bool
 
-	title     *widget.Label
-	content   *fyne.Container
-	sigButton *widget.Button
+	title       *widget.Label
+	content     *fyne.Container
+	sigButton   *widget.Button
+	notesButton *widget.Button
 }
 
 func (p *docPane) build() {
@@ -39,14 +44,21 @@ func (p *docPane) build() {
 	p.content = container.NewStack()
 	p.sigButton = widget.NewButtonWithIcon(i18n.T("sig.button"), theme.DocumentIcon(), func() {
 		p.sigShown = !p.sigShown
+		p.notesShown = p.notesShown && !p.sigShown
 		p.show()
 	})
 	p.sigButton.Hide()
+	p.notesButton = widget.NewButtonWithIcon(i18n.T("notes.button"), theme.DocumentCreateIcon(), func() {
+		p.notesShown = !p.notesShown
+		p.sigShown = p.sigShown && !p.notesShown
+		p.show()
+	})
+	p.notesButton.Hide()
 }
 
 func (p *docPane) view() fyne.CanvasObject {
 	closeDoc := widget.NewButtonWithIcon(i18n.T("viewer.close"), theme.CancelIcon(), p.close)
-	v := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(p.sigButton, closeDoc), p.title), nil, nil, nil, p.content)
+	v := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(p.notesButton, p.sigButton, closeDoc), p.title), nil, nil, nil, p.content)
 	if p.name == "" {
 		p.placeholder()
 	} else {
@@ -60,6 +72,7 @@ func (p *docPane) placeholder() {
 	msg := widget.NewLabelWithStyle(i18n.T("viewer.pick"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	p.title.SetText("")
 	p.sigButton.Hide()
+	p.notesButton.Hide()
 	p.content.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
 	p.content.Refresh()
 }
@@ -82,6 +95,12 @@ func (p *docPane) open(doc meeting.Document) {
 	}
 	c := p.check(doc, p.checked)
 	p.sigShown = c.done && needsAttention(c)
+	p.notesShown = p.notesShown && !p.sigShown
+	path := ""
+	if p.viewer != nil {
+		path = p.blobs.Path(doc.SHA256)
+	}
+	p.notes.setDoc(doc, path, p.viewer)
 	p.show()
 	if p.viewer != nil {
 		p.focus(p.viewer)
@@ -102,7 +121,7 @@ func (p *docPane) checked() {
 		return
 	}
 	if c := p.check(p.doc, p.checked); c.done && needsAttention(c) {
-		p.sigShown = true
+		p.sigShown, p.notesShown = true, false
 	}
 	p.show()
 }
@@ -121,8 +140,17 @@ func (p *docPane) show() {
 	}
 	p.title.SetText(p.name)
 	p.sigButton.Show()
-	if p.sigShown {
+	p.notesButton.Show()
+	p.notesButton.Importance = widget.MediumImportance
+	if p.notesShown {
+		p.notesButton.Importance = widget.HighImportance
+	}
+	p.notesButton.Refresh()
+	switch {
+	case p.sigShown:
 		main = container.New(&besideOrBelow{}, main, signaturePanel(p.check(p.doc, p.checked)))
+	case p.notesShown:
+		main = container.New(&besideOrBelow{}, main, p.notes.view())
 	}
 	p.content.Objects = []fyne.CanvasObject{main}
 	p.content.Refresh()
@@ -131,6 +159,7 @@ func (p *docPane) show() {
 func (p *docPane) close() {
 	p.release()
 	p.name, p.doc, p.viewerErr, p.sigShown = "", meeting.Document{}, nil, false
+	p.notes.setDoc(meeting.Document{}, "", nil)
 	p.placeholder()
 	p.onChange()
 }

@@ -210,6 +210,18 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 	look("delegate, meeting")
 	fyne.DoAndWait(func() { test.Tap(u.delegate.doc.sigButton) })
 	look("delegate, signatures")
+	// The delegate's private notes: before set-up, the set-up, a note.
+	notes := u.delegate.doc.notes
+	fyne.DoAndWait(func() { test.Tap(u.delegate.doc.notesButton) })
+	look("delegate, notes")
+	fyne.DoAndWait(notes.setUp)
+	look("delegate, notes set-up")
+	inDialog(t, u, []string{"mật khẩu ghi chú", "mật khẩu ghi chú"}, "Đặt mật khẩu")
+	fyne.DoAndWait(func() { notes.edit(nil, 0, nil) })
+	look("delegate, a note")
+	inDialog(t, u, []string{"Ghi chú thử"}, "Lưu ghi chú")
+	addData("Ghi chú thử")
+	look("delegate, the notes")
 	// The secretariat's host screen.
 	fyne.DoAndWait(func() { u.tabs.SelectIndex(1) })
 	look("host")

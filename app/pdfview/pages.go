@@ -30,6 +30,9 @@ var (
 	hitColor         = color.NRGBA{0xFF, 0xD6, 0x00, 0x66}
 	currentHitColor  = color.NRGBA{0xFF, 0x8C, 0x00, 0x8C}
 	currentHitStroke = color.NRGBA{0xE6, 0x51, 0x00, 0xFF}
+	markColor        = color.NRGBA{0x7C, 0xD9, 0x4A, 0x60}
+	draftColor       = color.NRGBA{0x7C, 0xD9, 0x4A, 0x40}
+	draftStroke      = color.NRGBA{0x2E, 0x7D, 0x32, 0xFF}
 )
 
 // areaColor is the backdrop behind the pages.
@@ -71,13 +74,22 @@ func (a *pageArea) setPages(views []fyne.CanvasObject) {
 // work after a tap on the page.
 func (a *pageArea) Tapped(*fyne.PointEvent) { a.v.focusSelf() }
 
-// Dragged pans the document, as a hand on a tablet expects.
+// Dragged pans the document, as a hand on a tablet expects, or draws a
+// highlight while marking is on.
 func (a *pageArea) Dragged(e *fyne.DragEvent) {
+	if a.v.mark.on {
+		a.v.dragMark(e)
+		return
+	}
 	a.v.scrollBy(-e.Dragged.DX, -e.Dragged.DY)
 }
 
 // DragEnd is part of fyne.Draggable.
-func (a *pageArea) DragEnd() {}
+func (a *pageArea) DragEnd() {
+	if a.v.mark.on {
+		a.v.endMark()
+	}
+}
 
 var (
 	_ fyne.Tappable  = (*pageArea)(nil)
@@ -127,11 +139,21 @@ func (r *pageAreaRenderer) Refresh() {
 	canvas.Refresh(r.a)
 }
 
-// hlRect is one search highlight on a page, in points.
+// hlRect is one highlight on a page, in points.
 type hlRect struct {
-	r       pdf.Rect
-	current bool
+	r     pdf.Rect
+	style hlStyle
 }
+
+// hlStyle is what a highlight shows.
+type hlStyle int
+
+const (
+	styleHit     hlStyle = iota // a search hit
+	styleCurrent                // the current search hit
+	styleMark                   // the person's own highlight
+	styleDraft                  // the highlight being drawn
+)
 
 // pageView shows one page: a light placeholder with "loading", replaced
 // by the rendered image, with the search highlights on top. Views are
@@ -237,9 +259,14 @@ func (pv *pageView) setHits(hits []hlRect) {
 			r.Hide()
 			continue
 		}
-		if hits[k].current {
+		switch hits[k].style {
+		case styleCurrent:
 			r.FillColor, r.StrokeColor, r.StrokeWidth = currentHitColor, currentHitStroke, 1.5
-		} else {
+		case styleMark:
+			r.FillColor, r.StrokeColor, r.StrokeWidth = markColor, color.Transparent, 0
+		case styleDraft:
+			r.FillColor, r.StrokeColor, r.StrokeWidth = draftColor, draftStroke, 1
+		default:
 			r.FillColor, r.StrokeColor, r.StrokeWidth = hitColor, color.Transparent, 0
 		}
 	}

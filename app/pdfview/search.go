@@ -96,18 +96,21 @@ func (v *Viewer) setHits(hits []pdf.Hit) {
 			s.byPage[h.Page] = append(s.byPage[h.Page], k)
 		}
 	}
-	for p, pv := range v.views {
-		pv.setHits(v.hitRectsOn(p))
-	}
+	v.redrawHighlights()
 }
 
-// hitRectsOn returns the highlights of page p.
+// hitRectsOn returns the highlights of page p: the person's own, then
+// the search hits over them.
 func (v *Viewer) hitRectsOn(p int) []hlRect {
 	s := &v.search
-	var out []hlRect
+	out := v.markRectsOn(p)
 	for _, k := range s.byPage[p] {
 		for _, r := range s.hits[k].Rects {
-			out = append(out, hlRect{r: r, current: k == s.cur})
+			style := styleHit
+			if k == s.cur {
+				style = styleCurrent
+			}
+			out = append(out, hlRect{r: r, style: style})
 		}
 	}
 	return out

@@ -41,6 +41,9 @@ type Viewer struct {
 	// OnPageChanged, if set, is called with the new current page (0-based)
 	// whenever it changes.
 	OnPageChanged func(page int)
+	// OnMarked, if set, is called with a highlight drawn while marking is
+	// on (SetMarking): its page (0-based) and its area in points.
+	OnMarked func(page int, r pdf.Rect)
 
 	src    Source
 	n      int
@@ -74,6 +77,8 @@ type Viewer struct {
 	thumbCache map[int]*image.RGBA
 
 	search searchState
+	marks  map[int][]pdf.Rect // the person's own highlights, by page
+	mark   marking
 
 	root                                fyne.CanvasObject
 	pageEntry                           *pageEntry
@@ -135,6 +140,7 @@ func newViewer(src Source, post func(func())) *Viewer {
 	}
 	v.geom = newGeometry(v.sizes, v.scale)
 	v.search.cur = -1
+	v.mark.page = -1
 	v.buildUI()
 	v.ExtendBaseWidget(v)
 	v.setPage(0)

@@ -318,7 +318,7 @@ func checkHighlights(t *testing.T, pv *pageView) {
 		if pos.X < 0 || pos.Y < 0 || pos.X+sz.Width > size.Width+0.5 || pos.Y+sz.Height > size.Height+0.5 || sz.Width < 2 || sz.Height < 2 {
 			t.Errorf("highlight %d at %v size %v, page is %v", k, pos, sz, size)
 		}
-		if h.current {
+		if h.style == styleCurrent {
 			current++
 			if r.FillColor != currentHitColor {
 				t.Errorf("current highlight drawn %v, want %v", r.FillColor, currentHitColor)

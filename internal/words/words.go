@@ -15,6 +15,7 @@ import (
 
 	"dinh/internal/i18n"
 	"dinh/meeting"
+	"dinh/meeting/notes"
 	"dinh/meeting/pdf"
 	"dinh/meeting/pdfsig"
 	"dinh/offline/agekey"
@@ -34,6 +35,12 @@ var kinds = []struct {
 	err error
 	key string
 }{
+	// A damaged notes file is also one vault.ErrDecrypt cannot open: the
+	// notes' own words come first.
+	{notes.ErrDamaged, "notes.err.damaged"},
+	{notes.ErrTooLong, "notes.err.too_long"},
+	{notes.ErrTooMany, "notes.err.too_many"},
+	{notes.ErrEmpty, "notes.err.empty"},
 	{vault.ErrLocked, "vol.locked.idle"},
 	{vault.ErrOldFormat, "vol.err.old_vault"},
 	{vault.ErrDecrypt, "vol.err.damaged"},

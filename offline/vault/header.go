@@ -148,11 +148,13 @@ func (h *header) validate() error {
 			return fmt.Errorf("%s is %d bytes, want %d", f.name, len(f.b), f.n)
 		}
 	}
-	if _, err := agekey.ParsePublic(h.Recovery.Recipient); err != nil {
-		return fmt.Errorf("recovery key: %w", err)
-	}
-	if n := len(h.Recovery.Age); n == 0 || n > maxRecoveryWrap {
-		return fmt.Errorf("recovery wrap is %d bytes, want 1..%d", n, maxRecoveryWrap)
+	if !h.private() {
+		if _, err := agekey.ParsePublic(h.Recovery.Recipient); err != nil {
+			return fmt.Errorf("recovery key: %w", err)
+		}
+		if n := len(h.Recovery.Age); n == 0 || n > maxRecoveryWrap {
+			return fmt.Errorf("recovery wrap is %d bytes, want 1..%d", n, maxRecoveryWrap)
+		}
 	}
 	if n := len(h.Files.Ciphertext); n < chacha20poly1305.Overhead || n > 256 {
 		return fmt.Errorf("file key is %d bytes", n)

@@ -19,9 +19,6 @@ const maxRecoveryWrap = 1024
 // wrapRecovery encrypts dataKey with age for the administrator's recovery
 // key.
 func (h *header) wrapRecovery(dataKey []byte, recovery agekey.Public) error {
-	if recovery.IsZero() {
-		return fmt.Errorf("vault: no recovery key")
-	}
 	var buf bytes.Buffer
 	w, err := age.Encrypt(&buf, recovery.Recipient())
 	if err == nil {
@@ -38,8 +35,16 @@ func (h *header) wrapRecovery(dataKey []byte, recovery agekey.Public) error {
 	return nil
 }
 
+// private is true for a vault made by CreatePrivate.
+func (h *header) private() bool {
+	return h.Recovery.Recipient == "" && len(h.Recovery.Age) == 0
+}
+
 // unwrapRecovery returns the data key using the administrator's key.
 func (h *header) unwrapRecovery(priv agekey.Private) ([]byte, error) {
+	if h.private() {
+		return nil, ErrNoRecovery
+	}
 	if priv.IsZero() || priv.Public().String() != h.Recovery.Recipient {
 		return nil, ErrWrongRecoveryKey
 	}

@@ -33,6 +33,7 @@ var (
 	ErrClosed           = errors.New("vault: closed")
 	ErrDecrypt          = errors.New("vault: cannot decrypt: data was changed, cut or belongs elsewhere")
 	ErrOldFormat        = errors.New("vault: made by a development build before the first release")
+	ErrNoRecovery       = errors.New("vault: this vault is private: it has no recovery key")
 )
 
 // BackoffError refuses an unlock attempt until Until. It satisfies
@@ -159,6 +160,21 @@ func checkPassphrase(p []byte) error {
 // (ErrExists), but does not guard against two processes creating one at
 // the same moment.
 func Create(dir string, passphrase []byte, recovery agekey.Public, opts Options) (*Vault, error) {
+	if recovery.IsZero() {
+		return nil, fmt.Errorf("vault: no recovery key")
+	}
+	return create(dir, passphrase, recovery, opts)
+}
+
+// CreatePrivate makes a vault that only its passphrase opens: no recovery
+// key is wrapped, so a forgotten passphrase loses what it holds. It is for
+// a person's own notes, which nobody else may read.
+func CreatePrivate(dir string, passphrase []byte, opts Options) (*Vault, error) {
+	return create(dir, passphrase, agekey.Public{}, opts)
+}
+
+// create makes the vault; a zero recovery key makes it private.
+func create(dir string, passphrase []byte, recovery agekey.Public, opts Options) (*Vault, error) {
 	if err := checkPassphrase(passphrase); err != nil {
 		return nil, err
 	}
@@ -180,8 +196,10 @@ func Create(dir string, passphrase []byte, recovery agekey.Public, opts Options)
 		return nil, fmt.Errorf("vault: random data key: %w", err)
 	}
 	h := v.hdr
-	if err := h.wrapRecovery(dataKey, recovery); err != nil {
-		return nil, err
+	if !recovery.IsZero() {
+		if err := h.wrapRecovery(dataKey, recovery); err != nil {
+			return nil, err
+		}
 	}
 	if err := h.wrapPassphrase(dataKey, passphrase, v.kdf); err != nil {
 		return nil, err

@@ -173,6 +173,53 @@ func TestCreateRefuses(t *testing.T) {
 	v.Close()
 }
 
+// TestPrivateVault: a vault for a person's own notes opens with its
+// passphrase only; no key of the administrator's can open it.
+func TestPrivateVault(t *testing.T) {
+	opts := testOptions(newClock())
+	dir := t.TempDir()
+	if _, err := CreatePrivate(dir, []byte("short"), opts); !errors.Is(err, ErrWeakPassphrase) {
+		t.Fatalf("weak passphrase: got %v, want ErrWeakPassphrase", err)
+	}
+	v, err := CreatePrivate(dir, pass, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := v.Encrypt([]byte("ghi chú riêng"), []byte("aad"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	h, err := readHeader(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Recovery.Recipient != "" || len(h.Recovery.Age) != 0 {
+		t.Fatalf("a private vault holds a recovery wrap for %q", h.Recovery.Recipient)
+	}
+	_, priv, _ := agekey.Generate()
+	if _, err := Recover(dir, priv, pass2, opts); !errors.Is(err, ErrNoRecovery) {
+		t.Fatalf("recover: got %v, want ErrNoRecovery", err)
+	}
+	v, err = Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if err := v.Unlock(pass2); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("wrong passphrase: got %v", err)
+	}
+	if err := v.Unlock(pass); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := v.Decrypt(ct, []byte("aad")); err != nil || string(got) != "ghi chú riêng" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	if _, err := CreatePrivate(dir, pass, opts); !errors.Is(err, ErrExists) {
+		t.Fatalf("second vault: got %v, want ErrExists", err)
+	}
+}
+
 func TestOpenNoVault(t *testing.T) {
 	if _, err := Open(t.TempDir(), Options{}); !errors.Is(err, ErrNoVault) {
 		t.Fatalf("got %v, want ErrNoVault", err)
@@ -411,6 +458,7 @@ func TestTamperedHeader(t *testing.T) {
 		{name: "negative failures", edit: func(m map[string]any) { m["failed_attempts"] = -1 }, at: "open", want: ErrCorruptHeader},
 		{name: "key check changed", edit: func(m map[string]any) { m["key_check"] = flipB64(m["key_check"]) }, at: "unlock", want: ErrCorruptHeader},
 		{name: "recovery wrap empty", edit: func(m map[string]any) { sub(m, "recovery_wrap")["age"] = "" }, at: "open", want: ErrCorruptHeader},
+		{name: "recovery wrap without its key", edit: func(m map[string]any) { sub(m, "recovery_wrap")["recipient"] = "" }, at: "open", want: ErrCorruptHeader},
 		{name: "file key of 3 bytes", edit: func(m map[string]any) { sub(m, "file_identity")["ciphertext"] = "AAAA" }, at: "open", want: ErrCorruptHeader},
 		{name: "recovery wrap of 31 bytes", edit: func(m map[string]any) {
 			r := sub(m, "recovery_wrap")
