@@ -240,10 +240,12 @@ func (n *notesPane) notesView() []fyne.CanvasObject {
 		n.lockedByIdle()
 	})
 	lock.Importance = widget.LowImportance
+	lock.Alignment = widget.ButtonAlignLeading
 	export := widget.NewButtonWithIcon(i18n.T("notes.export"), theme.DocumentSaveIcon(), n.export)
 	export.Importance = widget.LowImportance
+	export.Alignment = widget.ButtonAlignLeading
 	if n.path == "" {
-		return []fyne.CanvasObject{private, wrapped(i18n.T("notes.pick")), container.NewHBox(export, lock)}
+		return []fyne.CanvasObject{private, wrapped(i18n.T("notes.pick")), export, lock}
 	}
 	add := widget.NewButtonWithIcon(i18n.T("notes.add"), theme.ContentAddIcon(), func() {
 		if n.v != nil {
@@ -256,7 +258,7 @@ func (n *notesPane) notesView() []fyne.CanvasObject {
 		n.markBtn.SetText(i18n.T("notes.mark.on"))
 		n.markBtn.Importance = widget.WarningImportance
 	}
-	objs := []fyne.CanvasObject{private, container.NewGridWithColumns(2, add, n.markBtn), container.NewHBox(export, lock), widget.NewSeparator()}
+	objs := []fyne.CanvasObject{private, add, n.markBtn, export, lock, widget.NewSeparator()}
 	list := n.book.Of(n.doc.Name)
 	if len(list) == 0 {
 		objs = append(objs, wrapped(i18n.T("notes.none")))

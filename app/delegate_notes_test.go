@@ -87,7 +87,7 @@ func TestPrivateNotes(t *testing.T) {
 
 	// A note on the page shown.
 	secret := "Hỏi lại khoản chi 1,2 tỷ cho đường liên thôn"
-	fyne.DoAndWait(func() { test.Tap(findButton(d.doc.notes.box, "Ghi chú trang đang xem")) })
+	fyne.DoAndWait(func() { test.Tap(findButton(d.doc.notes.box, "Ghi chú trang này")) })
 	inDialog(t, u, []string{secret}, "Lưu ghi chú")
 	// A highlight, as the viewer hands it on after a drag (the drag itself
 	// is pdfview's TestMarking), without words.
@@ -153,7 +153,7 @@ func TestPrivateNotes(t *testing.T) {
 	if err := os.Mkdir(file, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	fyne.DoAndWait(func() { test.Tap(findButton(d.doc.notes.box, "Ghi chú trang đang xem")) })
+	fyne.DoAndWait(func() { test.Tap(findButton(d.doc.notes.box, "Ghi chú trang này")) })
 	inDialog(t, u, []string{"Ý kiến cử tri xã Tân Trào"}, "Lưu ghi chú")
 	fyne.DoAndWait(func() {
 		if n := len(d.doc.notes.book.Of(d.doc.name)); n != 2 {
@@ -163,7 +163,7 @@ func TestPrivateNotes(t *testing.T) {
 	})
 	os.Remove(file)
 	os.Rename(file+".kept", file)
-	fyne.DoAndWait(func() { test.Tap(findButton(d.doc.notes.box, "Ghi chú trang đang xem")) })
+	fyne.DoAndWait(func() { test.Tap(findButton(d.doc.notes.box, "Ghi chú trang này")) })
 	var again string
 	fyne.DoAndWait(func() {
 		walkRendered(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {

@@ -138,8 +138,8 @@ const PictureDPI = pictureDPI
 
 const pictureDPI = 110
 
-// markColour is a highlight: yellow, see-through.
-var markColour = color.NRGBA{0xFF, 0xD6, 0x00, 0x70}
+// markColour is a highlight: green, see-through, as the viewer draws it.
+var markColour = color.NRGBA{0x7C, 0xD9, 0x4A, 0x70}
 
 // Picture crops page, drawn at PictureDPI, to the note's highlight with
 // a margin around it, and paints the highlight over it.

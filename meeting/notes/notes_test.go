@@ -355,11 +355,11 @@ func TestPictureShowsTheHighlight(t *testing.T) {
 	if b.Dx() != 900 || b.Dy() >= 1300 || b.Dy() < 55 {
 		t.Fatalf("picture of %v, want the page's width and a band around the highlight", b)
 	}
-	// The middle of the highlight is yellow; the page's left margin is not.
+	// The middle of the highlight is green; the page's left margin is not.
 	s := float64(PictureDPI) / 72
 	cy := int(378*s) - (int(360*s) - int(24*s))
-	if r, g, bl, _ := pic.At(int(144*s), cy).RGBA(); !(r > 0xE000 && g > 0xD000 && bl < 0xC000) {
-		t.Errorf("middle of the highlight is %x %x %x, want yellow", r, g, bl)
+	if r, g, bl, _ := pic.At(int(144*s), cy).RGBA(); !(g > 0xE800 && r < 0xD800 && bl < 0xB800) {
+		t.Errorf("middle of the highlight is %x %x %x, want green", r, g, bl)
 	}
 	if _, _, bl, _ := pic.At(10, cy).RGBA(); bl < 0xF000 {
 		t.Errorf("the margin is painted: blue %x", bl)
