@@ -161,6 +161,26 @@ func TestChangesAfterSigning(t *testing.T) {
 				obj{9, "<< /CRLs [10 0 R] >>"},
 				streamObj(10, " /Filter /FlateDecode", flate(f.revokedCRL)))
 		}, []Verdict{Revoked}, []Change{ChangeValidation}},
+		{"intermediate only in a later security store", func() []byte {
+			// The CMS carries no intermediate: the chain is complete only
+			// with the store's second certificate (after a direct
+			// dictionary and another CA's certificate, which are passed by).
+			o := rsaOpts()
+			o.chain = nil
+			return revise(t, o,
+				obj{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> /DSS 9 0 R >>"},
+				obj{9, "<< /Certs [<< /Length 0 >> 10 0 R 11 0 R] >>"},
+				streamObj(10, "", f.ec.inter.Raw),
+				streamObj(11, " /Filter /FlateDecode", flate(f.rsa.inter.Raw)))
+		}, []Verdict{Valid}, []Change{ChangeValidation}},
+		{"intermediate in no security store", func() []byte {
+			o := rsaOpts()
+			o.chain = nil
+			return revise(t, o,
+				obj{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> /DSS 9 0 R >>"},
+				obj{9, "<< /Certs [10 0 R] >>"},
+				streamObj(10, "", f.ec.inter.Raw))
+		}, []Verdict{UntrustedRoot}, []Change{ChangeValidation}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -124,6 +124,12 @@ func TestBERDepthExact(t *testing.T) {
 		{"a high tag number read whole", []byte{0x3f, 0x81, 0x01, 0x02, 0x30, 0x00}, 2},
 		{"a high tag number of one octet", []byte{0x3f, 0x05, 0x02, 0x30, 0x00}, 2},
 		{"a tag without its length", []byte{0x30}, 0},
+		{"deeper nesting after an end-of-contents",
+			cat([]byte{0x30, 0x80, 0x00, 0x00}, []byte{0x30, 0x80, 0x30, 0x80, 0x00, 0x00, 0x00, 0x00}), 2},
+		{"an indefinite value holding more than one octet",
+			[]byte{0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x80, 0x00, 0x00, 0x00, 0x00}, 2},
+		{"a high tag number cut short ends the walk", []byte{0x30, 0x00, 0x3f, 0x81}, 1},
+		{"long-form length octets that end the data", []byte{0x30, 0x80, 0x30, 0x81, 0x05}, 2},
 		{"exactly the limit", nested(maxBERDepth), maxBERDepth},
 		{"past the limit, the walk stops one over", nested(maxBERDepth + 40), maxBERDepth + 1},
 	}
@@ -131,5 +137,63 @@ func TestBERDepthExact(t *testing.T) {
 		if got := berDepth(tt.b); got != tt.want {
 			t.Errorf("%s: depth %d, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestCMSRules: what the CMS check refuses, each for its own reason: an
+// RSA-PSS signature made by another key than the certificate's, signed
+// attributes without a content type, and a CMS with neither encapsulated
+// nor detached content.
+func TestCMSRules(t *testing.T) {
+	f := getFixture()
+	parts := [][]byte{[]byte("signed")}
+	pss := rsaOpts()
+	pss.pss = true
+	otherKey := pss
+	otherKey.key = f.rsa.interKey
+	noType := rsaOpts()
+	noType.noContentType = true
+	tests := []struct {
+		name  string
+		der   []byte
+		parts [][]byte
+		want  string // in the error; "" for none
+	}{
+		{"rsa-pss by the certificate's key", buildCMS(t, parts, pss), parts, ""},
+		{"rsa-pss by another key", buildCMS(t, parts, otherKey), parts, "rsa-pss signature does not verify"},
+		{"no content type among the signed attributes", buildCMS(t, parts, noType), parts, "lack message digest or content type"},
+		{"neither encapsulated nor detached content", buildCMS(t, parts, rsaOpts()), nil, "no content to verify"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := verifyCMS(tt.der, tt.parts, oidData)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("got %v, want it verified", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRevocationListsAreBounded: a CMS or an adbe attribute holding more
+// CRLs or OCSP answers than any real signature does is read up to 64 of
+// each, the rest left unread.
+func TestRevocationListsAreBounded(t *testing.T) {
+	f := getFixture()
+	crl := f.revokedCRL
+	many := bytes.Repeat(crl, 70)
+	if n := len(parseCRLs(many)); n != 64 {
+		t.Errorf("70 CRLs: read %d, want 64", n)
+	}
+	if n := len(parseCRLs(bytes.Repeat(crl, 3))); n != 3 {
+		t.Errorf("3 CRLs: read %d, want 3", n)
+	}
+	if n := len(splitDER(many)); n != 64 {
+		t.Errorf("70 OCSP answers: split %d, want 64", n)
+	}
+	if n := len(splitDER(append(bytes.Repeat(crl, 2), 0x30))); n != 2 {
+		t.Errorf("2 answers and a cut one: split %d, want 2", n)
 	}
 }

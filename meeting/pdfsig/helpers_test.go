@@ -220,6 +220,8 @@ type signOpts struct {
 	// adbeCRLs and adbeOCSPs go into a signed adbe-revocationInfoArchival
 	// attribute.
 	adbeCRLs, adbeOCSPs [][]byte
+	// noContentType leaves the content-type attribute out.
+	noContentType bool
 }
 
 // signPDF fills the last placeholder of pdf and returns the signed file.
@@ -336,6 +338,9 @@ func buildCMSContent(tb testing.TB, parts [][]byte, econtent []byte, ctype asn1.
 		{oidAttrContentType, []asn1.RawValue{raw(tb, ctype)}},
 		{oidAttrSigningTime, []asn1.RawValue{raw(tb, o.time)}},
 		{oidAttrMessageDigest, []asn1.RawValue{raw(tb, hw.Sum(nil))}},
+	}
+	if o.noContentType {
+		attrs = attrs[1:]
 	}
 	if len(o.adbeCRLs)+len(o.adbeOCSPs) > 0 {
 		var items []byte
