@@ -202,8 +202,8 @@ func (u *UI) build() {
 		container.NewTabItemWithIcon(i18n.T("tab.host"), iconHost(), u.host.content()),
 		container.NewTabItemWithIcon(i18n.T("tab.volunteer"), iconVolunteer(), u.volunteer.content()),
 	)
-	top := container.NewBorder(nil, nil, widget.NewLabelWithStyle(i18n.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang)
-	u.win.SetContent(container.NewBorder(top, nil, nil, nil, u.tabs))
+	top := readingBorder(nil, nil, widget.NewLabelWithStyle(i18n.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), lang)
+	u.win.SetContent(readingBorder(top, nil, nil, nil, u.tabs))
 }
 
 // refreshContent rebuilds the screens in the new language, keeping state.

@@ -105,7 +105,7 @@ func (s *catalogSearch) refresh() {
 			highlighted(h, "sector", p.Sector, false)...)...)
 		code := p.Code
 		pick := widget.NewButtonWithIcon(i18n.T("vol.choose"), theme.NavigateNextIcon(), func() { s.pick(code) })
-		s.results.Add(widget.NewCard("", "", container.NewBorder(nil, nil, nil, pick, container.NewVBox(text, sub))))
+		s.results.Add(widget.NewCard("", "", readingBorder(nil, nil, nil, pick, container.NewVBox(text, sub))))
 	}
 	s.results.Refresh()
 }

@@ -58,7 +58,7 @@ func (p *docPane) build() {
 
 func (p *docPane) view() fyne.CanvasObject {
 	closeDoc := widget.NewButtonWithIcon(i18n.T("viewer.close"), theme.CancelIcon(), p.close)
-	v := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(p.notesButton, p.sigButton, closeDoc), p.title), nil, nil, nil, p.content)
+	v := readingBorder(readingBorder(nil, nil, nil, container.NewHBox(p.notesButton, p.sigButton, closeDoc), p.title), nil, nil, nil, p.content)
 	if p.name == "" {
 		p.placeholder()
 	} else {

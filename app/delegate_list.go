@@ -57,7 +57,7 @@ func (l *meetingList) build() {
 			title.Truncation = fyne.TextTruncateEllipsis
 			sub := widget.NewLabel("\n") // two lines: where the meeting is, and the host's code whole
 			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.ComputerIcon()), nil, container.NewVBox(title, sub))
+			return readingBorder(nil, nil, widget.NewIcon(theme.ComputerIcon()), nil, container.NewVBox(title, sub))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(l.rows) {
@@ -65,7 +65,7 @@ func (l *meetingList) build() {
 			}
 			r := l.rows[i]
 			c := o.(*fyne.Container)
-			texts := c.Objects[0].(*fyne.Container)
+			texts := c.Objects[1].(*fyne.Container) // after the icon, in reading order
 			texts.Objects[0].(*widget.Label).SetText(r.title)
 			sub := i18n.T("delegate.row.cached")
 			icon := theme.StorageIcon()
@@ -74,7 +74,7 @@ func (l *meetingList) build() {
 				icon = theme.ComputerIcon()
 			}
 			texts.Objects[1].(*widget.Label).SetText(sub)
-			c.Objects[1].(*widget.Icon).SetResource(icon)
+			c.Objects[0].(*widget.Icon).SetResource(icon)
 		})
 	l.list.OnSelected = func(i widget.ListItemID) {
 		if l.syncing || i >= len(l.rows) {
@@ -95,7 +95,7 @@ func (l *meetingList) view() fyne.CanvasObject {
 	row := l.list.CreateItem().MinSize().Height + theme.Padding()
 	space := canvas.NewRectangle(nil)
 	space.SetMinSize(fyne.NewSize(0, listRows*row))
-	return container.NewBorder(container.NewVBox(title, hint), nil, nil, nil, container.NewStack(space, l.list))
+	return readingBorder(container.NewVBox(title, hint), nil, nil, nil, container.NewStack(space, l.list))
 }
 
 // refresh merges the meetings on the LAN with those kept on the device,

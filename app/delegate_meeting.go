@@ -62,12 +62,12 @@ func (p *meetingPane) build() {
 	p.bannerText = wrapped("")
 	bannerBg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
 	dismiss := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { p.banner = ""; p.refreshHeader() })
-	p.bannerBox = container.NewStack(bannerBg, container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), dismiss, p.bannerText))
+	p.bannerBox = container.NewStack(bannerBg, readingBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), dismiss, p.bannerText))
 	p.agenda = container.NewVBox()
 }
 
 func (p *meetingPane) view() fyne.CanvasObject {
-	statusRow := container.NewBorder(nil, nil, p.statusIcon, nil, p.status)
+	statusRow := readingBorder(nil, nil, p.statusIcon, nil, p.status)
 	// The meeting's details scroll with its agenda: on a small screen they
 	// would otherwise take the whole height.
 	return container.NewVScroll(container.NewVBox(p.header, p.details, statusRow, p.bar, p.barText, p.bannerBox, p.agenda))

@@ -197,7 +197,7 @@ func (n *notesPane) marks() {
 // view is the panel beside the document.
 func (n *notesPane) view() fyne.CanvasObject {
 	n.refresh()
-	return container.NewBorder(widget.NewSeparator(), nil, nil, nil, wheelPage(container.NewVScroll(n.box)))
+	return readingBorder(widget.NewSeparator(), nil, nil, nil, wheelPage(container.NewVScroll(n.box)))
 }
 
 // refresh shows the notes' state: not set up, locked, or the open

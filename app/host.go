@@ -118,7 +118,7 @@ func (h *hostScreen) content() fyne.CanvasObject {
 	)
 	right := container.NewVBox(heading(i18n.T("host.room")), h.published, h.delegates)
 	h.split = keptSplit(h.split, container.NewHSplit(wheelPage(container.NewVScroll(container.NewPadded(editor))), wheelPage(container.NewVScroll(container.NewPadded(right)))), 0.62)
-	return container.NewBorder(toolbar, nil, nil, nil, h.split)
+	return readingBorder(toolbar, nil, nil, nil, h.split)
 }
 
 func heading(s string) fyne.CanvasObject {
@@ -200,7 +200,7 @@ func (h *hostScreen) startField() *startField {
 		pop = widget.NewPopUp(cal, h.u.win.Canvas())
 		pop.ShowAtRelativePosition(fyne.NewPos(0, pick.Size().Height), pick)
 	}
-	f.box = container.NewBorder(nil, nil, nil, pick, container.NewGridWithColumns(2, f.hour, f.date))
+	f.box = readingBorder(nil, nil, nil, pick, container.NewGridWithColumns(2, f.hour, f.date))
 	h.start = f
 	return f
 }
@@ -232,7 +232,7 @@ func (h *hostScreen) fillPeople() {
 		}
 		spacer := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil) // the width of a row's remove button
 		spacer.Hide()
-		h.people.Add(container.NewBorder(nil, nil, nil, spacer,
+		h.people.Add(readingBorder(nil, nil, nil, spacer,
 			container.NewGridWithColumns(3, col("host.person_name"), col("host.person_role"), col("host.person_seat"))))
 	}
 	for i := range h.m.Participants {
@@ -252,7 +252,7 @@ func (h *hostScreen) fillPeople() {
 			h.m.Participants = append(h.m.Participants[:i], h.m.Participants[i+1:]...)
 			h.fillPeople()
 		})
-		row := container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(3, name, role, seat))
+		row := readingBorder(nil, nil, nil, remove, container.NewGridWithColumns(3, name, role, seat))
 		h.people.Add(row)
 	}
 	h.people.Refresh()
@@ -280,7 +280,7 @@ func (h *hostScreen) fillItems() {
 				it.Documents = append(it.Documents[:j], it.Documents[j+1:]...)
 				h.fillItems()
 			})
-			docs.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), rm, widget.NewLabel(name)))
+			docs.Add(readingBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), rm, widget.NewLabel(name)))
 		}
 		addDoc := widget.NewButtonWithIcon(i18n.T("host.add_doc"), theme.ContentAddIcon(), func() { h.pickDocument(it) })
 		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { h.moveItem(i, -1) })
@@ -302,7 +302,7 @@ func (h *hostScreen) fillItems() {
 			return nil
 		}
 		// Every field keeps its label once something is typed in it.
-		head := container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("%d.", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		head := readingBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("%d.", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			container.NewHBox(up, down, remove))
 		fields := widget.NewForm(
 			&widget.FormItem{Text: i18n.T("host.item_title"), Widget: title},
@@ -498,7 +498,7 @@ func (h *hostScreen) refreshDelegates() {
 		}
 		l := wrapped(text)
 		l.Importance = imp
-		objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+		objs = append(objs, readingBorder(nil, nil, widget.NewIcon(icon), nil, l))
 	}
 	h.delegates.Objects = objs
 	h.delegates.Refresh()

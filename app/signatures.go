@@ -161,7 +161,7 @@ func signatureList(c *sigCheck) fyne.CanvasObject {
 	if c.mismatch() {
 		warn := wrap(i18n.T("sig.panel.mismatch"))
 		warn.Importance = widget.DangerImportance
-		box.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn))
+		box.Add(readingBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, warn))
 	}
 	for i, s := range c.report.Signatures {
 		box.Add(widget.NewSeparator())

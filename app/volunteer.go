@@ -186,11 +186,11 @@ func (v *volunteerScreen) mainView() fyne.CanvasObject {
 	passBtn := widget.NewButtonWithIcon(i18n.T("vol.pass_change"), theme.SettingsIcon(), v.gate.changePassphrase)
 	// On a small screen the list keeps most of the height; the sync panel
 	// scrolls below it, and the divider moves either way.
-	list := container.NewBorder(container.NewVBox(bigLabel(i18n.T("vol.dossiers")), newBtn, v.find.view()), nil, nil, nil,
+	list := readingBorder(container.NewVBox(bigLabel(i18n.T("vol.dossiers")), newBtn, v.find.view()), nil, nil, nil,
 		container.NewVScroll(v.list))
 	tools := wheelPage(container.NewVScroll(container.NewVBox(v.syncPanel(), widget.NewSeparator(), lockBtn, passBtn)))
 	v.split.left = keptSplit(v.split.left, container.NewVSplit(list, tools), 0.6)
-	right := container.NewBorder(nil, container.NewVBox(v.foot.progressBox, v.foot.status), nil, nil, v.wiz.editor)
+	right := readingBorder(nil, container.NewVBox(v.foot.progressBox, v.foot.status), nil, nil, v.wiz.editor)
 	v.split.main = keptSplit(v.split.main, container.NewHSplit(v.split.left, right), 0.26)
 	v.refreshList()
 	v.wiz.refreshEditor()

@@ -119,7 +119,7 @@ func (w *wizard) showSlip(e outbox.Entry) {
 	if printer() != "" {
 		buttons.Add(widget.NewButtonWithIcon(i18n.T("vol.slip.print"), theme.DocumentPrintIcon(), func() { w.printSlip(s, chosen()) }))
 	}
-	body := container.NewBorder(nil, container.NewVBox(wrapped(i18n.T("vol.slip.photo")), buttons), nil, nil, picture)
+	body := readingBorder(nil, container.NewVBox(wrapped(i18n.T("vol.slip.photo")), buttons), nil, nil, picture)
 	d := dialog.NewCustom(i18n.T("vol.slip.title")+" · "+s.Code, i18n.T("vol.close"), body, win)
 	// As tall as the window allows: on a 600-pixel screen the buttons stay
 	// in sight.

@@ -222,7 +222,7 @@ func (v *volunteerScreen) refreshSync() {
 	line := func(icon fyne.Resource, text string, imp widget.Importance) {
 		l := wrapped(text)
 		l.Importance = imp
-		box.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+		box.Add(readingBorder(nil, nil, widget.NewIcon(icon), nil, l))
 	}
 	switch {
 	case v.sync.err != "":
@@ -392,7 +392,7 @@ func (v *volunteerScreen) syncSettingsDialog() {
 	}
 	body := container.NewVBox(
 		wrapped(i18n.T("vol.sync.id_text")),
-		container.NewBorder(nil, nil, nil, copyBtn, idEntry),
+		readingBorder(nil, nil, nil, copyBtn, idEntry),
 		widget.NewSeparator(), form, msg,
 		container.NewHBox(widget.NewButton(i18n.T("vol.cancel"), func() { d.Hide() }), save))
 	if v.adminDir != "" {

@@ -269,7 +269,7 @@ func (w *wizard) stepView() fyne.CanvasObject {
 	if w.step == len(stepKeys)-1 || w.cur == nil {
 		w.nextBtn.Hide()
 	}
-	nav := container.NewBorder(nil, nil, back, w.nextBtn)
+	nav := readingBorder(nil, nil, back, w.nextBtn)
 	title := ""
 	if w.cur != nil {
 		title = w.cur.ProcedureName
@@ -285,7 +285,7 @@ func (w *wizard) stepView() fyne.CanvasObject {
 		top.Add(bigLabel(title))
 	}
 	top.Add(widget.NewSeparator())
-	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), nav), nil, nil, wheelPage(container.NewVScroll(content)))
+	return readingBorder(top, container.NewVBox(widget.NewSeparator(), nav), nil, nil, wheelPage(container.NewVScroll(content)))
 }
 
 func (w *wizard) goStep(i int) {
@@ -563,7 +563,7 @@ func (w *wizard) stepRecord() fyne.CanvasObject {
 	})
 	w.photos.dropPaper = func() string { return paperOf(which.Selected) }
 	photos := container.NewVBox(bigLabel(i18n.T("vol.photos")), wrapped(i18n.T("vol.photos.text")),
-		container.NewBorder(nil, nil, nil, add, which), w.attachmentList(dossier.KindPaper, dossier.KindOther))
+		readingBorder(nil, nil, nil, add, which), w.attachmentList(dossier.KindPaper, dossier.KindOther))
 	return container.NewVBox(form, widget.NewSeparator(), photos)
 }
 
@@ -718,7 +718,7 @@ func (w *wizard) fillPhotos() {
 				}
 			})
 		})
-		box.Add(container.NewBorder(nil, nil, w.thumbnail(a), remove, info))
+		box.Add(readingBorder(nil, nil, w.thumbnail(a), remove, info))
 	}
 	if len(box.Objects) == 0 {
 		l := wrapped(i18n.T("vol.photos.none"))

@@ -10,11 +10,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// firstScroll is the first scroll inside o.
+// firstScroll is the first scroll inside o that moves up and down.
 func firstScroll(o fyne.CanvasObject) *container.Scroll {
 	var found *container.Scroll
 	walk(o, func(o fyne.CanvasObject) {
-		if s, ok := o.(*container.Scroll); ok && found == nil {
+		// A page scrolls up and down; a row of steps only sideways.
+		if s, ok := o.(*container.Scroll); ok && found == nil && s.Direction != container.ScrollHorizontalOnly {
 			found = s
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -209,7 +210,7 @@ func (v *Viewer) buildUI() {
 	viewport := container.New(&viewportLayout{v: v}, v.scroll, v.focusBorder)
 
 	v.thumbList = v.newThumbList()
-	v.thumbPanel = container.NewBorder(nil, nil, nil, widget.NewSeparator(), v.thumbList)
+	v.thumbPanel = readingBorder(nil, nil, nil, widget.NewSeparator(), v.thumbList)
 
 	// A toolbar button gives the keyboard back to the page, so that the
 	// shortcuts keep working after a click.
@@ -270,7 +271,7 @@ func (v *Viewer) buildUI() {
 		v.searchEntry, hitBox, v.prevHitBtn, v.nextHitBtn,
 	)
 
-	v.root = container.NewBorder(
+	v.root = readingBorder(
 		container.NewVBox(toolbar, widget.NewSeparator()), nil,
 		v.thumbPanel, nil,
 		viewport,
@@ -721,4 +722,23 @@ func (l *toolbarLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(l.need(objs, func(o fyne.CanvasObject) bool { return !l.isOptional(o) }), h)
+}
+
+// readingBorder is container.NewBorder with its parts in reading order
+// (top, left, centre, right, bottom), so that Tab reaches the toolbar
+// before the pages; container.NewBorder puts the centre first.
+func readingBorder(top, bottom, left, right fyne.CanvasObject, center ...fyne.CanvasObject) *fyne.Container {
+	var objs []fyne.CanvasObject
+	for _, o := range []fyne.CanvasObject{top, left} {
+		if o != nil {
+			objs = append(objs, o)
+		}
+	}
+	objs = append(objs, center...)
+	for _, o := range []fyne.CanvasObject{right, bottom} {
+		if o != nil {
+			objs = append(objs, o)
+		}
+	}
+	return container.New(layout.NewBorderLayout(top, bottom, left, right), objs...)
 }
