@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -116,9 +117,16 @@ func (w *wizard) showSlip(e outbox.Entry) {
 		showDialog(win, d)
 	})
 	buttons := container.NewHBox(paper, save)
-	if printer() != "" {
-		buttons.Add(widget.NewButtonWithIcon(i18n.T("vol.slip.print"), theme.DocumentPrintIcon(), func() { w.printSlip(s, chosen()) }))
-	}
+	// Asking CUPS for its default printer can take seconds when it is
+	// slow to answer: the print button comes once it has.
+	w.host.goService(func(ctx context.Context) {
+		if printer(ctx) == "" {
+			return
+		}
+		post(func() {
+			buttons.Add(widget.NewButtonWithIcon(i18n.T("vol.slip.print"), theme.DocumentPrintIcon(), func() { w.printSlip(s, chosen()) }))
+		})
+	})
 	body := readingBorder(nil, container.NewVBox(wrapped(i18n.T("vol.slip.photo")), buttons), nil, nil, picture)
 	d := dialog.NewCustom(i18n.T("vol.slip.title")+" · "+s.Code, i18n.T("vol.close"), body, win)
 	// As tall as the window allows: on a 600-pixel screen the buttons stay
@@ -127,9 +135,14 @@ func (w *wizard) showSlip(e outbox.Entry) {
 	showDialog(win, d)
 }
 
+// printerWait bounds how long CUPS may take to name its default printer.
+const printerWait = 5 * time.Second
+
 // printer is the command that prints through CUPS to the default
-// printer, or "" when there is none.
-func printer() string {
+// printer, or "" when there is none or CUPS does not say in time.
+func printer(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, printerWait)
+	defer cancel()
 	lp, err := exec.LookPath("lp")
 	if err != nil {
 		return ""
@@ -138,7 +151,7 @@ func printer() string {
 	if err != nil {
 		return ""
 	}
-	out, err := exec.Command(lpstat, "-d").Output()
+	out, err := exec.CommandContext(ctx, lpstat, "-d").Output()
 	if err != nil || !strings.Contains(string(out), ":") || strings.Contains(string(out), "no system default") {
 		return ""
 	}
@@ -147,9 +160,12 @@ func printer() string {
 
 // printSlip sends the slip to the default printer, in the background.
 func (w *wizard) printSlip(s slip.Slip, paper slip.Paper) {
-	lp := printer()
 	w.host.goService(func(ctx context.Context) {
 		err := func() error {
+			lp := printer(ctx)
+			if lp == "" {
+				return errors.New("no default printer")
+			}
 			f, err := os.CreateTemp("", "dinh-slip-*.pdf")
 			if err != nil {
 				return err

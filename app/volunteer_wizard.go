@@ -991,7 +991,7 @@ func (w *wizard) sealedView(id string) fyne.CanvasObject {
 	state.Importance = widget.SuccessImportance
 	box := container.NewVBox(bigLabel(name), wrapped(i18n.T("vol.sealed.who", e.Initials, e.Created.Local().Format("02/01/2006"))), state)
 	if e.Rejection != nil && e.State.Unreceipted() {
-		why := wrapped(words.Rejection(lang, e.Rejection, w.ws.Setup.Central.String()))
+		why := wrapped(words.Rejection(lang, e.Rejection, w.ws.Central().String()))
 		why.Importance = widget.DangerImportance
 		if e.Rejection.Resent {
 			why.Importance = widget.WarningImportance
@@ -1045,7 +1045,7 @@ func (w *wizard) rekey(path string) {
 		w.host.showError(err)
 		return
 	}
-	if key.Equal(w.ws.Setup.Central) {
+	if key.Equal(w.ws.Central()) {
 		w.host.say(func() string { return i18n.T("vol.rekey.same") })
 		return
 	}

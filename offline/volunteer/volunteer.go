@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -55,12 +56,24 @@ type setupFile struct {
 
 // Workspace is an open data folder.
 type Workspace struct {
-	Dir    string
+	Dir string
+	// Setup holds the keys; read central's with Central while
+	// ReplaceCentral may run.
 	Setup  Setup
 	Store  *store.Store
 	Vault  *vault.Vault
 	Outbox *outbox.Outbox
 	Desk   *dossier.Desk
+
+	mu sync.Mutex // guards Setup.Central
+}
+
+// Central returns the key this device seals for. It is safe to call while
+// ReplaceCentral runs on another goroutine.
+func (w *Workspace) Central() agekey.Public {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.Setup.Central
 }
 
 // Passphrase turns what a person typed into the bytes the vault sees: NFC,
@@ -247,7 +260,9 @@ func (w *Workspace) ReplaceCentral(ctx context.Context, central agekey.Public) (
 	if err := atomicfile.WriteBytes(filepath.Join(w.Dir, setupName), raw); err != nil {
 		return nil, fmt.Errorf("volunteer: %w", err)
 	}
+	w.mu.Lock()
 	w.Setup.Central = central
+	w.mu.Unlock()
 	w.Desk.SetCentral(central)
 	var done []string
 	for _, id := range todo {

@@ -149,9 +149,28 @@ func TestReplaceCentral(t *testing.T) {
 	}
 	before, _ := w.Outbox.Entry(receipted)
 	pub, priv, _ := agekey.Generate()
+	// The app reads the key for its screens while the dossiers are sealed
+	// again in the background (-race checks that this is safe).
+	stop, reading := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(reading)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				_ = w.Central().String()
+			}
+		}
+	}()
 	done, err := w.ReplaceCentral(context.Background(), pub)
+	close(stop)
+	<-reading
 	if err != nil || !slices.Equal(done, []string{queued, delivered}) && !slices.Equal(done, []string{delivered, queued}) {
 		t.Fatalf("sealed again: %v, %v; want %s and %s", done, err, queued, delivered)
+	}
+	if !w.Central().Equal(pub) {
+		t.Fatalf("central's key is %s after the change, want %s", w.Central(), pub)
 	}
 	for _, id := range done {
 		e, _ := w.Outbox.Entry(id)
