@@ -82,15 +82,16 @@ func Parse(pdf []byte) ([]Field, error) {
 			}
 			seenDict[start] = true
 		}
-		if f.Problem == nil {
-			if j, ok := byRange[f.ByteRange]; ok {
-				// The same signature written twice (an incremental update
-				// copied it): keep the copy whose byte range is right.
-				if fields[j].Problem != nil {
-					fields[j] = f
-				}
-				continue
+		if j, ok := byRange[f.ByteRange]; ok && f.Contents != nil && bytes.Equal(fields[j].Contents, f.Contents) {
+			// The same signature written twice (an incremental update
+			// copied its dictionary elsewhere, where the byte range no
+			// longer matches): keep the copy whose byte range is right.
+			if fields[j].Problem != nil && f.Problem == nil {
+				fields[j] = f
 			}
+			continue
+		}
+		if _, ok := byRange[f.ByteRange]; !ok && f.Contents != nil {
 			byRange[f.ByteRange] = len(fields)
 		}
 		fields = append(fields, f)
