@@ -1,9 +1,12 @@
 package pdfsig
 
 import (
+	"bytes"
+	"crypto/x509"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // lexDict reads a dictionary written in PDF syntax.
@@ -152,5 +155,76 @@ func TestObjectStream(t *testing.T) {
 				t.Fatalf("got %q (%v), want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestSignerWritesWhatReadersRead: the signer's names, text strings and
+// dates read back as written, at the edges of what each writes plainly
+// and what it escapes or encodes.
+func TestSignerWritesWhatReadersRead(t *testing.T) {
+	if w := serialize(name("Adobe.PPKLite")); w != "/Adobe.PPKLite" {
+		t.Errorf("a plain name is written %s", w)
+	}
+	// -00'00' would say "offset unknown" to readers that follow RFC 3339.
+	if w := pdfDate(time.Date(2026, 12, 3, 8, 4, 5, 0, time.UTC)); w != "D:20261203080405+00'00'" {
+		t.Errorf("a time in UTC is written %s", w)
+	}
+	for _, s := range []string{"Sig", "A B", "a#b", "!", "~", "\x7f", "\x1f", "Hà Nội", "(x)/[y]"} {
+		w := serialize(name(s))
+		v, err := (&lexer{b: []byte(w)}).object(0)
+		if got, ok := v.(name); err != nil || !ok || string(got) != s {
+			t.Errorf("name %q written %s reads back as %q (%v)", s, w, v, err)
+		}
+		if strings.ContainsAny(w[1:], " ()<>[]{}/%\x7f\x1f") {
+			t.Errorf("name %q written %s holds a delimiter or a control byte", s, w)
+		}
+	}
+	for _, s := range []string{"Phê duyệt", `A(b)\c`, " ", "~", "\x7f", "\x1f", ""} {
+		w := pdfText(s)
+		v, err := (&lexer{b: []byte(w)}).object(0)
+		var got string
+		switch x := v.(type) {
+		case litString:
+			got = decodeText(x)
+		case hexString:
+			got = decodeText(x.data)
+		}
+		if err != nil || got != s {
+			t.Errorf("text %q written %s reads back as %q (%v)", s, w, got, err)
+		}
+		if ascii := !strings.ContainsFunc(s, func(r rune) bool { return r < 32 || r > 126 }); ascii != strings.HasPrefix(w, "(") {
+			t.Errorf("text %q written %s: plain ASCII is written as a literal, the rest as UTF-16", s, w)
+		}
+	}
+	for _, zone := range []*time.Location{time.UTC, time.FixedZone("ICT", 7*3600), time.FixedZone("", -(5*3600 + 30*60)), time.FixedZone("", 45*60)} {
+		at := time.Date(2026, 12, 3, 8, 4, 5, 0, zone)
+		w := pdfDate(at)
+		back, err := ParseDate(w)
+		_, off := back.Zone()
+		_, want := at.Zone()
+		if err != nil || !back.Equal(at) || off != want {
+			t.Errorf("%v written %s reads back as %v (%v)", at, w, back, err)
+		}
+	}
+}
+
+// TestSignFileWithoutFinalNewline: a file that ends without a newline
+// gets one before the signature's update, so that the update's first
+// object is found where it starts.
+func TestSignFileWithoutFinalNewline(t *testing.T) {
+	f := getFixture()
+	base := unsignedPDF()
+	base = base[:len(base)-1] // "%%EOF" without its newline
+	s := Signer{Key: f.rsa.signerKey, Cert: f.rsa.signer, Chain: []*x509.Certificate{f.rsa.inter}, Time: testNow}
+	out, err := s.Sign(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(out[len(base):], []byte("\n")) {
+		t.Fatalf("the update starts with %q", out[len(base):len(base)+10])
+	}
+	r, err := Verify(out, f.rsaPool)
+	if err != nil || len(r.Signatures) != 1 || r.Signatures[0].Verdict != Valid {
+		t.Fatalf("got %+v, %v; want one valid signature", r.Signatures, err)
 	}
 }
