@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,6 +162,21 @@ func TestChangesAfterSigning(t *testing.T) {
 				obj{9, "<< /CRLs [10 0 R] >>"},
 				streamObj(10, " /Filter /FlateDecode", flate(f.revokedCRL)))
 		}, []Verdict{Revoked}, []Change{ChangeValidation}},
+		{"the content stream rewritten with the same bytes", func() []byte {
+			return revise(t, rsaOpts(), obj{6, pageStream("Nghi quyet so 01")})
+		}, []Verdict{Valid}, nil},
+		{"the content stream rewritten, as long, with other bytes", func() []byte {
+			return revise(t, rsaOpts(), obj{6, pageStream("Nghi quyet so 02")})
+		}, []Verdict{Modified}, []Change{ChangeContent}},
+		{"a new text field's widget on the page", func() []byte {
+			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Ghi chu) /Rect [0 0 10 10] /P 3 0 R >>"})
+		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
+		{"an annotation written without /Type", func() []byte {
+			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /Subtype /Text /Rect [10 10 30 30] /Contents (Y kien) >>"})
+		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
+		{"content replaced by an annotation without /Type", func() []byte {
+			return revise(t, rsaOpts(), obj{6, "<< /Subtype /Text /Rect [10 10 30 30] /Contents (che) >>"})
+		}, []Verdict{Modified}, []Change{ChangeContent}},
 		{"intermediate only in a later security store", func() []byte {
 			// The CMS carries no intermediate: the chain is complete only
 			// with the store's second certificate (after a direct
@@ -202,7 +218,7 @@ func TestChangesAfterSigning(t *testing.T) {
 			if !slices.Equal(s.Changes, tt.changes) {
 				t.Errorf("got changes %v, want %v (detail %s)", s.Changes, tt.changes, s.Detail)
 			}
-			if s.CoversWholeFile != (tt.changes == nil && len(r.Signatures) == 1 && tt.name != "same objects rewritten" && tt.name != "catalog rewritten the same") {
+			if s.CoversWholeFile != (tt.changes == nil && len(r.Signatures) == 1 && tt.name != "same objects rewritten" && tt.name != "catalog rewritten the same" && tt.name != "the content stream rewritten with the same bytes") {
 				t.Errorf("got covers whole file %v", s.CoversWholeFile)
 			}
 		})
@@ -319,5 +335,25 @@ func TestLoadTrust(t *testing.T) {
 	}
 	if _, err := LoadTrust(t.TempDir()); err == nil {
 		t.Error("got no error for an empty directory, want one")
+	}
+}
+
+// TestChangeReasonsAreBounded: a revision that changes many objects names
+// eight of them, not all, in the signature's detail.
+func TestChangeReasonsAreBounded(t *testing.T) {
+	var objs []obj
+	kids := ""
+	for n := 9; n < 21; n++ {
+		objs = append(objs, obj{n, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"})
+		kids += fmt.Sprintf(" %d 0 R", n)
+	}
+	objs = append(objs, obj{2, "<< /Type /Pages /Kids [3 0 R" + kids + "] /Count 13 >>"})
+	r, err := Verify(revise(t, rsaOpts(), objs...), getFixture().rsaPool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Signatures[0]
+	if n := strings.Count(s.Detail, "a new Page object"); s.Verdict != Modified || n != 8 {
+		t.Fatalf("got %v naming %d new pages, want Modified naming 8: %s", s.Verdict, n, s.Detail)
 	}
 }
