@@ -295,13 +295,7 @@ func (v *volunteerScreen) refreshList() {
 		if who == "" {
 			who = "—"
 		}
-		where := i18n.Word(lang, "outbox.state.", string(e.State))
-		switch n := len(e.Progress); {
-		case n > 0 && e.State == outbox.Receipted:
-			where = statusLabel(e.Progress[n-1].Status) // the office has moved it on
-		case e.Rejection != nil && e.State.Unreceipted() && !e.Rejection.Resent:
-			where = i18n.T("vol.rejected") // a person must act: the dossier says why
-		}
+		where := entryState(lang, e)
 		label := fmt.Sprintf("%s · %s\n%s · %s", who, name, e.Created.Local().Format("02/01/2006"), where)
 		b := widget.NewButton(label, nil)
 		b.Alignment = widget.ButtonAlignLeading
@@ -324,4 +318,17 @@ func (v *volunteerScreen) refreshList() {
 		v.list.Add(wrapped(i18n.T("vol.find.none")))
 	}
 	v.list.Refresh()
+}
+
+// entryState is where a dossier stands, as the list and its page say it:
+// the office's newest status once it has moved the dossier on, a refusal
+// when a person must act, else its state on this device.
+func entryState(lang string, e outbox.Entry) string {
+	switch n := len(e.Progress); {
+	case n > 0 && e.State == outbox.Receipted:
+		return statusLabel(e.Progress[n-1].Status)
+	case e.Rejection != nil && e.State.Unreceipted() && !e.Rejection.Resent:
+		return i18n.T("vol.rejected") // the dossier's page says why
+	}
+	return i18n.Word(lang, "outbox.state.", string(e.State))
 }

@@ -418,6 +418,11 @@ func TestVolunteerFlow(t *testing.T) {
 	if got := shown(v.list); !strings.Contains(got, "Đã có kết quả") || strings.Contains(got, "Đã có biên nhận") {
 		t.Errorf("the list after the result is ready: %q", got)
 	}
+	// The dossier's page says it first too, above its history.
+	page := shown(v.wiz.editor)
+	if i, j := strings.Index(page, "Đã có kết quả"), strings.Index(page, "Bản nháp"); i < 0 || i > j {
+		t.Errorf("the dossier's page after the result is ready: %q", page)
+	}
 }
 
 // TestVolunteerWrongPassphrase locks the vault, types a wrong passphrase

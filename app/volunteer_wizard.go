@@ -987,7 +987,7 @@ func (w *wizard) sealedView(id string) fyne.CanvasObject {
 	if p := w.cat.Lookup(e.Procedure); p != nil {
 		name = p.Name + " (" + p.Code + ")"
 	}
-	state := widget.NewLabelWithStyle(i18n.Word(lang, "outbox.state.", string(e.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	state := widget.NewLabelWithStyle(entryState(lang, e), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	state.Importance = widget.SuccessImportance
 	box := container.NewVBox(bigLabel(name), wrapped(i18n.T("vol.sealed.who", e.Initials, e.Created.Local().Format("02/01/2006"))), state)
 	if e.Rejection != nil && e.State.Unreceipted() {
