@@ -288,14 +288,14 @@ func (v *volunteerScreen) refreshList() {
 			continue
 		}
 		shown++
-		if r := []rune(name); len(r) > 30 {
-			name = string(r[:29]) + "…"
-		}
+		// A row as wide as its longest words would push the page aside:
+		// the dossier's page says them whole.
+		name = clip(name, 30)
 		who := e.Initials
 		if who == "" {
 			who = "—"
 		}
-		where := entryState(lang, e)
+		where := clip(entryState(lang, e), 24)
 		label := fmt.Sprintf("%s · %s\n%s · %s", who, name, e.Created.Local().Format("02/01/2006"), where)
 		b := widget.NewButton(label, nil)
 		b.Alignment = widget.ButtonAlignLeading
@@ -331,4 +331,12 @@ func entryState(lang string, e outbox.Entry) string {
 		return i18n.T("vol.rejected") // the dossier's page says why
 	}
 	return i18n.Word(lang, "outbox.state.", string(e.State))
+}
+
+// clip cuts s to n characters, the last an ellipsis.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

@@ -418,6 +418,10 @@ func TestVolunteerFlow(t *testing.T) {
 	if got := shown(v.list); !strings.Contains(got, "Đã có kết quả") || strings.Contains(got, "Đã có biên nhận") {
 		t.Errorf("the list after the result is ready: %q", got)
 	}
+	// A long status does not widen the list and push the page aside.
+	if w := v.list.MinSize().Width; w > 340 {
+		t.Errorf("the list needs %.0f wide with the result's status, more than 340", w)
+	}
 	// The dossier's page says it first too, above its history.
 	page := shown(v.wiz.editor)
 	if i, j := strings.Index(page, "Đã có kết quả"), strings.Index(page, "Bản nháp"); i < 0 || i > j {
