@@ -32,6 +32,9 @@ func showDialog(win fyne.Window, d dialog.Dialog) {
 		openDialogs[win] = slices.DeleteFunc(openDialogs[win], func(x dialog.Dialog) bool { return x == d })
 	})
 	d.Show()
+	if _, ok := d.(*dialog.FileDialog); ok {
+		placesInLanguage(win)
+	}
 	win.Canvas().Unfocus()
 }
 

@@ -4,13 +4,16 @@ import (
 	"errors"
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"dinh/internal/i18n"
 	"dinh/offline/vault"
 )
 
@@ -185,4 +188,30 @@ func dialogEntries(o fyne.CanvasObject) []*dialogEntry {
 		}
 	})
 	return out
+}
+
+// TestFileDialogPlacesInTheAppsLanguage: the places of Fyne's file dialog
+// (Home, Computer…), which Fyne names in English only, are named in the
+// app's language.
+func TestFileDialogPlacesInTheAppsLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	defer i18n.SetLanguage("vi")
+	for _, l := range []struct{ lang, home, computer string }{{"vi", "Thư mục nhà", "Máy tính"}, {"en", "Home", "Computer"}} {
+		i18n.SetLanguage(l.lang)
+		win := test.NewTempWindow(t, widget.NewLabel(""))
+		win.Resize(fyne.NewSize(900, 700))
+		showDialog(win, dialog.NewFileSave(func(fyne.URIWriteCloser, error) {}, win))
+		var labels []string
+		walkRendered(win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+			if lb, ok := o.(*widget.Label); ok {
+				labels = append(labels, lb.Text)
+			}
+		})
+		if !slices.Contains(labels, l.home) || !slices.Contains(labels, l.computer) {
+			t.Errorf("in %s the file dialog's places are %q, want %q and %q", l.lang, labels, l.home, l.computer)
+		}
+		if l.lang == "vi" && (slices.Contains(labels, "Home") || slices.Contains(labels, "Computer")) {
+			t.Errorf("in Vietnamese the file dialog still says %q", labels)
+		}
+	}
 }
