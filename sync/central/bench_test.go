@@ -107,8 +107,7 @@ func BenchmarkDossiersThroughHub(b *testing.B) {
 		st := openCentral(b, cen, dev.ID)
 		b.StartTimer()
 		startChain(b, dev, hub, cen)
-		c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-			ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir, Interval: 500 * time.Millisecond})
+		c := New(atSite(cen, st, key, func(c *Config) { c.Interval = 500 * time.Millisecond }))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { defer close(done); c.Run(ctx) }()
@@ -262,8 +261,7 @@ func BenchmarkMemoryCentral20Devices(b *testing.B) {
 	st := openCentral(b, cen, ids...)
 	start(b, cen, []*provincetest.Site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
 	defer cen.Node.Close()
-	c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir, Interval: time.Second})
+	c := New(atSite(cen, st, key, func(c *Config) { c.Interval = time.Second }))
 	if _, err := c.Pass(); err != nil {
 		b.Fatal(err)
 	}

@@ -52,6 +52,18 @@ func openCentral(t testing.TB, cen *provincetest.Site, enrolled ...string) *stor
 	return st
 }
 
+// atSite is central's configuration on a test site: its node, and the
+// commune and receipts folders under the site's folder, as start shares
+// them; more sets what a test needs besides (a log, an interval).
+func atSite(cen *provincetest.Site, st *store.Store, key agekey.Private, more ...func(*Config)) Config {
+	c := Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
+		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir}
+	for _, f := range more {
+		f(&c)
+	}
+	return c
+}
+
 // start starts the site's node with the commune and receipts folders,
 // shared with every peer.
 func start(t testing.TB, s *provincetest.Site, peers []*provincetest.Site, commune, receipts mesh.FolderType, log *slog.Logger) {
@@ -119,9 +131,7 @@ func TestEndToEnd(t *testing.T) {
 	var cenLog meshtest.LogBuf
 	start(t, hub, []*provincetest.Site{dev1, dev2, cen}, mesh.SendReceive, mesh.SendReceive, nil)
 	start(t, cen, []*provincetest.Site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	c := New(Config{Store: st, Key: cpriv, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir,
-		Log: slog.New(slog.NewTextHandler(&cenLog, nil)), Interval: time.Second})
+	c := New(atSite(cen, st, cpriv, func(c *Config) { c.Log, c.Interval = slog.New(slog.NewTextHandler(&cenLog, nil)), time.Second }))
 	run(c.Run)
 	for _, s := range []*provincetest.Site{dev1, dev2} {
 		start(t, s, []*provincetest.Site{hub}, mesh.SendOnly, mesh.ReceiveOnly, nil)

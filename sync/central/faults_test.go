@@ -215,8 +215,7 @@ func TestForeignFolderIsQuarantined(t *testing.T) {
 		ok, _ := cen.Node.WrittenBy(communeID, rel, rogue.ID)
 		return err == nil && ok
 	}, cen.Node)
-	c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir, Log: slog.New(slog.DiscardHandler)})
+	c := New(atSite(cen, st, key, func(c *Config) { c.Log = slog.New(slog.DiscardHandler) }))
 	rep, err := c.Pass()
 	if err != nil || rep.Quarantined != 1 || rep.Ingested != 0 {
 		t.Fatalf("pass: %+v, %v; want the file quarantined", rep, err)
@@ -384,8 +383,7 @@ func TestHubKilledMidTransfer(t *testing.T) {
 	hub.Node = n
 	defer hub.Node.Close()
 
-	c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir})
+	c := New(atSite(cen, st, key))
 	meshtest.WaitFor(t, "central to ingest the dossier after the hub's restart", func() bool {
 		rep, err := c.Pass()
 		return err == nil && rep.Ingested+rep.Duplicates == 1
@@ -420,8 +418,7 @@ func TestDeviceClockOffByADay(t *testing.T) {
 	defer cen.Node.Close()
 	start(t, dev, []*provincetest.Site{cen}, mesh.SendOnly, mesh.ReceiveOnly, nil)
 	defer dev.Node.Close()
-	c := New(Config{Store: st, Key: cpriv, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir})
+	c := New(atSite(cen, st, cpriv))
 	cfg := field.Config{Node: dev.Node, CommuneID: communeID, CommuneDir: filepath.Join(dev.Dir, "commune"),
 		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(dev.Dir, "receipts"), Hub: cen.ID, Central: cen.ID,
 		Outbox: ob, OutboxDir: filepath.Join(w.Dir, "outbox")}

@@ -99,9 +99,7 @@ func TestDamagedAtTheHubIsSentAgain(t *testing.T) {
 	}
 	var cenLog meshtest.LogBuf
 	start(t, cen, []*provincetest.Site{hub}, mesh.ReceiveOnly, mesh.SendOnly, nil)
-	c := New(Config{Store: st, Key: cpriv, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir,
-		Log: slog.New(slog.NewTextHandler(&cenLog, nil)), Interval: time.Second})
+	c := New(atSite(cen, st, cpriv, func(c *Config) { c.Log, c.Interval = slog.New(slog.NewTextHandler(&cenLog, nil)), time.Second }))
 	run(c.Run)
 
 	meshtest.WaitFor(t, "the receipt on the device", func() bool { return entry(w, id).State == outbox.Receipted }, dev.Node, hub.Node, cen.Node)

@@ -114,8 +114,7 @@ func TestStockSyncthingHub(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
-	c := New(Config{Store: st, Key: cpriv, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir, Log: slog.New(slog.DiscardHandler), Interval: time.Second})
+	c := New(atSite(cen, st, cpriv, func(c *Config) { c.Log, c.Interval = slog.New(slog.DiscardHandler), time.Second }))
 	cfg := field.Config{Node: dev.Node, CommuneID: communeID, CommuneDir: filepath.Join(dev.Dir, "commune"),
 		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(dev.Dir, "receipts"), Hub: hub.ID, Central: cen.ID,
 		Outbox: w.Outbox, OutboxDir: filepath.Join(w.Dir, "outbox"), Interval: time.Second}

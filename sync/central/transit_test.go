@@ -150,9 +150,7 @@ func TestByteFlippedInTransit(t *testing.T) {
 	if _, err := Enroll(st, mesh.ParseID, dev.ID, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	c := New(Config{Store: st, Key: key, Node: cen.Node, CommuneID: communeID, CommuneDir: filepath.Join(cen.Dir, "commune"),
-		ReceiptsID: receiptsID, ReceiptsDir: filepath.Join(cen.Dir, "receipts"), DataDir: cen.Dir,
-		Log: slog.New(slog.DiscardHandler), Interval: time.Second})
+	c := New(atSite(cen, st, key, func(c *Config) { c.Log, c.Interval = slog.New(slog.DiscardHandler), time.Second }))
 	run(c.Run)
 
 	// A sealed dossier of 2 MiB; the link flips a byte at its first MiB.
