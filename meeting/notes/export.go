@@ -10,9 +10,9 @@ import (
 	"io"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
+	"dinh/internal/pdfdoc"
 
-	"dinh/assets"
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // Export is what the delegate's own PDF of notes says, in words already
@@ -40,17 +40,7 @@ type ExportDoc struct {
 
 // WritePDF writes e as a PDF to w.
 func WritePDF(w io.Writer, e Export) error {
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetCreationDate(e.Date.UTC())
-	f.SetModificationDate(e.Date.UTC())
-	f.SetCatalogSort(true)
-	f.SetCompression(true)
-	f.SetProducer("Đình", true)
-	f.SetCreator("Đình", true)
-	f.SetTitle(e.Title+" — "+e.Meeting, true)
-	f.SetLang("vi-VN")
-	f.AddUTF8FontFromBytes("noto", "", assets.FontRegular())
-	f.AddUTF8FontFromBytes("noto", "B", assets.FontBold())
+	f := pdfdoc.New(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}, e.Title+" — "+e.Meeting, e.Date)
 	f.SetMargins(18, 18, 18)
 	f.SetAutoPageBreak(true, 18)
 	f.AddPage()

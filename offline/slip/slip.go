@@ -19,7 +19,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/draw"
 
-	"dinh/assets"
+	"dinh/internal/pdfdoc"
 	"dinh/internal/qr"
 )
 
@@ -89,21 +89,11 @@ func Write(w io.Writer, s Slip, paper Paper) error {
 }
 
 func newPDF(s Slip, g geometry, height float64, code []byte) *fpdf.Fpdf {
-	f := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: g.width, Ht: height}})
-	made := s.Made.UTC()
+	made := s.Made
 	if made.IsZero() {
-		made = time.Unix(0, 0).UTC()
+		made = time.Unix(0, 0)
 	}
-	f.SetCreationDate(made)
-	f.SetModificationDate(made)
-	f.SetCatalogSort(true)
-	f.SetCompression(true)
-	f.SetProducer("Đình", true)
-	f.SetCreator("Đình", true)
-	f.SetTitle(s.Title+" "+s.Code, true)
-	f.SetLang("vi-VN")
-	f.AddUTF8FontFromBytes("noto", "", assets.FontRegular())
-	f.AddUTF8FontFromBytes("noto", "B", assets.FontBold())
+	f := pdfdoc.New(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: g.width, Ht: height}}, s.Title+" "+s.Code, made)
 	f.SetMargins(g.margin, g.margin, g.margin)
 	f.SetAutoPageBreak(false, 0)
 	f.RegisterImageOptionsReader("qr", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(code))
