@@ -150,7 +150,9 @@ func TestReplaceCentral(t *testing.T) {
 	before, _ := w.Outbox.Entry(receipted)
 	pub, priv, _ := agekey.Generate()
 	// The app reads the key for its screens while the dossiers are sealed
-	// again in the background (-race checks that this is safe).
+	// again in the background (-race checks that this is safe). The reader
+	// only copies the key: printing it would take a lock inside age that
+	// the writer takes too, and hide the race from -race.
 	stop, reading := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(reading)
@@ -159,7 +161,7 @@ func TestReplaceCentral(t *testing.T) {
 			case <-stop:
 				return
 			default:
-				_ = w.Central().String()
+				_ = w.Central().IsZero()
 			}
 		}
 	}()
