@@ -21,6 +21,7 @@ import (
 	"dinh/meeting/notes"
 	"dinh/meeting/pdf"
 	"dinh/offline/vault"
+	"dinh/offline/volunteer"
 )
 
 // notesHost is what the notes part needs of the delegate's screen: the
@@ -429,42 +430,18 @@ func (n *notesPane) remove(x notes.Note) {
 
 // setUp makes the notes vault with a passphrase of the delegate's own.
 func (n *notesPane) setUp() {
-	win := n.host.window()
-	pass, again := newDialogEntry(win, true), newDialogEntry(win, true)
-	msg := wrapped("")
-	msg.Importance = widget.DangerImportance
-	form := widget.NewForm(
-		&widget.FormItem{Text: i18n.T("vol.pass_new"), Widget: pass, HintText: i18n.T("vol.pass.hint")},
-		&widget.FormItem{Text: i18n.T("vol.pass_again"), Widget: again},
-	)
-	var d dialog.Dialog
-	ok := widget.NewButtonWithIcon(i18n.T("notes.setup.ok"), theme.ConfirmIcon(), func() {
-		if pass.Text != again.Text {
-			msg.SetText(i18n.T("vol.pass.mismatch"))
-			return
-		}
-		v, err := vault.CreatePrivate(n.dir, []byte(pass.Text), vault.Options{OnLock: func() { post(n.lockedByIdle) }})
-		switch {
-		case errors.Is(err, vault.ErrWeakPassphrase):
-			msg.SetText(i18n.T("vol.pass.weak", vault.MinPassphraseRunes))
-			return
-		case err != nil:
-			msg.SetText(errorText(err))
-			return
-		}
-		d.Hide()
-		n.vault, n.err = v, nil
-		n.load()
+	passphraseDialog(n.host.window(), passphraseAsk{
+		title: i18n.T("notes.setup"), lead: i18n.T("notes.setup.warn"),
+		action: i18n.T("notes.setup.ok"), later: i18n.T("notes.later"),
+		do: func(_, pass string) error {
+			v, err := vault.CreatePrivate(n.dir, volunteer.Passphrase(pass), vault.Options{OnLock: func() { post(n.lockedByIdle) }})
+			if err == nil {
+				n.vault, n.err = v, nil
+			}
+			return err
+		},
+		done: n.load,
 	})
-	ok.Importance = widget.HighImportance
-	pass.OnSubmitted = func(string) { win.Canvas().Focus(again) }
-	again.OnSubmitted = func(string) { ok.OnTapped() }
-	warn := wrapped(i18n.T("notes.setup.warn"))
-	d = dialog.NewCustomWithoutButtons(i18n.T("notes.setup"), container.NewVBox(warn, form, msg,
-		container.NewHBox(widget.NewButton(i18n.T("notes.later"), func() { d.Hide() }), ok)), win)
-	d.Resize(fyne.NewSize(min(560, win.Canvas().Size().Width-40), 360))
-	showDialog(win, d)
-	win.Canvas().Focus(pass)
 }
 
 // unlock opens the notes with the delegate's passphrase.
@@ -475,7 +452,7 @@ func (n *notesPane) unlock() {
 	msg.Importance = widget.DangerImportance
 	var d dialog.Dialog
 	ok := widget.NewButtonWithIcon(i18n.T("notes.unlock"), theme.LoginIcon(), func() {
-		err := n.vault.Unlock([]byte(pass.Text))
+		err := n.vault.Unlock(volunteer.Passphrase(pass.Text)) // NFC, as any keyboard types it
 		var backoff *vault.BackoffError
 		switch {
 		case errors.As(err, &backoff):

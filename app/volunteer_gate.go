@@ -240,22 +240,48 @@ func (g *vaultGate) recover(keyText, pass, again string) error {
 }
 
 func (g *vaultGate) changePassphrase() {
-	win := g.s.u.win
+	passphraseDialog(g.s.u.win, passphraseAsk{
+		title: i18n.T("vol.pass_change"), action: i18n.T("vol.pass_change"), later: i18n.T("vol.cancel"), old: true,
+		do: func(old, pass string) error {
+			return g.s.ws.Vault.ChangePassphrase(volunteer.Passphrase(old), volunteer.Passphrase(pass))
+		},
+		done: func() { g.s.say(func() string { return i18n.T("vol.pass_changed") }) },
+	})
+}
+
+// passphraseAsk is what passphraseDialog asks for and does.
+type passphraseAsk struct {
+	title, lead   string // the dialog's title, and what to know first ("" for nothing)
+	action, later string // its two buttons
+	old           bool   // ask for the current passphrase first
+	// do sets the passphrase; done runs once it has.
+	do   func(old, pass string) error
+	done func()
+}
+
+// passphraseDialog asks for a new passphrase twice (and the current one
+// first when a.old), says under the fields what went wrong in words, and
+// closes once a.do has succeeded. Enter goes from field to field and, from
+// the last, does the action.
+func passphraseDialog(win fyne.Window, a passphraseAsk) {
 	old, pass, again := newDialogEntry(win, true), newDialogEntry(win, true), newDialogEntry(win, true)
 	msg := wrapped("")
 	msg.Importance = widget.DangerImportance
-	form := widget.NewForm(
-		&widget.FormItem{Text: i18n.T("vol.pass_old"), Widget: old},
-		&widget.FormItem{Text: i18n.T("vol.pass_new"), Widget: pass, HintText: i18n.T("vol.pass.hint")},
-		&widget.FormItem{Text: i18n.T("vol.pass_again"), Widget: again},
-	)
+	form := widget.NewForm()
+	fields := []*dialogEntry{pass, again}
+	if a.old {
+		form.Append(i18n.T("vol.pass_old"), old)
+		fields = append([]*dialogEntry{old}, fields...)
+	}
+	form.AppendItem(&widget.FormItem{Text: i18n.T("vol.pass_new"), Widget: pass, HintText: i18n.T("vol.pass.hint")})
+	form.Append(i18n.T("vol.pass_again"), again)
 	var d dialog.Dialog
-	ok := widget.NewButtonWithIcon(i18n.T("vol.pass_change"), theme.ConfirmIcon(), func() {
+	ok := widget.NewButtonWithIcon(a.action, theme.ConfirmIcon(), func() {
 		if pass.Text != again.Text {
 			msg.SetText(i18n.T("vol.pass.mismatch"))
 			return
 		}
-		err := g.s.ws.Vault.ChangePassphrase(volunteer.Passphrase(old.Text), volunteer.Passphrase(pass.Text))
+		err := a.do(old.Text, pass.Text)
 		switch {
 		case errors.Is(err, vault.ErrWrongPassphrase), errors.Is(err, vault.ErrBackoff):
 			msg.SetText(i18n.T("vol.wrong_pass"))
@@ -265,15 +291,25 @@ func (g *vaultGate) changePassphrase() {
 			msg.SetText(errorText(err))
 		default:
 			d.Hide()
-			g.s.say(func() string { return i18n.T("vol.pass_changed") })
+			a.done()
 		}
 	})
 	ok.Importance = widget.HighImportance
-	// Enter goes on to the next field, and from the last one changes it.
-	old.OnSubmitted = func(string) { win.Canvas().Focus(pass) }
-	pass.OnSubmitted = func(string) { win.Canvas().Focus(again) }
-	again.OnSubmitted = func(string) { ok.OnTapped() }
-	d = dialog.NewCustomWithoutButtons(i18n.T("vol.pass_change"), container.NewVBox(form, msg, container.NewHBox(widget.NewButton(i18n.T("vol.cancel"), func() { d.Hide() }), ok)), g.s.u.win)
-	d.Resize(fyne.NewSize(520, 320))
+	for i, e := range fields {
+		if i+1 < len(fields) {
+			next := fields[i+1]
+			e.OnSubmitted = func(string) { win.Canvas().Focus(next) }
+		} else {
+			e.OnSubmitted = func(string) { ok.OnTapped() }
+		}
+	}
+	var body []fyne.CanvasObject
+	if a.lead != "" {
+		body = append(body, wrapped(a.lead))
+	}
+	body = append(body, form, msg, container.NewHBox(widget.NewButton(a.later, func() { d.Hide() }), ok))
+	d = dialog.NewCustomWithoutButtons(a.title, container.NewVBox(body...), win)
+	d.Resize(fyne.NewSize(min(560, win.Canvas().Size().Width-40), 360))
 	showDialog(win, d)
+	win.Canvas().Focus(fields[0])
 }

@@ -11,11 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"sync"
 	"time"
 
+	"dinh/internal/loopback"
 	"dinh/offline/agekey"
 	"dinh/sync/central"
 	"dinh/sync/field"
@@ -61,7 +61,7 @@ func New(cfg Config) (p *Province, err error) {
 	addrs := []string{cfg.HubAddr, cfg.CentralAddr, ""}
 	for i := range addrs {
 		if addrs[i] == "" {
-			if addrs[i], err = freeAddr(); err != nil {
+			if addrs[i], err = loopback.FreeAddr(); err != nil {
 				return nil, err
 			}
 		}
@@ -146,15 +146,6 @@ func (p *Province) office(ctx context.Context, after time.Duration) {
 			p.srv.SetStatus(r.Code, next)
 		}
 	}
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return "tcp://" + l.Addr().String(), nil
 }
 
 // Close releases what New holds (central's store and ports) when Run is

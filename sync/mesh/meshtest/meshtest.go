@@ -6,22 +6,23 @@ package meshtest
 
 import (
 	"bytes"
-	"net"
 	"reflect"
 	"sync"
 	"testing"
 	"time"
+
+	"dinh/internal/loopback"
 )
 
-// FreeAddr returns a loopback address nothing listens on now.
+// FreeAddr returns a loopback address nothing listens on now, which a
+// node stopped and started again finds free (loopback.FreeAddr).
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := loopback.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return "tcp://" + l.Addr().String()
+	return addr
 }
 
 // Mistype changes the first character of a device ID to another base32
