@@ -72,11 +72,23 @@ func TestLexer(t *testing.T) {
 		{"dictionaries nested to the limit", "<<" + strings.Repeat("/A <<", maxDictDepth-1) + strings.Repeat(">>", maxDictDepth), "nested"},
 		{"dictionaries nested one deeper", "<<" + strings.Repeat("/A <<", maxDictDepth) + strings.Repeat(">>", maxDictDepth+1), "error"},
 		{"a stray delimiter", ")", "error"},
+		{"a comment to the end of the data", "% nothing after", "error"},
+		{"a dictionary ending in one >", "<< /A 1 >", "error"},
+		{"a dictionary closed by > >", "<< /A 1 > >", "error"},
+		{"a reference of generation 9", "12 9 R", "pdfsig.ref{num:12, gen:9}"},
+		{"empty hex", "<>", "[]byte{}"},
+		{"a line continued by CR alone", "(a\\\rb)", `"ab"`},
+		{"a CR continuation that ends the data", "(a\\\r", "error"},
+		{"an octal escape with a 0 after the first digit", `(\100)`, `"@"`},
+		{"an octal escape with a 7 after the first digit", `(\17)`, `"\x0f"`},
 		{"nothing", "  ", "error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := &lexer{b: []byte(tt.in)}
+			b := []byte(tt.in)
+			// No spare capacity: a read one past the end must fail, as it
+			// would at the end of a file read whole.
+			l := &lexer{b: b[:len(b):len(b)]}
 			v, err := l.object(0)
 			got := "error"
 			switch x := v.(type) {
@@ -194,6 +206,38 @@ func sigFile(contents string, br func(start, end, size int) string) string {
 	return head + contents + " /ByteRange " + br(start, end, size) + " >>\nendobj\n"
 }
 
+// withReason is a right signature dictionary whose /Reason, before its
+// /ByteRange, is the literal given.
+func withReason(reason string) string {
+	d := func(n int) string { return fmt.Sprintf("%010d", n) }
+	head := "%PDF-1.7\n1 0 obj\n<< /Type /Sig /Reason " + reason + " /Contents "
+	contents := "<00ff>"
+	start, end := len(head), len(head)+len(contents)
+	tail := func(size int) string {
+		return " /ByteRange [" + d(0) + " " + d(start) + " " + d(end) + " " + d(size-end) + "] >>\nendobj\n"
+	}
+	size := end + len(tail(0))
+	return head + contents + tail(size)
+}
+
+// copyFirst is a right signature dictionary with a copy of it (the same
+// /Contents and /ByteRange) written before it, where its byte range does
+// not fit.
+func copyFirst() string {
+	d := func(n int) string { return fmt.Sprintf("%010d", n) }
+	br := func(start, end, size int) string {
+		return "[" + d(0) + " " + d(start) + " " + d(end) + " " + d(size-end) + "]"
+	}
+	copyLen := len("<< /Type /Sig /Contents <00ff> /ByteRange " + br(0, 0, 0) + " >>\n")
+	head := strings.Repeat(" ", copyLen) + "%PDF-1.7\n1 0 obj\n<< /Type /Sig /Contents "
+	start, end := len(head), len(head)+len("<00ff>")
+	tail := func(size int) string { return " /ByteRange " + br(start, end, size) + " >>\nendobj\n" }
+	size := end + len(tail(0))
+	right := head + "<00ff>" + tail(size)
+	cp := "<< /Type /Sig /Contents <00ff> /ByteRange " + br(start, end, size) + " >>\n"
+	return cp + right[copyLen:]
+}
+
 // TestParseFields: what Parse makes of the signature dictionaries it
 // finds: a right one, each way a byte range can be wrong (each named by
 // its own problem), a /ByteRange that is only the start of another name,
@@ -225,6 +269,15 @@ func TestParseFields(t *testing.T) {
 		{"the same dictionary copied by an update", good + good, 1, ""},
 		{"more dictionaries than are examined", many.String(), MaxSignatures, ""},
 		{"another name that starts with ByteRange", "<< /ByteRangeX [0 1 2 3] >>", 0, ""},
+		{"another name before a right dictionary", "% /ByteRangeX\n" + good, 1, "does not match"},
+		{"more occurrences than are examined", strings.Repeat("/ByteRangeX ", maxOccurrences) + good, 0, ""},
+		{"one occurrence fewer", strings.Repeat("/ByteRangeX ", maxOccurrences-1) + good, 1, "does not match"},
+		{"a lone < at the start", "</ByteRange [0 1 2 3]", 1, "no enclosing dictionary"},
+		{"a lone > at the start", ">/ByteRange [0 1 2 3]", 1, "no enclosing dictionary"},
+		{"a << in a string before /ByteRange", withReason("(<<)"), 1, ""},
+		{"three << in a string: the fourth candidate is the dictionary", withReason("(<< << <<)"), 1, ""},
+		{"four << in a string: the fifth is not tried", withReason("(<< << << <<)"), 1, "malformed signature dictionary"},
+		{"a copy before the right one", copyFirst(), 1, ""},
 		{"outside any dictionary", "/ByteRange [0 1 2 3]", 1, "no enclosing dictionary"},
 		{"three numbers", sigFile("<00>", func(int, int, int) string { return "[0 1 2]" }), 1, "not an array of four integers"},
 		{"a negative number", sigFile("<00>", func(int, int, int) string { return "[0 -1 2 3]" }), 1, "element 1 is not a non-negative integer"},
