@@ -62,10 +62,16 @@ func TestStreamData(t *testing.T) {
 		{"a negative length", "-1", "stream\nABC\nendstream X", "ABC", " X"},
 		{"a length of the rest exactly", "4", "stream\nABCD", "ABCD", ""},
 		{"no endstream", "9", "stream\nABCD", "ABCD", ""},
+		{"nothing after the keyword", "0", "stream", "", ""},
+		{"a CR that ends the data", "0", "stream\r", "", ""},
+		{"a CR alone before the data", "3", "stream\rABC endstream X", "ABC", " X"},
+		{"a space after the keyword is data", "4", "stream ABC endstream X", " ABC", " X"},
+		{"an empty stream with a wrong length", "5", "stream\nendstream X", "", " X"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pdf := []byte(tt.file)
+			pdf = pdf[:len(pdf):len(pdf)] // a read past the end fails
 			data, next := streamData(pdf, len("stream"), lexDict(t, "<< /Length "+tt.length+" >>"))
 			if string(data) != tt.want || string(pdf[next:]) != tt.rest {
 				t.Fatalf("got %q then %q, want %q then %q", data, pdf[next:], tt.want, tt.rest)
@@ -136,6 +142,11 @@ func TestObjectStream(t *testing.T) {
 		{"an offset past the end", "1", "8", "10 999 " + " 1", "error", 1000},
 		{"a negative offset", "1", "7", "10 -1  1", "error", 1000},
 		{"an index of names", "1", "6", "/A /B  1", "error", 1000},
+		{"an offset that is a name", "1", "6", "10 /B  1", "error", 1000},
+		{"an object number that is a name", "1", "5", "/A 0 1", "error", 1000},
+		{"a decimal object number", "1", "6", "1.5 0 1", "error", 1000},
+		{"a count that is a name", "/A", "6", "10 0 1", "error", 1000},
+		{"a first that is a name", "1", "/A", "10 0 1", "error", 1000},
 		{"an object that cannot be read", "1", "5", "10 0 )", "error", 1000},
 		{"over the budget", "2", fmt.Sprint(len(index)), good, "error", len(good) - 1},
 	}
@@ -226,5 +237,45 @@ func TestSignFileWithoutFinalNewline(t *testing.T) {
 	r, err := Verify(out, f.rsaPool)
 	if err != nil || len(r.Signatures) != 1 || r.Signatures[0].Verdict != Valid {
 		t.Fatalf("got %+v, %v; want one valid signature", r.Signatures, err)
+	}
+}
+
+// TestEqualObj: what counts as the same value when an update writes an
+// object again: dictionaries in any key order, numbers as readers hold
+// them (single precision), strings whether literal or hex.
+func TestEqualObj(t *testing.T) {
+	lex := func(s string) any {
+		v, err := (&lexer{b: []byte(s)}).object(0)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		return v
+	}
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"1", "1", true},
+		{"1", "1.0", true},
+		{"595.27563", "595.27566", true},
+		{"595.2", "595.3", false},
+		{"1", "/One", false},
+		{"(ab)", "<6162>", true},
+		{"(ab)", "(ac)", false},
+		{"(ab)", "/ab", false},
+		{"<< /A 1 /B [1 2] >>", "<< /B [1 2] /A 1 >>", true},
+		{"<< /A 1 >>", "<< /A 1 /B 2 >>", false},
+		{"[1 2]", "[1 2 3]", false},
+		{"/A", "/A", true},
+		{"/A", "/B", false},
+	}
+	for _, tt := range tests {
+		if got := equalObj(lex(tt.a), lex(tt.b)); got != tt.want {
+			t.Errorf("%s and %s: equal %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+	// A number that does not parse is equal to nothing but itself.
+	if equalObj(number("1.2.3"), number("1.2.4")) || !equalObj(number("1.2.3"), number("1.2.3")) {
+		t.Error("malformed numbers compared wrongly")
 	}
 }
