@@ -279,3 +279,24 @@ func TestEqualObj(t *testing.T) {
 		t.Error("malformed numbers compared wrongly")
 	}
 }
+
+// TestSignerNeedsKeyAndCertificate: a signer without its key or without
+// its certificate signs nothing; the signer's name, when given, is written
+// for readers.
+func TestSignerNeedsKeyAndCertificate(t *testing.T) {
+	f := getFixture()
+	for _, s := range []Signer{{Cert: f.rsa.signer, Time: testNow}, {Key: f.rsa.signerKey, Time: testNow}} {
+		if _, err := s.Sign(unsignedPDF()); err == nil {
+			t.Errorf("a signer with key %v and certificate %v signed", s.Key != nil, s.Cert != nil)
+		}
+	}
+	s := Signer{Key: f.rsa.signerKey, Cert: f.rsa.signer, Chain: []*x509.Certificate{f.rsa.inter}, Name: "Nguyễn Văn Minh", Time: testNow}
+	out, err := s.Sign(unsignedPDF())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := Parse(out)
+	if err != nil || len(fields) != 1 || fields[0].Name != "Nguyễn Văn Minh" {
+		t.Fatalf("got %+v, %v; want the signer's name", fields, err)
+	}
+}
