@@ -755,7 +755,7 @@ func TestRefusalIsShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.refreshList()
-	if got := shown(v.list); !strings.Contains(got, "Máy chủ tỉnh từ chối, cần xử lý") {
+	if got := shown(v.list); !strings.Contains(got, "Tỉnh từ chối, cần xử lý") {
 		t.Errorf("the list: %q", got)
 	}
 	if v.sync.box == nil {
