@@ -528,6 +528,9 @@ func TestLanguageSwitchKeepsWork(t *testing.T) {
 				t.Errorf("%s moved to %.2f, want %.2f", s.name, s.got, s.want)
 			}
 		}
+		if v := d.doc.viewer; v == nil || v.SearchPlaceHolder() != i18n.In("en", "pdfview.search.placeholder") {
+			t.Errorf("after the switch the viewer's search field still reads in the old language")
+		}
 		if d.doc.name != doc || u.host.m.Title != title {
 			t.Errorf("after the switch the document is %q and the host's meeting %q, want %q and %q", d.doc.name, u.host.m.Title, doc, title)
 		}

@@ -54,6 +54,9 @@ func (p *docPane) build() {
 		p.show()
 	})
 	p.notesButton.Hide()
+	if p.viewer != nil {
+		p.viewer.Relabel() // the language changed: the document stays open
+	}
 }
 
 func (p *docPane) view() fyne.CanvasObject {

@@ -742,3 +742,15 @@ func readingBorder(top, bottom, left, right fyne.CanvasObject, center ...fyne.Ca
 	}
 	return container.New(layout.NewBorderLayout(top, bottom, left, right), objs...)
 }
+
+// Relabel says the viewer's words again in the app's language, after the
+// person switched it; the document, its page and zoom stay.
+func (v *Viewer) Relabel() {
+	v.pageTotal.SetText(i18n.T("pdfview.page.total", v.n))
+	v.searchEntry.SetPlaceHolder(i18n.T("pdfview.search.placeholder"))
+	v.updateZoomLabel()
+	v.updateHitLabel()
+}
+
+// SearchPlaceHolder is what the empty search field says.
+func (v *Viewer) SearchPlaceHolder() string { return v.searchEntry.PlaceHolder }
