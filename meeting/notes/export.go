@@ -18,13 +18,13 @@ import (
 // Export is what the delegate's own PDF of notes says, in words already
 // translated: this package only lays them out, on A4.
 type Export struct {
-	Title   string    // "Ghi chú riêng"
+	Title   string    // "My private notes", in the reader's language
 	Meeting string    // the meeting's title
 	Made    string    // when it was exported, already written out
 	Date    time.Time // the PDF's date
 	Docs    []ExportDoc
-	// Page writes a page number ("Trang 3"); Changed flags a note whose
-	// page changed ("Trang này đã thay đổi trong bản mới").
+	// Page writes a page number ("Page 3"); Changed flags a note whose
+	// page changed ("This page changed in the new version").
 	Page    func(page int) string
 	Changed string
 	Empty   string // said when no document has a note
@@ -40,7 +40,7 @@ type ExportDoc struct {
 
 // WritePDF writes e as a PDF to w.
 func WritePDF(w io.Writer, e Export) error {
-	f := pdfdoc.New(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}, e.Title+" — "+e.Meeting, e.Date)
+	f := pdfdoc.New(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}, e.Title+": "+e.Meeting, e.Date)
 	f.SetMargins(18, 18, 18)
 	f.SetAutoPageBreak(true, 18)
 	f.AddPage()

@@ -121,7 +121,7 @@ func checkText(text string, mark *Rect) error {
 		return ErrEmpty
 	}
 	if mark != nil && !(mark.W > 0 && mark.H > 0) {
-		return fmt.Errorf("notes: a highlight of %g×%g points", mark.W, mark.H)
+		return fmt.Errorf("notes: a highlight of %g by %g points", mark.W, mark.H)
 	}
 	return nil
 }
