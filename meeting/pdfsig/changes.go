@@ -201,8 +201,6 @@ func classifyObject(o, prev pdfObject, existed bool, old, all map[int64]pdfObjec
 			return ChangeForm, ""
 		}
 		return ChangeAnnotation, ""
-	case isDict && prevDict && isSigDict(pd) && isSigDict(d):
-		return ChangeContent, "a signature value was replaced"
 	}
 	if _, isArray := o.val.(array); isArray {
 		if referencedAs(all, o.num, "Annots") {

@@ -2,6 +2,8 @@ package pdfsig
 
 import (
 	"bytes"
+	"crypto"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,6 +155,10 @@ func TestCMSRules(t *testing.T) {
 	otherKey.key = f.rsa.interKey
 	noType := rsaOpts()
 	noType.noContentType = true
+	pssOtherHash := pss
+	pssOtherHash.pssHash = crypto.SHA384 // the digest stays SHA-256
+	pssDefaults := pss
+	pssDefaults.pssNoParams = true
 	tests := []struct {
 		name  string
 		der   []byte
@@ -161,6 +167,8 @@ func TestCMSRules(t *testing.T) {
 	}{
 		{"rsa-pss by the certificate's key", buildCMS(t, parts, pss), parts, ""},
 		{"rsa-pss by another key", buildCMS(t, parts, otherKey), parts, "rsa-pss signature does not verify"},
+		{"rsa-pss naming another hash than the digest's", buildCMS(t, parts, pssOtherHash), parts, ""},
+		{"rsa-pss with its parameters left out (SHA-1)", buildCMS(t, parts, pssDefaults), parts, ""},
 		{"no content type among the signed attributes", buildCMS(t, parts, noType), parts, "lack message digest or content type"},
 		{"neither encapsulated nor detached content", buildCMS(t, parts, rsaOpts()), nil, "no content to verify"},
 	}
@@ -195,5 +203,28 @@ func TestRevocationListsAreBounded(t *testing.T) {
 	}
 	if n := len(splitDER(append(bytes.Repeat(crl, 2), 0x30))); n != 2 {
 		t.Errorf("2 answers and a cut one: split %d, want 2", n)
+	}
+}
+
+// TestSecurityStoreIsBounded: a document security store's lists are read
+// up to 256 streams each, the most an array may hold; a longer list is
+// refused whole, so that a hostile store cannot make verification parse
+// without end.
+func TestSecurityStoreIsBounded(t *testing.T) {
+	f := getFixture()
+	for n, want := range map[int]int{256: 256, 257: 0} {
+		objs := []obj{{1, "<< /Type /Catalog /Pages 2 0 R /DSS 3 0 R >>"}, {2, "<< /Type /Pages /Kids [] /Count 0 >>"}}
+		var certs, crls strings.Builder
+		for i := range n {
+			fmt.Fprintf(&certs, "%d 0 R ", 10+2*i)
+			fmt.Fprintf(&crls, "%d 0 R ", 11+2*i)
+			objs = append(objs, streamObj(10+2*i, "", f.rsa.inter.Raw), streamObj(11+2*i, "", f.revokedCRL))
+		}
+		objs = append(objs, obj{3, "<< /Certs [" + certs.String() + "] /CRLs [" + crls.String() + "] >>"})
+		pdf, _ := appendRevision(nil, objs, 10+2*n, 0)
+		got, rev := dssData(scanObjects(pdf))
+		if len(got) != want || len(rev.crls) != want {
+			t.Errorf("a store of %d certificates and CRLs: read %d and %d, want %d of each", n, len(got), len(rev.crls), want)
+		}
 	}
 }

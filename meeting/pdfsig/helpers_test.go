@@ -222,6 +222,14 @@ type signOpts struct {
 	adbeCRLs, adbeOCSPs [][]byte
 	// noContentType leaves the content-type attribute out.
 	noContentType bool
+	// pssHash is the hash an RSA-PSS signature names in its parameters
+	// and signs the attributes with (0: hash); pssNoParams leaves the
+	// parameters out, which means RFC 4055's defaults (SHA-1).
+	pssHash     crypto.Hash
+	pssNoParams bool
+	// badTimestamp puts a token over other bytes before any other;
+	// badTimestampLast after them.
+	badTimestamp, badTimestampLast bool
 }
 
 // signPDF fills the last placeholder of pdf and returns the signed file.
@@ -326,7 +334,8 @@ func buildCMSContent(tb testing.TB, parts [][]byte, econtent []byte, ctype asn1.
 	if o.time.IsZero() {
 		o.time = testNow
 	}
-	digestOID := map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidSHA1, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512}[o.hash]
+	digestOIDs := map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidSHA1, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512}
+	digestOID := digestOIDs[o.hash]
 	hw := o.hash.New()
 	if econtent != nil {
 		hw.Write(econtent)
@@ -360,14 +369,26 @@ func buildCMSContent(tb testing.TB, parts [][]byte, econtent []byte, ctype asn1.
 	var sigAlg pkix.AlgorithmIdentifier
 	switch {
 	case o.pss:
-		sig, err = o.key.Sign(rand.Reader, ah.Sum(nil), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: o.hash})
+		ph := o.hash
+		if o.pssHash != 0 {
+			ph = o.pssHash
+		}
+		if o.pssNoParams {
+			ph = crypto.SHA1
+		}
+		ph2 := ph.New()
+		ph2.Write(set)
+		sig, err = o.key.Sign(rand.Reader, ph2.Sum(nil), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: ph})
 		type pssParams struct {
 			Hash pkix.AlgorithmIdentifier `asn1:"explicit,tag:0"`
 			MGF  pkix.AlgorithmIdentifier `asn1:"explicit,tag:1"`
 			Salt int                      `asn1:"explicit,tag:2"`
 		}
-		mgf := pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}, Parameters: raw(tb, pkix.AlgorithmIdentifier{Algorithm: digestOID, Parameters: nullParams})}
-		sigAlg = pkix.AlgorithmIdentifier{Algorithm: oidRSAPSS, Parameters: raw(tb, pssParams{pkix.AlgorithmIdentifier{Algorithm: digestOID, Parameters: nullParams}, mgf, o.hash.Size()})}
+		mgf := pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}, Parameters: raw(tb, pkix.AlgorithmIdentifier{Algorithm: digestOIDs[ph], Parameters: nullParams})}
+		sigAlg = pkix.AlgorithmIdentifier{Algorithm: oidRSAPSS, Parameters: raw(tb, pssParams{pkix.AlgorithmIdentifier{Algorithm: digestOIDs[ph], Parameters: nullParams}, mgf, ph.Size()})}
+		if o.pssNoParams {
+			sigAlg = pkix.AlgorithmIdentifier{Algorithm: oidRSAPSS}
+		}
 	default:
 		sig, err = o.key.Sign(rand.Reader, ah.Sum(nil), o.hash)
 		if _, ok := o.key.(*ecdsa.PrivateKey); ok {
@@ -392,10 +413,23 @@ func buildCMSContent(tb testing.TB, parts [][]byte, econtent []byte, ctype asn1.
 		SignatureAlgorithm: sigAlg,
 		Signature:          sig,
 	}
+	var unsigned []tAttr
+	if o.badTimestamp {
+		unsigned = append(unsigned, tAttr{oidAttrTimeStampToken, []asn1.RawValue{{FullBytes: timestampToken(tb, []byte("other bytes"))}}})
+	}
 	if o.timestamp {
-		tok := timestampToken(tb, sig)
-		ua := mustMarshal(tb, []tAttr{{oidAttrTimeStampToken, []asn1.RawValue{{FullBytes: tok}}}}, "set")
-		si.UnsignedAttrs = asn1.RawValue{FullBytes: append([]byte{0xA1}, ua[1:]...)}
+		unsigned = append(unsigned, tAttr{oidAttrTimeStampToken, []asn1.RawValue{{FullBytes: timestampToken(tb, sig)}}})
+	}
+	if o.badTimestampLast {
+		unsigned = append(unsigned, tAttr{oidAttrTimeStampToken, []asn1.RawValue{{FullBytes: timestampToken(tb, []byte("other bytes"))}}})
+	}
+	if len(unsigned) > 0 {
+		// In the order given, not DER's: a verifier meets them as written.
+		var items []byte
+		for _, a := range unsigned {
+			items = append(items, mustMarshal(tb, a, "")...)
+		}
+		si.UnsignedAttrs = asn1.RawValue{FullBytes: mustMarshal(tb, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: items}, "")}
 	}
 	var certs []byte
 	for _, c := range append([]*x509.Certificate{o.cert}, o.chain...) {

@@ -81,6 +81,9 @@ func TestLexer(t *testing.T) {
 		{"a CR continuation that ends the data", "(a\\\r", "error"},
 		{"an octal escape with a 0 after the first digit", `(\100)`, `"@"`},
 		{"an octal escape with a 7 after the first digit", `(\17)`, `"\x0f"`},
+		{"an octal escape that ends the data", `(\1`, "error"},
+		{"hex of the most digits, with the most spaces", "<" + strings.Repeat("a", maxContentsHex) + strings.Repeat(" ", hexSpaces-1) + ">", "long"},
+		{"hex one space longer", "<" + strings.Repeat("a", maxContentsHex) + strings.Repeat(" ", hexSpaces) + ">", "error"},
 		{"nothing", "  ", "error"},
 	}
 	for _, tt := range tests {
@@ -105,6 +108,9 @@ func TestLexer(t *testing.T) {
 				}
 			case hexString:
 				got = fmt.Sprintf("%#v", x.data)
+				if len(x.data) > 1000 {
+					got = "long"
+				}
 			case ref:
 				got = fmt.Sprintf("%#v", x)
 			case array:
@@ -259,6 +265,9 @@ func TestParseFields(t *testing.T) {
 	for i := range MaxSignatures + 6 {
 		many.WriteString(sigFile(fmt.Sprintf("<%04x>", i), ok))
 	}
+	other := sigFile("<00fe>", ok) // another signature of the same byte range
+	pastEnd := sigFile("<00>", with(func(s, e, n int) [4]string { return [4]string{"0", d(s), d(e), d(n - e + 1)} }))
+	nested := "(r) /A << /X 1 >> /B << /X 1 >> /C << /X 1 >> /D << /X 1 >>"
 	tests := []struct {
 		name    string
 		pdf     string
@@ -267,6 +276,9 @@ func TestParseFields(t *testing.T) {
 	}{
 		{"a right dictionary", good, 1, ""},
 		{"the same dictionary copied by an update", good + good, 1, ""},
+		{"a copy found after another signature of the same range", good + other + good, 2, ""},
+		{"four dictionaries nested before /ByteRange are not candidates", withReason(nested), 1, ""},
+		{"two outside any dictionary, each reported", "/ByteRange [0 1 2 3] /ByteRange [0 1 2 3]", 2, "no enclosing dictionary"},
 		{"more dictionaries than are examined", many.String(), MaxSignatures, ""},
 		{"another name that starts with ByteRange", "<< /ByteRangeX [0 1 2 3] >>", 0, ""},
 		{"another name before a right dictionary", "% /ByteRangeX\n" + good, 1, "does not match"},
@@ -288,7 +300,7 @@ func TestParseFields(t *testing.T) {
 		{"not from zero", sigFile("<00>", with(func(s, e, n int) [4]string { return [4]string{"1", d(s), d(e), d(n - e)} })), 1, "starts at 1"},
 		{"ranges that overlap", sigFile("<00>", with(func(s, e, n int) [4]string { return [4]string{"0", d(e), d(e), d(n - e)} })), 1, "overlap"},
 		{"a gap beside the contents", sigFile("<00>", with(func(s, e, n int) [4]string { return [4]string{"0", d(s - 1), d(e), d(n - e)} })), 1, "does not match /Contents"},
-		{"one byte past the end", sigFile("<00>", with(func(s, e, n int) [4]string { return [4]string{"0", d(s), d(e), d(n - e + 1)} })), 1, "past the end of the file"},
+		{"one byte past the end", pastEnd, 1, fmt.Sprintf("ends at %d, past the end of the file (%d)", len(pastEnd)+1, len(pastEnd))},
 		{"contents as a literal string", sigFile("(00)", ok), 1, "/Contents is not a hex string"},
 	}
 	for _, tt := range tests {

@@ -238,6 +238,14 @@ func TestSignFileWithoutFinalNewline(t *testing.T) {
 	if err != nil || len(r.Signatures) != 1 || r.Signatures[0].Verdict != Valid {
 		t.Fatalf("got %+v, %v; want one valid signature", r.Signatures, err)
 	}
+	// With its final newline, the update starts right after it.
+	base = unsignedPDF()
+	if out, err = s.Sign(base); err != nil {
+		t.Fatal(err)
+	}
+	if out[len(base)] == '\n' {
+		t.Fatalf("the update starts with a blank line: %q", out[len(base)-6:len(base)+10])
+	}
 }
 
 // TestEqualObj: what counts as the same value when an update writes an

@@ -14,6 +14,7 @@ const (
 	MaxFileSize    = 512 << 20 // bytes of PDF accepted by Parse and Verify
 	MaxSignatures  = 64        // signature dictionaries examined per file
 	maxContentsHex = 8 << 20   // hex digits of one /Contents value
+	hexSpaces      = 4096      // and the white space between them
 	maxDictDepth   = 16        // nesting of dictionaries and arrays
 	maxDictEntries = 256       // entries of one dictionary or array
 	maxStringLen   = 64 << 10  // bytes of one literal string
@@ -61,7 +62,6 @@ func Parse(pdf []byte) ([]Field, error) {
 		return nil, fmt.Errorf("parse: %w (%d bytes)", errTooLarge, len(pdf))
 	}
 	var fields []Field
-	seenDict := map[int]bool{}
 	byRange := map[[4]int64]int{} // byte range -> index in fields
 	key := []byte("/ByteRange")
 	for pos, n := 0, 0; pos < len(pdf) && n < maxOccurrences && len(fields) < MaxSignatures; n++ {
@@ -75,13 +75,9 @@ func Parse(pdf []byte) ([]Field, error) {
 		if pos < len(pdf) && isRegular(pdf[pos]) {
 			continue
 		}
-		f, start := fieldAt(pdf, at)
-		if start >= 0 {
-			if seenDict[start] {
-				continue
-			}
-			seenDict[start] = true
-		}
+		// Each dictionary is found once: only the occurrence that is its
+		// own /ByteRange key is read as its field.
+		f := fieldAt(pdf, at)
 		if j, ok := byRange[f.ByteRange]; ok && f.Contents != nil && bytes.Equal(fields[j].Contents, f.Contents) {
 			// The same signature written twice (an incremental update
 			// copied its dictionary elsewhere, where the byte range no
@@ -99,9 +95,8 @@ func Parse(pdf []byte) ([]Field, error) {
 	return fields, nil
 }
 
-// fieldAt parses the dictionary holding the /ByteRange key at offset at. It
-// returns the dictionary's start, or -1 when none could be read.
-func fieldAt(pdf []byte, at int) (Field, int) {
+// fieldAt parses the dictionary holding the /ByteRange key at offset at.
+func fieldAt(pdf []byte, at int) Field {
 	depth, tries := 0, 0
 	lo := max(0, at-maxBackScan)
 	var lastErr error = errors.New("no enclosing dictionary")
@@ -138,10 +133,10 @@ func fieldAt(pdf []byte, at int) (Field, int) {
 			}
 			f := fieldFromDict(pdf, d)
 			f.Offset = int64(i)
-			return f, i
+			return f
 		}
 	}
-	return Field{Offset: int64(at), Problem: fmt.Errorf("malformed signature dictionary: %w", lastErr)}, -1
+	return Field{Offset: int64(at), Problem: fmt.Errorf("malformed signature dictionary: %w", lastErr)}
 }
 
 func fieldFromDict(pdf []byte, d *dict) Field {
@@ -484,7 +479,7 @@ func (l *lexer) numberOrRef() (any, error) {
 func (l *lexer) hex() (hexString, error) {
 	start := l.pos
 	l.pos++ // "<"
-	end := bytes.IndexByte(l.b[l.pos:min(len(l.b), l.pos+maxContentsHex+4096)], '>')
+	end := bytes.IndexByte(l.b[l.pos:min(len(l.b), l.pos+maxContentsHex+hexSpaces)], '>')
 	if end < 0 {
 		return hexString{}, errors.New("unterminated or oversized hex string")
 	}

@@ -4,12 +4,20 @@ import (
 	"crypto/sha1"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"strings"
 	"testing"
 )
 
 // withSigDict is basePDF with the signature dictionary given.
 func withSigDict(dict string) []byte {
+	b, _ := withSigDictX(dict)
+	return b
+}
+
+// withSigDictX is withSigDict, with the offset of its cross-reference
+// table for an update to name.
+func withSigDictX(dict string) ([]byte, int) {
 	objs := []obj{
 		{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> >>"},
 		{2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
@@ -18,8 +26,7 @@ func withSigDict(dict string) []byte {
 		{5, dict},
 		{6, pageStream("Nghi quyet so 01")},
 	}
-	b, _ := appendRevision(nil, objs, 7, 0)
-	return b
+	return appendRevision(nil, objs, 7, 0)
 }
 
 // TestCertificationLevel: a certification signature's level is read from
@@ -151,5 +158,104 @@ func TestTrustFileCounts(t *testing.T) {
 	}
 	if s := r.Signatures[0]; s.Verdict != Valid {
 		t.Fatalf("a root read after a CRL: got %v (%s)", s.Verdict, s.Detail)
+	}
+}
+
+// TestCertifiedThenChanged: what a certification of level 1 (no changes)
+// says of what came after it. A document timestamp may follow it, whether
+// its dictionary names its type or only its sub-filter; any other
+// signature is named once among the forbidden changes, after what was
+// found of the signature itself.
+func TestCertifiedThenChanged(t *testing.T) {
+	f := getFixture()
+	certified := strings.Replace(sigDict("adbe.pkcs7.detached"), " /M (",
+		" /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >>] /M (", 1)
+	// later appends unsigned signature fields holding the dictionaries
+	// given, as a later signer's tool does before it signs.
+	later := func(dicts ...string) []byte {
+		b, x := withSigDictX(certified)
+		b = signPDF(t, b, rsaOpts())
+		fields, annots := "4 0 R", "4 0 R"
+		var objs []obj
+		for i, d := range dicts {
+			w, v := 7+2*i, 8+2*i
+			fields += fmt.Sprintf(" %d 0 R", w)
+			annots += fmt.Sprintf(" %d 0 R", w)
+			objs = append(objs,
+				obj{w, fmt.Sprintf("<< /FT /Sig /T (Signature%d) /V %d 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>", i+2, v)},
+				obj{v, d})
+		}
+		objs = append(objs,
+			obj{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [" + fields + "] /SigFlags 3 >> >>"},
+			pageWithAnnots(annots))
+		b, _ = appendRevision(b, objs, 7+2*len(dicts), x)
+		return b
+	}
+	docTimestamp := strings.Replace(sigDict("ETSI.RFC3161"), "/Type /Sig ", "", 1)
+	tests := []struct {
+		name    string
+		pdf     []byte
+		want    Verdict
+		further int // times "a further signature" is named
+	}{
+		{"a document timestamp without /Type", later(docTimestamp), Valid, 0},
+		{"a document timestamp typed as such", later(strings.Replace(sigDict("adbe.pkcs7.detached"), "/Type /Sig", "/Type /DocTimeStamp", 1)), Valid, 0},
+		{"another signature", later(sigDict("adbe.pkcs7.detached")), Modified, 1},
+		{"two other signatures", later(sigDict("adbe.pkcs7.detached"), sigDict("ETSI.CAdES.detached")), Modified, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Verify(tt.pdf, f.rsaPool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := r.Signatures[0]
+			if s.Verdict != tt.want || s.Certification != 1 {
+				t.Fatalf("got %v, certification %d, want %v and 1 (%s)", s.Verdict, s.Certification, tt.want, s.Detail)
+			}
+			if n := strings.Count(s.Detail, "a further signature"); n != tt.further {
+				t.Errorf("the detail names a further signature %d times, want %d: %s", n, tt.further, s.Detail)
+			}
+			if !strings.HasPrefix(s.Detail, "signature and chain verify") {
+				t.Errorf("the detail lost what was found of the signature: %s", s.Detail)
+			}
+		})
+	}
+}
+
+// TestDetailSaysOnlyWhatHappened: a signature whose later revision
+// rewrites objects as they were says nothing of changes; an invalid
+// signature is not judged by what came after it; a revoked signature's
+// detail keeps its timestamp's fault.
+func TestDetailSaysOnlyWhatHappened(t *testing.T) {
+	f := getFixture()
+	r, err := Verify(revise(t, rsaOpts(), obj{2, "<< /Count 1 /Kids [3 0 R] /Type /Pages >>"}), f.rsaPool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Signatures[0]; s.Verdict != Valid || strings.Contains(s.Detail, "changed after signing") {
+		t.Errorf("same objects rewritten: got %v, %q", s.Verdict, s.Detail)
+	}
+
+	otherKey := rsaOpts()
+	otherKey.key = f.rsa.interKey
+	r, err = Verify(revise(t, otherKey, obj{6, pageStream("Noi dung khac")}), f.rsaPool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Signatures[0]; s.Verdict != Invalid || s.Changes != nil || strings.Contains(s.Detail, "appended") {
+		t.Errorf("invalid, then changed: got %v, changes %v, %q; want invalid and no changes judged", s.Verdict, s.Changes, s.Detail)
+	}
+
+	o := rsaOpts()
+	o.cert = f.revoked
+	o.crls = [][]byte{f.revokedCRL}
+	o.badTimestamp = true
+	r, err = Verify(signedPDF(t, o), f.rsaPool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Signatures[0]; s.Verdict != Revoked || !strings.HasPrefix(s.Detail, "timestamp ignored: ") || !strings.Contains(s.Detail, "revoked on ") {
+		t.Errorf("revoked, with a timestamp over other bytes: got %v, %q", s.Verdict, s.Detail)
 	}
 }

@@ -193,11 +193,14 @@ func (v *verifier) field(f Field) Signature {
 		case !f.SigningTime.IsZero():
 			s.SigningTime, s.TimeSource = f.SigningTime, "/M"
 		}
+		claimed, source := s.SigningTime, s.TimeSource
 		for _, a := range sig.unsigned {
 			if a.typ.Equal(oidAttrTimeStampToken) {
 				t, err := v.timestamp(a.value, sig.signature)
 				if err != nil {
-					s.Timestamp = TimestampInvalid
+					// One bad token makes the timestamp invalid, wherever
+					// it is: the time is the signer's claim again.
+					s.Timestamp, s.SigningTime, s.TimeSource = TimestampInvalid, claimed, source
 					s.Detail = "timestamp ignored: " + err.Error() + "; "
 					break
 				}
@@ -383,6 +386,11 @@ func VerifyFile(path string, t *Trust) (Report, error) {
 		return Report{}, fmt.Errorf("verify: %w", err)
 	}
 	defer f.Close()
+	// A file over the limit is refused before it is read; one that grows
+	// while it is read is cut one byte past the limit, and refused too.
+	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
+		return Report{}, fmt.Errorf("verify: %s: %w (%d bytes)", path, errTooLarge, fi.Size())
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return Report{}, fmt.Errorf("verify: read %s: %w", path, err)

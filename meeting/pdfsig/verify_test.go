@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +133,18 @@ func TestVerifyDetails(t *testing.T) {
 	r, _ = Verify(signedPDF(t, rsaOpts()), f.rsaPool)
 	if got := r.Signatures[0]; got.TimeSource != "signing-time attribute" || !got.SigningTime.Equal(testNow) || got.Timestamp != NoTimestamp {
 		t.Errorf("got time %v from %q (timestamp %v), want %v from the signing-time attribute", got.SigningTime, got.TimeSource, got.Timestamp, testNow)
+	}
+
+	// A token over other bytes makes the timestamp invalid, whether a good
+	// one follows it or comes before it.
+	for _, first := range []bool{true, false} {
+		twoTokens := o
+		twoTokens.badTimestamp, twoTokens.badTimestampLast = first, !first
+		r, _ = Verify(signedPDF(t, twoTokens), f.rsaPool)
+		if got := r.Signatures[0]; got.Timestamp != TimestampInvalid || got.TimeSource != "signing-time attribute" || !got.SigningTime.Equal(testNow) {
+			t.Errorf("a bad token (first: %v) and a good one: got timestamp %v, time %v from %q; want %v, the signing-time attribute",
+				first, got.Timestamp, got.SigningTime, got.TimeSource, TimestampInvalid)
+		}
 	}
 
 	// A timestamp whose TSA is not trusted is reported, not fatal.
@@ -274,5 +289,35 @@ func TestIsPDF(t *testing.T) {
 		if got := IsPDF([]byte(tt.b)); got != tt.want {
 			t.Errorf("IsPDF(%.20q) = %v", tt.b, got)
 		}
+	}
+}
+
+// TestVerifyFileTooLarge: a file over the size limit is refused by its
+// size, before it is read; a missing file is an error naming it; a file
+// within the limit is read whole and verified.
+func TestVerifyFileTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.pdf")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: no disk and no memory is used for its zeros.
+	if err := f.Truncate(MaxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := VerifyFile(big, nil); !errors.Is(err, errTooLarge) {
+		t.Fatalf("a file of %d bytes: got %v, want it refused as too large", MaxFileSize+1, err)
+	}
+	if _, err := VerifyFile(filepath.Join(dir, "none.pdf"), nil); err == nil || !strings.Contains(err.Error(), "none.pdf") {
+		t.Fatalf("a missing file: got %v", err)
+	}
+	small := filepath.Join(dir, "signed.pdf")
+	if err := os.WriteFile(small, signedPDF(t, rsaOpts()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := VerifyFile(small, getFixture().rsaPool); err != nil || len(r.Signatures) != 1 || r.Signatures[0].Verdict != Valid {
+		t.Fatalf("a signed file: got %+v, %v; want one valid signature", r.Signatures, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"dinh/offline/outbox"
 )
@@ -57,6 +58,10 @@ func TestTrackerTellsEachChangeOnce(t *testing.T) {
 		{func() error {
 			return f.ob.MarkRejected("OTHER", outbox.Rejection{Reason: "not-from-device", At: f.clock.Now(), Resent: true})
 		}, nil},
+		// Central refuses the same copy again, later: that is news too.
+		{func() error {
+			return f.ob.MarkRejected("OTHER", outbox.Rejection{Reason: "not-from-device", At: f.clock.Now().Add(time.Hour), Resent: true})
+		}, []outbox.News{{Kind: outbox.NewsRejected, ID: "OTHER", Status: "not-from-device"}}},
 	}
 	for i, s := range steps {
 		if err := s.do(); err != nil {
