@@ -16,9 +16,6 @@ import (
 
 	"dinh/assets"
 	"dinh/internal/i18n"
-	"dinh/meeting/demo"
-	"dinh/offline/blob"
-	"dinh/offline/store"
 	"dinh/sync/room"
 )
 
@@ -79,7 +76,7 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 	// A size that fits a 1024×768 screen; everything also works smaller.
 	u.win.Resize(fyne.NewSize(1024, 640))
 
-	dst, dbl, err := openData(filepath.Join(cfg.DataDir, "delegate"))
+	dst, dbl, err := room.OpenData(filepath.Join(cfg.DataDir, "delegate"))
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +84,7 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 	u.delegate = newDelegateScreen(u, dst, dbl)
 
 	hostDir := filepath.Join(cfg.DataDir, "host")
-	hst, hbl, err := openData(hostDir)
+	hst, hbl, err := room.OpenData(hostDir)
 	if err != nil {
 		u.Close()
 		return nil, err
@@ -96,8 +93,7 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 	u.host = newHostScreen(u, hst, hbl)
 
 	if cfg.Demo {
-		folder := filepath.Join(hostDir, "demo-meeting")
-		m, err := demo.WriteSignedFolder(folder, filepath.Join(hostDir, "demo-ca"), room.TrustFolder(hostDir))
+		folder, m, err := room.WriteDemo(hostDir, "")
 		if err != nil {
 			u.Close()
 			return nil, fmt.Errorf("demo meeting: %w", err)
@@ -132,19 +128,6 @@ func New(a fyne.App, cfg Config) (*UI, error) {
 		u.win.Close()
 	})
 	return u, nil
-}
-
-func openData(dir string) (*store.Store, *blob.Store, error) {
-	st, err := store.Open(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	bl, err := blob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	return st, bl, nil
 }
 
 // goService starts a background service whose context ends when the

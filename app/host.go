@@ -20,7 +20,6 @@ import (
 	"dinh/internal/i18n"
 	"dinh/internal/qr"
 	"dinh/meeting"
-	"dinh/meeting/demo"
 	"dinh/offline/blob"
 	"dinh/offline/store"
 	"dinh/sync/room"
@@ -359,8 +358,7 @@ func (h *hostScreen) pickFolder() {
 }
 
 func (h *hostScreen) loadDemo() {
-	dir := filepath.Join(h.st.Dir(), "demo-meeting")
-	m, err := demo.WriteSignedFolder(dir, filepath.Join(h.st.Dir(), "demo-ca"), room.TrustFolder(h.st.Dir()))
+	dir, m, err := room.WriteDemo(h.st.Dir(), "")
 	if err != nil {
 		showErrorDialog("", err, h.u.win)
 		return

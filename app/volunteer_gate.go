@@ -124,12 +124,12 @@ func (g *vaultGate) setUp(pass, again, centralText, recoveryText string) error {
 // key pairs on first use. Outside the demo, keys come from the team's
 // administrator.
 func demoAdmin(dir string) (volunteer.Setup, error) {
-	if _, err := os.Stat(filepath.Join(dir, volunteer.CentralKey)); err != nil {
-		if _, err := volunteer.MakeAdminKeys(dir); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, agekey.CentralKey)); err != nil {
+		if _, err := agekey.MakeAdminKeys(dir); err != nil {
 			return volunteer.Setup{}, err
 		}
 	}
-	cpriv, rpriv, err := volunteer.LoadAdminKeys(dir)
+	cpriv, rpriv, err := agekey.LoadAdminKeys(dir)
 	if err != nil {
 		return volunteer.Setup{}, err
 	}
@@ -139,7 +139,7 @@ func demoAdmin(dir string) (volunteer.Setup, error) {
 // demoCentralKey is the demo administrator's central private key, which
 // the demo's own central server holds.
 func demoCentralKey(dir string) (agekey.Private, error) {
-	c, _, err := volunteer.LoadAdminKeys(dir)
+	c, _, err := agekey.LoadAdminKeys(dir)
 	return c, err
 }
 

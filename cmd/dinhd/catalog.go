@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dinh/internal/cli"
 	"dinh/internal/words"
 	"dinh/offline/catalog"
 )
@@ -16,14 +17,14 @@ type catalogSearchCmd struct {
 	JSON  bool     `name:"json" help:"${h_json}"`
 }
 
-func (c *catalogSearchCmd) Run(e *env) error {
+func (c *catalogSearchCmd) Run(e *cli.Env) error {
 	var err error
 	if c.Limit < 1 {
-		return usageError{errors.New(e.T("catalog.limit"))}
+		return cli.UsageOf(errors.New(e.T("catalog.limit")))
 	}
 	query := strings.TrimSpace(strings.Join(c.Query, " "))
 	if query == "" {
-		return usageError{errors.New(e.T("catalog.noWords"))}
+		return cli.UsageOf(errors.New(e.T("catalog.noWords")))
 	}
 	cat := catalog.Sample()
 	if c.File != "" {
@@ -33,37 +34,31 @@ func (c *catalogSearchCmd) Run(e *env) error {
 	}
 	hits := catalog.NewIndex(cat).Search(query, c.Limit)
 	if c.JSON {
-		out := []catalog.HitJSON{}
-		for _, h := range hits {
-			out = append(out, h.JSON())
-		}
-		if err := e.json(out); err != nil {
-			return err
-		}
+		err = e.JSON(catalog.HitsJSON(hits))
 	} else {
 		if cat.Sample {
-			fmt.Fprintln(e.stderr, e.T("catalog.sample"))
+			fmt.Fprintln(e.Stderr, e.T("catalog.sample"))
 		}
 		if len(hits) == 0 {
-			fmt.Fprintln(e.stdout, e.T("catalog.none"))
+			fmt.Fprintln(e.Stdout, e.T("catalog.none"))
 		}
-		e.lines(words.Hits(e.lang, hits))
+		e.Lines(words.Hits(e.Lang, hits)...)
 	}
-	if len(hits) == 0 {
-		return exitError{code: exitFail}
+	if err == nil && len(hits) == 0 {
+		return cli.Exit(cli.Fail, nil)
 	}
-	return nil
+	return err
 }
 
 type catalogValidateCmd struct {
 	File string `arg:"" help:"${h_catalog_validate_file}" placeholder:"FILE.json"`
 }
 
-func (c *catalogValidateCmd) Run(e *env) error {
+func (c *catalogValidateCmd) Run(e *cli.Env) error {
 	cat, err := catalog.Load(c.File)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, e.T("catalog.ok", len(cat.Procedures)))
+	fmt.Fprintln(e.Stdout, e.T("catalog.ok", len(cat.Procedures)))
 	return nil
 }

@@ -139,16 +139,16 @@ func TestCatalogUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "expected one of"},
-		{[]string{"fly"}, "unexpected argument fly"},
-		{[]string{"search"}, "expected \"<query> ...\""},
+		{nil, "cần một trong:"},
+		{[]string{"fly"}, "không hiểu đối số fly"},
+		{[]string{"search"}, "cần \"<query> ...\""},
 		{[]string{"search", "   "}, "hãy nhập từ cần tìm"},
 		{[]string{"search", "khai", "--limit", "0"}, "--limit phải từ 1 trở lên"},
-		{[]string{"search", "khai", "--limit", "many"}, "--limit: expected a valid 64 bit int"},
-		{[]string{"search", "khai", "--bogus"}, "unknown flag --bogus"},
-		{[]string{"search", "--lang", "fr", "khai"}, "--lang must be one of \"vi\",\"en\""},
-		{[]string{"validate"}, "expected \"<file>\""},
-		{[]string{"validate", "a.json", "b.json"}, "unexpected argument b.json"},
+		{[]string{"search", "khai", "--limit", "many"}, "--limit: cần một số nguyên nhưng nhận \"many\""},
+		{[]string{"search", "khai", "--bogus"}, "không có tuỳ chọn --bogus"},
+		{[]string{"search", "--lang", "fr", "khai"}, "--lang phải là một trong \"vi\",\"en\", không phải \"fr\""},
+		{[]string{"validate"}, "cần \"<file>\""},
+		{[]string{"validate", "a.json", "b.json"}, "không hiểu đối số b.json"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCatalog(tt.args...)

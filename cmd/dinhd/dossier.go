@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
+	"dinh/internal/cli"
 	"dinh/internal/i18n"
 	"dinh/internal/words"
 	"dinh/offline/agekey"
@@ -19,37 +19,20 @@ import (
 	"dinh/offline/volunteer"
 )
 
-// userError is a sentence for the volunteer that keeps the error it
-// explains for errors.Is.
-type userError struct {
-	msg string
-	err error
-}
-
-func (e userError) Error() string { return e.msg }
-func (e userError) Unwrap() error { return e.err }
-
 // explain turns the errors a volunteer may meet into sentences saying what
-// to do; others are returned as they are.
-func (e *env) explain(err error, data string) error {
-	var ie *volunteer.IntakeError
-	var na *volunteer.NotAttachedError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ie):
-		return usageError{errors.New(words.Intake(e.lang, ie))}
-	case errors.Is(err, volunteer.ErrNoPassphrase):
-		return usageError{errors.New(e.T("dossier.noPassphrase"))}
-	case errors.As(err, &na):
-		lines, summary := words.NotAttached(e.lang, na)
-		for _, l := range lines {
-			fmt.Fprintln(e.stderr, l)
-		}
-		return errors.New(summary)
+// to do, the last printed as the command's error; others are returned as
+// they are. id is the dossier the command was about, if any.
+func explain(e *cli.Env, err error, data, id string) error {
+	said, ok := words.Volunteer(e.Lang, err, data, id)
+	if err == nil || !ok {
+		return err
 	}
-	if msg, ok := words.Workspace(e.lang, err, data); ok {
-		return userError{msg, err}
+	last := len(said.Err) - 1
+	for _, l := range said.Err[:last] {
+		fmt.Fprintln(e.Stderr, l)
+	}
+	if err = cli.Explained(said.Err[last], err); said.Usage {
+		return cli.UsageOf(err)
 	}
 	return err
 }
@@ -61,43 +44,33 @@ type vaultFlags struct {
 	PassFile string `name:"passphrase-file" help:"${h_passfile}" placeholder:"FILE"`
 }
 
-// passphrase is the file the passphrase is read from: stdin for "" or
-// "-".
-func (f vaultFlags) passphrase(e *env) (io.ReadCloser, error) {
+// unlock gives use the passphrase's file: standard input for "" or "-".
+func (f vaultFlags) unlock(e *cli.Env, use func(io.Reader) error) error {
 	if f.PassFile == "" || f.PassFile == "-" {
-		return io.NopCloser(os.Stdin), nil
+		return use(os.Stdin)
 	}
 	r, err := os.Open(f.PassFile)
 	if err != nil {
-		return nil, userError{e.T("dossier.passFile", err), err}
+		return cli.Explained(e.T("dossier.passFile", err), err)
 	}
-	return r, nil
+	defer r.Close()
+	return use(r)
 }
 
 // open opens the data folder and unlocks it.
-func (f vaultFlags) open(e *env) (*volunteer.Workspace, error) {
+func (f vaultFlags) open(e *cli.Env) (w *volunteer.Workspace, err error) {
 	if !volunteer.IsSetUp(f.Data) { // before the passphrase file is opened
 		return nil, volunteer.ErrNotSetUp
 	}
-	r, err := f.passphrase(e)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return volunteer.OpenUnlocked(f.Data, r)
+	err = f.unlock(e, func(r io.Reader) error { w, err = volunteer.OpenUnlocked(f.Data, r); return err })
+	return w, err
 }
 
 // parsePublicKey reads the public key given to the flag called name.
-func parsePublicKey(e *env, name, arg string) (agekey.Public, error) {
+func parsePublicKey(e *cli.Env, name, arg string) (agekey.Public, error) {
 	k, err := agekey.ReadPublic(arg)
-	var pe *fs.PathError
-	switch {
-	case errors.Is(err, agekey.ErrIsPrivate):
-		return k, usageError{errors.New(e.T("dossier.keyIsPrivate", name))}
-	case errors.As(err, &pe):
-		return k, usageError{errors.New(e.T("dossier.keyFile", name, err))}
-	case err != nil:
-		return k, usageError{errors.New(e.T("dossier.keyBad", name, err))}
+	if err != nil {
+		return k, cli.UsageOf(errors.New(words.KeyFlag(e.Lang, name, err)))
 	}
 	return k, nil
 }
@@ -108,8 +81,8 @@ type dossierInitCmd struct {
 	vaultFlags
 }
 
-func (c *dossierInitCmd) Run(e *env) (err error) {
-	defer func() { err = e.explain(err, c.Data) }()
+func (c *dossierInitCmd) Run(e *cli.Env) (err error) {
+	defer func() { err = explain(e, err, c.Data, "") }()
 	var s volunteer.Setup
 	if s.Central, err = parsePublicKey(e, "--central", c.Central); err != nil {
 		return err
@@ -120,17 +93,16 @@ func (c *dossierInitCmd) Run(e *env) (err error) {
 	if volunteer.IsSetUp(c.Data) { // before the passphrase file is opened
 		return vault.ErrExists
 	}
-	r, err := c.passphrase(e)
-	if err != nil {
+	if err = c.unlock(e, func(r io.Reader) error {
+		w, err := volunteer.InitFrom(c.Data, r, s)
+		if err == nil {
+			w.Close()
+		}
+		return err
+	}); err != nil {
 		return err
 	}
-	defer r.Close()
-	w, err := volunteer.InitFrom(c.Data, r, s)
-	if err != nil {
-		return err
-	}
-	w.Close()
-	fmt.Fprintln(e.stdout, "OK:", c.Data)
+	fmt.Fprintln(e.Stdout, "OK:", c.Data)
 	return nil
 }
 
@@ -157,8 +129,8 @@ type dossierNewCmd struct {
 	vaultFlags
 }
 
-func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
-	defer func() { err = e.explain(err, c.Data) }()
+func (c *dossierNewCmd) Run(ctx context.Context, e *cli.Env) (err error) {
+	defer func() { err = explain(e, err, c.Data, "") }()
 	cat := catalog.Sample()
 	if c.Catalog != "" {
 		if cat, err = catalog.Load(c.Catalog); err != nil {
@@ -179,14 +151,14 @@ func (c *dossierNewCmd) Run(ctx context.Context, e *env) (err error) {
 	}
 	defer w.Close()
 	d, err := w.NewDossier(ctx, in, proc, pc, func(done, total int) {
-		fmt.Fprintln(e.stderr, e.T("dossier.progress", done, total))
+		fmt.Fprintln(e.Stderr, e.T("dossier.progress", done, total))
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, d.ID)
+	fmt.Fprintln(e.Stdout, d.ID)
 	for _, pr := range d.Check() {
-		fmt.Fprintln(e.stderr, e.T("dossier.missing", i18n.Word(e.lang, "dossier.problem.", string(pr))))
+		fmt.Fprintln(e.Stderr, e.T("dossier.missing", i18n.Word(e.Lang, "dossier.problem.", string(pr))))
 	}
 	return nil
 }
@@ -196,9 +168,9 @@ type dossierListCmd struct {
 	JSON bool   `name:"json" help:"${h_json}"`
 }
 
-func (c *dossierListCmd) Run(e *env) (err error) {
-	data, stdout := &c.Data, e.stdout
-	defer func() { err = e.explain(err, *data) }()
+func (c *dossierListCmd) Run(e *cli.Env) (err error) {
+	data, stdout := &c.Data, e.Stdout
+	defer func() { err = explain(e, err, *data, "") }()
 	w, err := volunteer.Open(*data, vault.Options{IdleTimeout: -1})
 	if err != nil {
 		return err
@@ -211,7 +183,7 @@ func (c *dossierListCmd) Run(e *env) (err error) {
 		return err
 	}
 	for _, id := range damaged {
-		fmt.Fprintln(e.stderr, e.T("dossier.damagedSeal", id))
+		fmt.Fprintln(e.Stderr, e.T("dossier.damagedSeal", id))
 	}
 	list, err := w.Desk.List()
 	if err != nil {
@@ -221,13 +193,13 @@ func (c *dossierListCmd) Run(e *env) (err error) {
 		if list == nil {
 			list = []outbox.Entry{}
 		}
-		return e.json(list)
+		return e.JSON(list)
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(stdout, e.T("dossier.noDossiers"))
 	}
 	for _, en := range list {
-		e.lines(words.Entry(e.lang, en, w.Setup.Central.String()))
+		e.Lines(words.Entry(e.Lang, en, w.Setup.Central.String())...)
 	}
 	return nil
 }
@@ -237,11 +209,11 @@ type dossierSealCmd struct {
 	vaultFlags
 }
 
-func (c *dossierSealCmd) Run(ctx context.Context, e *env) (err error) {
-	stdout, stderr, id := e.stdout, e.stderr, c.ID
-	defer func() { err = e.explain(err, c.Data) }()
+func (c *dossierSealCmd) Run(ctx context.Context, e *cli.Env) (err error) {
+	id := c.ID
+	defer func() { err = explain(e, err, c.Data, id) }()
 	if !outbox.ValidID(id) {
-		return usageError{errors.New(e.T("dossier.badID", id))}
+		return cli.UsageOf(errors.New(e.T("dossier.badID", id)))
 	}
 	w, err := c.open(e)
 	if err != nil {
@@ -249,22 +221,10 @@ func (c *dossierSealCmd) Run(ctx context.Context, e *env) (err error) {
 	}
 	defer w.Close()
 	entry, err := w.Desk.Seal(ctx, id, nil)
-	var inc *dossier.IncompleteError
-	switch {
-	case errors.As(err, &inc):
-		fmt.Fprintln(stderr, e.T("dossier.incompleteHdr", id))
-		for _, p := range inc.Problems {
-			fmt.Fprintln(stderr, "-", i18n.Word(e.lang, "dossier.problem.", string(p)))
-		}
-		return userError{e.T("dossier.incomplete", len(inc.Problems)), err}
-	case errors.Is(err, dossier.ErrNotFound):
-		return userError{e.T("dossier.noDraft", id), err}
-	case errors.Is(err, dossier.ErrSealed):
-		return userError{e.T("dossier.sealed", id), err}
-	case err != nil:
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s  %s  %s\n", entry.ID, i18n.Word(e.lang, "outbox.state.", string(entry.State)), filepath.Join(w.Dir, "outbox", entry.SealedPath))
+	fmt.Fprintf(e.Stdout, "%s  %s  %s\n", entry.ID, i18n.Word(e.Lang, "outbox.state.", string(entry.State)), filepath.Join(w.Dir, "outbox", entry.SealedPath))
 	return nil
 }
 
@@ -275,8 +235,8 @@ type dossierRekeyCmd struct {
 
 // Run makes the given key the one this device seals for and seals again
 // every dossier still waiting for its receipt.
-func (c *dossierRekeyCmd) Run(ctx context.Context, e *env) (err error) {
-	defer func() { err = e.explain(err, c.Data) }()
+func (c *dossierRekeyCmd) Run(ctx context.Context, e *cli.Env) (err error) {
+	defer func() { err = explain(e, err, c.Data, "") }()
 	key, err := parsePublicKey(e, "--central", c.Central)
 	if err != nil {
 		return err
@@ -288,11 +248,11 @@ func (c *dossierRekeyCmd) Run(ctx context.Context, e *env) (err error) {
 	defer w.Close()
 	done, err := w.ReplaceCentral(ctx, key)
 	for _, id := range done {
-		fmt.Fprintln(e.stdout, "resealed", id)
+		fmt.Fprintln(e.Stdout, "resealed", id)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stderr, e.T("dossier.rekeyed", len(done)))
+	fmt.Fprintln(e.Stderr, e.T("dossier.rekeyed", len(done)))
 	return nil
 }

@@ -502,9 +502,9 @@ func testDossierPassphrase(t *testing.T, tm team) {
 		{"no passphrase file", "", newArgs("--passphrase-file", filepath.Join(dir, "none.txt")), 1,
 			[]string{"không đọc được tệp mật khẩu", filepath.Join(dir, "none.txt")}},
 		{"--passphrase", "", newArgs("--passphrase", secret), 2,
-			[]string{"unknown flag --passphrase,", "không bao giờ được nhận qua tham số dòng lệnh"}},
+			[]string{"không có tuỳ chọn --passphrase,", "không bao giờ được nhận qua tham số dòng lệnh"}},
 		{"--passphrase=", "", []string{"seal", "AAAA", "--data", data, "--passphrase=" + secret}, 2,
-			[]string{"unknown flag --passphrase,", "không bao giờ được nhận qua tham số dòng lệnh"}},
+			[]string{"không có tuỳ chọn --passphrase,", "không bao giờ được nhận qua tham số dòng lệnh"}},
 	}
 	drafts := 0
 	for _, tt := range tests {
@@ -613,7 +613,7 @@ func testDossierBadInput(t *testing.T, tm team) {
 			[]string{`"../../x" không phải mã hồ sơ`}, false, nil},
 		{"unknown dossier", []string{"seal", "AAAAAAAAAAAAAAAAAAAAAAAAAA", "--data", data, "--passphrase-file", tm.pass}, 1, // 1 derivation
 			[]string{"không có bản nháp AAAAAAAAAAAAAAAAAAAAAAAAAA; xem danh sách bằng «dinhd dossier list»"}, true, nil},
-		{"two dossier IDs", []string{"seal", "AAAA", "BBBB", "--data", data}, 2, []string{"unexpected argument BBBB"}, false, nil},
+		{"two dossier IDs", []string{"seal", "AAAA", "BBBB", "--data", data}, 2, []string{"không hiểu đối số BBBB"}, false, nil},
 		{"init twice", initArgs(filepath.Join(tm.keys, "central.pub"), data), 1,
 			[]string{"thư mục " + data + " đã được thiết lập rồi"}, false,
 			func(t *testing.T) { // and the first passphrase still opens it: 1 derivation

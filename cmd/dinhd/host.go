@@ -5,14 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"path/filepath"
-	"strings"
 	"time"
 
+	"dinh/internal/cli"
 	"dinh/internal/words"
 	"dinh/meeting"
-	"dinh/meeting/demo"
 	"dinh/sync/discovery"
 	"dinh/sync/lan"
 	"dinh/sync/room"
@@ -28,8 +25,12 @@ type hostCmd struct {
 	Iface   []string      `sep:"none" help:"${h_iface}" placeholder:"NAME"`
 }
 
-func (c *hostCmd) Run(ctx context.Context, e *env) error {
-	ifaces, st, blobs, err := openDevice(c.Iface, c.Data)
+func (c *hostCmd) Run(ctx context.Context, e *cli.Env) error {
+	ifaces, err := discovery.Interfaces(c.Iface)
+	if err != nil {
+		return err
+	}
+	st, blobs, err := room.OpenData(c.Data)
 	if err != nil {
 		return err
 	}
@@ -38,46 +39,37 @@ func (c *hostCmd) Run(ctx context.Context, e *env) error {
 		c.Trust = room.TrustFolder(c.Data)
 	}
 	if c.Demo {
-		c.Meeting = filepath.Join(c.Data, "demo-meeting")
-		fmt.Fprintln(e.stderr, e.T("host.demo", c.Meeting))
-		if _, err := demo.WriteSignedFolder(c.Meeting, filepath.Join(c.Data, "demo-ca"), c.Trust); err != nil {
+		if c.Meeting, _, err = room.WriteDemo(c.Data, c.Trust); err != nil {
 			return err
 		}
+		e.Warn(e.T("host.demo", c.Meeting))
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h, err := room.NewHost(room.HostConfig{Store: st, Blobs: blobs, Ifaces: ifaces, Addr: c.Addr, Log: log, TrustDir: c.Trust})
 	if err != nil {
 		return err
 	}
 	err = h.RunFolder(ctx, c.Meeting, c.Watch, room.FolderEvents{
-		Published: func(before, man *meeting.Manifest) { e.lines(words.Published(e.lang, before, man, c.Trust)) },
+		Published: func(before, man *meeting.Manifest) { e.Lines(words.Published(e.Lang, before, man, c.Trust)...) },
 		Serving: func() {
-			fmt.Fprintln(e.stdout, e.T("host.serving", h.Port(), discovery.ServiceType, names(ifaces)))
-			fmt.Fprintln(e.stdout, e.T("host.fingerprint", h.Fingerprint().Short()))
-			fmt.Fprintln(e.stderr, e.T("host.stop"))
+			fmt.Fprintln(e.Stdout, e.T("host.serving", h.Port(), discovery.ServiceType, discovery.Names(ifaces)))
+			fmt.Fprintln(e.Stdout, e.T("host.fingerprint", h.Fingerprint().Short()))
+			fmt.Fprintln(e.Stderr, e.T("host.stop"))
 		},
-		NotRepublished: func(err error) { fmt.Fprintln(e.stderr, e.T("host.notRepublished", e.documentWords(err))) },
+		NotRepublished: func(err error) { fmt.Fprintln(e.Stderr, e.T("host.notRepublished", documentWords(e, err))) },
 	})
 	if err == nil {
-		fmt.Fprintln(e.stderr, e.T("host.stopped"))
+		fmt.Fprintln(e.Stderr, e.T("host.stopped"))
 	}
-	return e.documentWords(err)
+	return documentWords(e, err)
 }
 
 // documentWords says which document could not be published and why, in
 // the run's language, before the technical cause.
-func (e *env) documentWords(err error) error {
+func documentWords(e *cli.Env, err error) error {
 	var de *lan.DocumentError
 	if !errors.As(err, &de) {
 		return err
 	}
-	return fmt.Errorf("%s (%w)", words.Error(e.lang, err), de.Err)
-}
-
-func names(ifaces []net.Interface) string {
-	var out []string
-	for _, i := range ifaces {
-		out = append(out, i.Name)
-	}
-	return strings.Join(out, ", ")
+	return fmt.Errorf("%s (%w)", words.Error(e.Lang, err), de.Err)
 }

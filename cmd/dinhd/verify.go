@@ -1,11 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 
+	"dinh/internal/cli"
 	"dinh/internal/words"
 	"dinh/meeting/pdfsig"
 )
@@ -16,49 +15,34 @@ type verifyCmd struct {
 	JSON  bool   `name:"json" help:"${h_json}"`
 }
 
-func (c *verifyCmd) Run(e *env) error {
+func (c *verifyCmd) Run(e *cli.Env) error {
 	var trust *pdfsig.Trust
+	var err error
 	if c.Roots != "" {
-		t, err := pdfsig.LoadTrust(c.Roots)
-		if err != nil {
+		if trust, err = pdfsig.LoadTrust(c.Roots); err != nil {
 			return err
 		}
-		trust = t
 	}
 	b, err := os.ReadFile(c.File)
 	if err != nil {
 		return err
 	}
 	if !pdfsig.IsPDF(b) {
-		return exitError{exitNoPDF, errors.New(e.T("verify.notPDF", c.File))}
+		return cli.Exit(exitNoPDF, errors.New(e.T("verify.notPDF", c.File)))
 	}
 	rep, err := pdfsig.Verify(b, trust)
 	if err != nil {
 		return err
 	}
 	if c.JSON {
-		if err := e.json(words.JSON(e.lang, c.File, rep)); err != nil {
+		if err := e.JSON(words.JSON(e.Lang, c.File, rep)); err != nil {
 			return err
 		}
 	} else {
-		e.lines(words.Report(e.lang, c.File, rep))
+		e.Lines(words.Report(e.Lang, c.File, rep)...)
 	}
 	if len(rep.Signatures) == 0 || rep.Verdict() != pdfsig.Valid {
-		return exitError{code: exitFail}
+		return cli.Exit(cli.Fail, nil)
 	}
 	return nil
-}
-
-// json writes v to standard output as indented JSON.
-func (e *env) json(v any) error {
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// lines writes each line to standard output.
-func (e *env) lines(ls []string) {
-	for _, l := range ls {
-		fmt.Fprintln(e.stdout, l)
-	}
 }

@@ -33,6 +33,10 @@ func Join(lang string, err error, id, pin string, timeout time.Duration) (msg st
 	var pinErr *room.PinError
 	var refused *room.RefusedError
 	switch {
+	case errors.Is(err, room.ErrBadID):
+		return cli(lang, "join.badMeeting", id), true
+	case errors.Is(err, meeting.ErrBadPin):
+		return cli(lang, "join.badPin", pin), true
 	case errors.As(err, &several):
 		var b strings.Builder
 		for _, x := range several.Listings {
@@ -88,4 +92,39 @@ func ChangesOrNone(lang string, c meeting.Changes) string {
 		return w
 	}
 	return cli(lang, "changes.none")
+}
+
+// Copying says what a delegate's copy of a meeting into the folder out
+// does as it goes: results through say, news for the person through warn
+// (progress every tenth of the way).
+func Copying(lang, out string, say func(...string), warn func(...string)) room.CopyEvents {
+	lastPct := -1
+	return room.CopyEvents{
+		Found: func(found room.Listing, ignored []room.Listing) {
+			for _, l := range ignored {
+				warn(cli(lang, "join.otherHost", l.Short(), found.Short(), found.Addr))
+			}
+			say(cli(lang, "join.found", found.Title, found.ID, found.Addr, found.Short()))
+		},
+		Pinned: func(fp meeting.Fingerprint, typed bool) {
+			if typed {
+				say(cli(lang, "join.pinMatches", fp.Short()))
+			} else {
+				say(cli(lang, "join.firstPin", fp.Short()))
+			}
+		},
+		Progress: func(p lan.Progress) {
+			if pct := p.Percent(); pct/10 != lastPct/10 || p.Docs == p.TotalDocs {
+				lastPct = pct
+				warn(Progress(lang, p))
+			}
+		},
+		Saved: func(man *meeting.Manifest, ch meeting.Changes, differ []room.AgendaDocument) {
+			for _, d := range differ {
+				warn(cli(lang, "join.verdictDiffers", d.Name, d.Verdict, d.HostVerdict))
+			}
+			say(cli(lang, "join.saved", man.Version, out, ChangesOrNone(lang, ch)))
+		},
+		Offline: func(err error) { warn(cli(lang, "join.offline", err)) },
+	}
 }

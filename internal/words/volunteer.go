@@ -3,14 +3,18 @@ package words
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
+	"time"
 
 	"dinh/internal/i18n"
+	"dinh/offline/agekey"
 	"dinh/offline/dossier"
 	"dinh/offline/outbox"
 	"dinh/offline/store"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
+	"dinh/sync/central"
 	"dinh/sync/field"
 )
 
@@ -129,4 +133,108 @@ func Waiting(lang string, s field.Session, device string) string {
 		return cli(lang, "sync.atHub", s.Waiting)
 	}
 	return cli(lang, "dossier.stillWaiting", s.Waiting)
+}
+
+// Said is what a command says of something: Out for standard output (a
+// line a script may read), Err for the person, and Usage when the command
+// line was wrong. Either may be empty.
+type Said struct {
+	Out   []string
+	Err   []string
+	Usage bool
+}
+
+// News says what a sync session saw happen to one dossier; why is the
+// rejection's reason in words, when it is a rejection.
+func News(lang string, n outbox.News, why string) Said {
+	switch n.Kind {
+	case outbox.NewsDelivered:
+		return Said{Out: []string{"delivered " + n.ID}}
+	case outbox.NewsReceipted:
+		return Said{Out: []string{"receipted " + n.ID + " " + n.Receipt}}
+	case outbox.NewsStatus:
+		return Said{Out: []string{"status " + n.Receipt + " " + n.Status}}
+	case outbox.NewsDamaged:
+		return Said{Out: []string{"damaged " + n.ID}, Err: []string{cli(lang, "dossier.damagedSeal", n.ID)}}
+	case outbox.NewsRejected:
+		s := Said{Out: []string{"rejected " + n.ID + " " + n.Status}}
+		if why != "" {
+			s.Err = []string{n.ID + ": " + why}
+		}
+		return s
+	}
+	return Said{}
+}
+
+// Volunteer says what a failure of a volunteer's command means and what
+// to do; ok is false for a failure it does not know. data is the
+// volunteer's data folder; id the dossier the command was about, if any.
+func Volunteer(lang string, err error, data, id string) (s Said, ok bool) {
+	var ie *volunteer.IntakeError
+	var na *volunteer.NotAttachedError
+	var inc *dossier.IncompleteError
+	switch {
+	case errors.As(err, &ie):
+		return Said{Err: []string{Intake(lang, ie)}, Usage: true}, true
+	case errors.Is(err, volunteer.ErrNoPassphrase):
+		return Said{Err: []string{cli(lang, "dossier.noPassphrase")}, Usage: true}, true
+	case errors.As(err, &na):
+		lines, summary := NotAttached(lang, na)
+		return Said{Err: append(lines, summary)}, true
+	case errors.As(err, &inc):
+		lines := []string{cli(lang, "dossier.incompleteHdr", id)}
+		for _, p := range inc.Problems {
+			lines = append(lines, "- "+i18n.Word(lang, "dossier.problem.", string(p)))
+		}
+		return Said{Err: append(lines, cli(lang, "dossier.incomplete", len(inc.Problems)))}, true
+	case errors.Is(err, dossier.ErrNotFound):
+		return Said{Err: []string{cli(lang, "dossier.noDraft", id)}}, true
+	case errors.Is(err, dossier.ErrSealed):
+		return Said{Err: []string{cli(lang, "dossier.sealed", id)}}, true
+	}
+	if msg, ok := Workspace(lang, err, data); ok {
+		return Said{Err: []string{msg}}, true
+	}
+	return Said{}, false
+}
+
+// Admin says why an administrator's request to central failed; data is
+// central's data folder. A failure it does not know is returned as it is.
+func Admin(lang string, err error, data string) error {
+	switch {
+	case errors.Is(err, central.ErrNoData):
+		return fmt.Errorf("%s: %w", cli(lang, "central.noData", data), err)
+	case errors.Is(err, central.ErrNotRunning):
+		return errors.New(cli(lang, "central.notRunning"))
+	case errors.Is(err, central.ErrNoSocket):
+		return fmt.Errorf("%s: %w", cli(lang, "central.noSocket"), err)
+	}
+	return err
+}
+
+// AdminReply is central's answer, a line each: the devices enrolled, or
+// the dossier whose status was set, with its newest status.
+func AdminReply(rep central.AdminReply) []string {
+	var out []string
+	for _, d := range rep.Devices {
+		out = append(out, fmt.Sprintf("%s  %s  %s", d.ID, d.Added.Local().Format("2006-01-02"), d.Name))
+	}
+	if rep.Record != nil {
+		last := rep.Record.History[len(rep.Record.History)-1]
+		out = append(out, fmt.Sprintf("%s  %s  %s", rep.Record.Code, last.Status, last.At.Local().Format(time.RFC3339)))
+	}
+	return out
+}
+
+// KeyFlag says why the public key given to the flag called name was
+// refused.
+func KeyFlag(lang, name string, err error) string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, agekey.ErrIsPrivate):
+		return cli(lang, "dossier.keyIsPrivate", name)
+	case errors.As(err, &pe):
+		return cli(lang, "dossier.keyFile", name, err)
+	}
+	return cli(lang, "dossier.keyBad", name, err)
 }

@@ -48,6 +48,15 @@ type HitJSON struct {
 	Score  float64 `json:"score"`
 }
 
+// HitsJSON are the hits in the shape of HitJSON, an empty list for none.
+func HitsJSON(hits []Hit) []HitJSON {
+	out := []HitJSON{}
+	for _, h := range hits {
+		out = append(out, h.JSON())
+	}
+	return out
+}
+
 // JSON is the hit in the shape of HitJSON.
 func (h Hit) JSON() HitJSON {
 	p := h.Procedure

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 )
 
 // ErrNoInterfaces is returned when there is no interface to work on: an empty
@@ -95,4 +96,13 @@ func prefixesOf(ifaces []net.Interface) []netip.Prefix {
 		out = append(out, ipv4Prefixes(ifi)...)
 	}
 	return out
+}
+
+// Names are the interfaces' names, for a person: "lo, eth0".
+func Names(ifaces []net.Interface) string {
+	var out []string
+	for _, i := range ifaces {
+		out = append(out, i.Name)
+	}
+	return strings.Join(out, ", ")
 }

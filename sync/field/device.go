@@ -52,6 +52,17 @@ var (
 	ErrCatalogOlder      = errors.New("field: the published catalogue is older than the one in use")
 )
 
+// SettingsOf are the settings an administrator gives as words: the
+// hub as ID=tcp://HOST:PORT; a device listens on its role's port unless
+// told. They are not checked.
+func SettingsOf(listen, commune, hub, central string) Settings {
+	h := mesh.ParsePeer(hub)
+	if listen == "" {
+		listen = province.DefaultDeviceListen
+	}
+	return Settings{Listen: listen, Commune: commune, Hub: h.ID, HubAddr: h.Addr, Central: central}
+}
+
 // Check validates the settings and returns them in canonical form.
 func (s Settings) Check() (Settings, error) {
 	var err error

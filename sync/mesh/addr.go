@@ -46,3 +46,12 @@ func ParsePeer(s string) Peer {
 	id, addr, _ := strings.Cut(strings.TrimSpace(s), "=")
 	return Peer{ID: id, Addr: addr}
 }
+
+// ParsePeers is ParsePeer of each.
+func ParsePeers(list []string) []Peer {
+	var out []Peer
+	for _, s := range list {
+		out = append(out, ParsePeer(s))
+	}
+	return out
+}

@@ -26,7 +26,11 @@ type CopyConfig struct {
 	Find   FindOptions   // Pins is the Store
 	Out    string        // the folder Export writes
 	Follow bool          // keep following after the copy is up to date
+	CopyEvents
+}
 
+// CopyEvents are what a copy tells as it goes.
+type CopyEvents struct {
 	Found    func(found Listing, ignored []Listing)
 	Pinned   func(fp meeting.Fingerprint, typed bool) // typed: it matched Find.Pin
 	Progress func(lan.Progress)
@@ -49,6 +53,9 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // *RefusedError, lan.ErrNotConfirmed when the host's fingerprint is not
 // the typed pin, and an error of Export.
 func Copy(ctx context.Context, cfg CopyConfig) error {
+	if err := cfg.Find.Check(); err != nil {
+		return err
+	}
 	bctx, stopBrowse := context.WithCancel(ctx)
 	dir := NewDirectory(cfg.Ifaces)
 	browsed := make(chan error, 1)

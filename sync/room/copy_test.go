@@ -51,7 +51,7 @@ func TestRunFolderAndCopy(t *testing.T) {
 	var found Listing
 	err = Copy(ctxTimeout(t, ctx), CopyConfig{Store: st, Blobs: bl, Ifaces: ifs, Out: out,
 		Find:  FindOptions{ID: m.ID, Timeout: 20 * time.Second},
-		Found: func(f Listing, _ []Listing) { found = f }})
+		CopyEvents: CopyEvents{Found: func(f Listing, _ []Listing) { found = f }}})
 	if err != nil {
 		t.Fatalf("Copy: %v", err)
 	}
@@ -90,7 +90,7 @@ func TestRunFolderAndCopy(t *testing.T) {
 	go func() {
 		followed <- Copy(fctx, CopyConfig{Store: st, Blobs: bl, Ifaces: ifs, Out: out, Follow: true,
 			Find:  FindOptions{ID: m.ID, Timeout: 20 * time.Second},
-			Saved: func(man *meeting.Manifest, _ meeting.Changes, _ []AgendaDocument) { saved <- man }})
+			CopyEvents: CopyEvents{Saved: func(man *meeting.Manifest, _ meeting.Changes, _ []AgendaDocument) { saved <- man }}})
 	}()
 	m.Title = "Kỳ họp thứ năm (bổ sung)"
 	if err := meeting.WriteFolder(folder, m); err != nil {

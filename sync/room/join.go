@@ -56,6 +56,24 @@ type FindOptions struct {
 	Settle time.Duration
 }
 
+// ErrBadID is a meeting ID that no meeting can have (it would name a
+// folder outside the delegate's).
+var ErrBadID = errors.New("room: not a meeting ID")
+
+// Check refuses, before anything is looked for, a meeting ID no meeting
+// can have (ErrBadID) and a pin that is no fingerprint (meeting.ErrBadPin).
+func (o FindOptions) Check() error {
+	if o.ID != "" {
+		if err := meeting.ValidID(o.ID); err != nil {
+			return fmt.Errorf("%w: %w", ErrBadID, err)
+		}
+	}
+	if o.Pin != "" {
+		return meeting.CheckPin(o.Pin)
+	}
+	return nil
+}
+
 // Find is the delegate's policy for choosing a host on the LAN: the named
 // meeting, or the only one announced; the host announcing the fingerprint
 // the delegate typed, or else the one pinned on an earlier join, even if a

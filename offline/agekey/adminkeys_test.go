@@ -1,4 +1,4 @@
-package volunteer
+package agekey
 
 import (
 	"errors"
@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"dinh/offline/agekey"
 )
 
 // TestMakeAdminKeys: a key folder gets both pairs, each private key
@@ -28,8 +26,8 @@ func TestMakeAdminKeys(t *testing.T) {
 	}
 	cpubText, _ := os.ReadFile(filepath.Join(dir, CentralPub))
 	rpubText, _ := os.ReadFile(filepath.Join(dir, RecoveryPub))
-	cpub, err1 := agekey.ParsePublic(strings.TrimSpace(string(cpubText)))
-	rpub, err2 := agekey.ParsePublic(strings.TrimSpace(string(rpubText)))
+	cpub, err1 := ParsePublic(strings.TrimSpace(string(cpubText)))
+	rpub, err2 := ParsePublic(strings.TrimSpace(string(rpubText)))
 	if err1 != nil || err2 != nil || !cpub.Equal(c.Public()) || !rpub.Equal(r.Public()) {
 		t.Fatalf("the public files do not match the private keys: %v %v", err1, err2)
 	}

@@ -1,4 +1,4 @@
-package volunteer
+package agekey
 
 import (
 	"errors"
@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"dinh/offline/agekey"
 )
 
 // An administrator's key folder holds the team's two key pairs: the
@@ -31,7 +29,7 @@ var AdminKeyFiles = []string{CentralPub, CentralKey, RecoveryPub, RecoveryKey}
 type KeyExistsError struct{ Path string }
 
 func (e *KeyExistsError) Error() string {
-	return "volunteer: " + e.Path + " exists; keys are never overwritten"
+	return "agekey: " + e.Path + " exists; keys are never overwritten"
 }
 
 // MakeAdminKeys makes both key pairs and writes them into dir, each file
@@ -43,19 +41,19 @@ func MakeAdminKeys(dir string) ([]string, error) {
 		if _, err := os.Lstat(path); err == nil {
 			return nil, &KeyExistsError{path}
 		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("volunteer: %w", err)
+			return nil, fmt.Errorf("agekey: %w", err)
 		}
 	}
-	cpub, cpriv, err := agekey.Generate()
+	cpub, cpriv, err := Generate()
 	if err != nil {
 		return nil, err
 	}
-	rpub, rpriv, err := agekey.Generate()
+	rpub, rpriv, err := Generate()
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("volunteer: %w", err)
+		return nil, fmt.Errorf("agekey: %w", err)
 	}
 	// Private keys are written as age-keygen writes them, so the stock
 	// age tool reads them too.
@@ -71,7 +69,7 @@ func MakeAdminKeys(dir string) ([]string, error) {
 			if errors.Is(err, os.ErrExist) {
 				return nil, &KeyExistsError{path}
 			}
-			return nil, fmt.Errorf("volunteer: %w", err)
+			return nil, fmt.Errorf("agekey: %w", err)
 		}
 		written = append(written, path)
 	}
@@ -79,7 +77,7 @@ func MakeAdminKeys(dir string) ([]string, error) {
 }
 
 // LoadAdminKeys reads the two private keys of a key folder.
-func LoadAdminKeys(dir string) (central, recovery agekey.Private, err error) {
+func LoadAdminKeys(dir string) (central, recovery Private, err error) {
 	if central, err = readPrivate(dir, CentralKey); err != nil {
 		return central, recovery, err
 	}
@@ -87,14 +85,14 @@ func LoadAdminKeys(dir string) (central, recovery agekey.Private, err error) {
 	return central, recovery, err
 }
 
-func readPrivate(dir, name string) (agekey.Private, error) {
+func readPrivate(dir, name string) (Private, error) {
 	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
-		return agekey.Private{}, fmt.Errorf("volunteer: %w", err)
+		return Private{}, fmt.Errorf("agekey: %w", err)
 	}
-	k, err := agekey.ParsePrivate(string(b))
+	k, err := ParsePrivate(string(b))
 	if err != nil {
-		return k, fmt.Errorf("volunteer: %s: %w", name, err)
+		return k, fmt.Errorf("agekey: %s: %w", name, err)
 	}
 	return k, nil
 }
