@@ -1048,6 +1048,30 @@ func TestHaveRefuses(t *testing.T) {
 	}
 }
 
+// TestDeviceKeepsItsName: a request that names no device name (as a
+// device's older builds send) leaves the name the device gave before.
+func TestDeviceKeepsItsName(t *testing.T) {
+	h := NewHost(nil, nil, nil)
+	have := func(name string) {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", "/v1/have?version=1", nil)
+		r.Header.Set(DeviceHeader, "DEV-1")
+		if name != "" {
+			r.Header.Set(DeviceNameHeader, url.QueryEscape(name))
+		}
+		h.Handler().ServeHTTP(rec, r)
+	}
+	have("Máy đại biểu 1")
+	have("")
+	if d := h.Devices(); len(d) != 1 || d[0].Name != "Máy đại biểu 1" {
+		t.Fatalf("after a request without a name the host lists %+v", d)
+	}
+	have("Máy chủ toạ")
+	if d := h.Devices(); len(d) != 1 || d[0].Name != "Máy chủ toạ" {
+		t.Fatalf("after a new name the host lists %+v", d)
+	}
+}
+
 func TestProgressPercent(t *testing.T) {
 	tests := []struct {
 		p    Progress
