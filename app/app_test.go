@@ -110,6 +110,12 @@ func TestDelegateFlow(t *testing.T) {
 		return d.pane.state == lan.UpToDate && d.pane.man != nil && len(d.pane.agenda.Objects) == len(m.Agenda)+1 &&
 			strings.Contains(d.pane.status.Text, "Đã có đủ tài liệu")
 	})
+	// The meeting's time as Vietnamese forms write it, its weekday too.
+	var details string
+	fyne.DoAndWait(func() { details = d.pane.details.Text })
+	if want := "08:00, thứ Năm 03/12/2026"; !strings.Contains(details, want) {
+		t.Errorf("the meeting's details say %q, want %q", details, want)
+	}
 
 	// The first document opens by itself in the demo; open another by tapping.
 	eventually(t, "the first document to open", func() bool { return d.doc.viewer != nil })
@@ -610,6 +616,23 @@ func TestHostTimeIsPicked(t *testing.T) {
 			t.Fatal("no calendar to pick the date")
 		}
 		test.Tap(pick)
+		// The calendar names its month and days in the app's language,
+		// weeks from Monday; its arrows go from month to month.
+		cal := f.cal.root
+		if got := strings.Join(drawn(cal), " "); !strings.Contains(got, "Tháng 12 năm 2026") || !strings.Contains(got, "T2 T3 T4 T5 T6 T7 CN") || strings.Contains(got, "December") {
+			t.Errorf("the calendar reads %q", got)
+		}
+		var next *widget.Button
+		walkRendered(cal, func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Icon == theme.NavigateNextIcon() {
+				next = b
+			}
+		})
+		test.Tap(next)
+		if got := strings.Join(drawn(cal), " "); !strings.Contains(got, "Tháng 1 năm 2027") {
+			t.Errorf("the next month reads %q", got)
+		}
+		f.cal.show(f.cal.month.AddDate(0, -1, 0))
 		var day *widget.Button
 		walkRendered(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 			if b, ok := o.(*widget.Button); ok && b.Text == "7" {

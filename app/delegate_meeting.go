@@ -99,7 +99,7 @@ func (p *meetingPane) refreshHeader() {
 	if p.man != nil {
 		m := p.man.Meeting
 		p.header.SetText(m.Title)
-		p.details.SetText(i18n.T("delegate.details", formatStart(m.Start), m.Place, p.man.Version))
+		p.details.SetText(i18n.T("delegate.details", longDate(m.Start), m.Place, p.man.Version))
 	} else {
 		p.header.SetText(p.id)
 		p.details.SetText("")

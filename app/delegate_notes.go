@@ -508,7 +508,7 @@ func (n *notesPane) export() {
 // exportOf is what the exported PDF says, in the app's language.
 func (n *notesPane) exportOf(now time.Time) notes.Export {
 	e := notes.Export{
-		Title: i18n.T("notes.title"), Meeting: n.title, Made: i18n.T("notes.export.made", formatStart(now)), Date: now,
+		Title: i18n.T("notes.title"), Meeting: n.title, Made: i18n.T("notes.export.made", longDate(now)), Date: now,
 		Page: func(p int) string { return i18n.T("notes.page", p+1) }, Changed: i18n.T("notes.changed"), Empty: i18n.T("notes.none.meeting"),
 	}
 	for _, name := range n.book.Docs() {

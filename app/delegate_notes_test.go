@@ -228,7 +228,7 @@ func TestPrivateNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Ghi chú riêng", secret, "Ý kiến cử tri xã Tân Trào", "Trang 1", "Trang này đã thay đổi", "08:00, 03/12/2026"} {
+	for _, want := range []string{"Ghi chú riêng", secret, "Ý kiến cử tri xã Tân Trào", "Trang 1", "Trang này đã thay đổi", "08:00, thứ Năm 03/12/2026"} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("the export lacks %q:\n%s", want, text)
 		}

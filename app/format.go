@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2/container"
@@ -21,11 +22,13 @@ func humanDuration(d time.Duration) string {
 	return i18n.T("time.hours", int(d.Hours()), int(d.Minutes())%60)
 }
 
-func formatStart(t time.Time) string {
+// longDate is a time as Vietnamese forms write it: "08:00, thứ Năm
+// 03/12/2026" (or its English equivalent); "" for no time.
+func longDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("15:04, 02/01/2006")
+	return i18n.T("date.long", t.Format("15:04"), i18n.T(fmt.Sprintf("date.weekday.%d", int(t.Weekday()))), t.Format("02/01/2006"))
 }
 
 // describeChanges is the sentence a delegate reads when an update arrives.

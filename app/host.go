@@ -155,7 +155,8 @@ type startField struct {
 	box   fyne.CanvasObject
 	date  *widget.Entry
 	hour  *widget.SelectEntry
-	times []string // what the list of times offers
+	times []string  // what the list of times offers
+	cal   *calendar // the calendar last shown
 }
 
 func (h *hostScreen) startField() *startField {
@@ -191,13 +192,13 @@ func (h *hostScreen) startField() *startField {
 	f.hour.OnChanged = func(string) { update(); h.refreshStartHint() }
 	pick := widget.NewButtonWithIcon("", theme.CalendarIcon(), nil)
 	pick.OnTapped = func() {
-		var pop *widget.PopUp
-		cal := widget.NewCalendar(h.m.Start, func(t time.Time) {
+		var d dialog.Dialog
+		f.cal = newCalendar(h.m.Start, func(t time.Time) {
 			f.date.SetText(t.Format("02/01/2006"))
-			pop.Hide()
+			d.Hide()
 		})
-		pop = widget.NewPopUp(cal, h.u.win.Canvas())
-		pop.ShowAtRelativePosition(fyne.NewPos(0, pick.Size().Height), pick)
+		d = dialog.NewCustom(i18n.T("host.pick_date"), i18n.T("vol.close"), f.cal.root, h.u.win)
+		showDialog(h.u.win, d)
 	}
 	f.box = readingBorder(nil, nil, nil, pick, container.NewGridWithColumns(2, f.hour, f.date))
 	h.start = f
@@ -214,12 +215,6 @@ func (h *hostScreen) refreshStartHint() {
 		form.Items[1].HintText = longDate(h.m.Start)
 		form.Refresh()
 	}
-}
-
-// longDate is a time as Vietnamese forms write it: "08:00, thứ Năm
-// 03/12/2026" (or its English equivalent).
-func longDate(t time.Time) string {
-	return i18n.T("date.long", t.Format("15:04"), i18n.T(fmt.Sprintf("date.weekday.%d", int(t.Weekday()))), t.Format("02/01/2006"))
 }
 
 func (h *hostScreen) fillPeople() {
