@@ -670,3 +670,56 @@ func TestHostSeesEachDelegate(t *testing.T) {
 		return strings.Contains(got, want) && strings.Contains(got, "đang kết nối: 1")
 	})
 }
+
+// TestHostAsksBeforeRemovingAnItem: an agenda item that holds words or
+// documents is removed only after the secretary says so, with the item
+// named; an empty one goes at once.
+func TestHostAsksBeforeRemovingAnItem(t *testing.T) {
+	u := startDemo(t)
+	h := u.host
+	var n int
+	var first string
+	fyne.DoAndWait(func() { n, first = len(h.m.Agenda), h.m.Agenda[0].Title })
+	answer := func(choose string) (question string) {
+		t.Helper()
+		fyne.DoAndWait(func() {
+			top := u.win.Canvas().Overlays().Top()
+			if top == nil {
+				t.Fatal("nothing asks before the item is removed")
+			}
+			question = strings.Join(drawn(top), " ")
+			var pick *widget.Button
+			walkRendered(top, func(o fyne.CanvasObject) {
+				if b, ok := o.(*widget.Button); ok && b.Text == choose {
+					pick = b
+				}
+			})
+			if pick == nil {
+				t.Fatalf("the question %q has no %q", question, choose)
+			}
+			test.Tap(pick)
+		})
+		return question
+	}
+	fyne.DoAndWait(func() { h.removeItem(0) })
+	if q := answer("Giữ lại"); !strings.Contains(q, "Xoá nội dung 1 «"+first+"»") {
+		t.Errorf("the question reads %q", q)
+	}
+	fyne.DoAndWait(func() {
+		if len(h.m.Agenda) != n || h.m.Agenda[0].Title != first {
+			t.Errorf("kept: the agenda has %d items, the first %q", len(h.m.Agenda), h.m.Agenda[0].Title)
+		}
+		h.removeItem(0)
+	})
+	answer("Xoá nội dung")
+	fyne.DoAndWait(func() {
+		if len(h.m.Agenda) != n-1 || h.m.Agenda[0].Title == first {
+			t.Errorf("removed: the agenda has %d items, the first %q", len(h.m.Agenda), h.m.Agenda[0].Title)
+		}
+		h.m.Agenda = append(h.m.Agenda, meeting.Item{})
+		h.removeItem(len(h.m.Agenda) - 1)
+		if len(h.m.Agenda) != n-1 || u.win.Canvas().Overlays().Top() != nil {
+			t.Errorf("an empty item: %d items, a question showing: %v", len(h.m.Agenda), u.win.Canvas().Overlays().Top() != nil)
+		}
+	})
+}

@@ -279,10 +279,7 @@ func (h *hostScreen) fillItems() {
 		addDoc := widget.NewButtonWithIcon(i18n.T("host.add_doc"), theme.ContentAddIcon(), func() { h.pickDocument(it) })
 		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { h.moveItem(i, -1) })
 		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { h.moveItem(i, 1) })
-		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
-			h.m.Agenda = append(h.m.Agenda[:i], h.m.Agenda[i+1:]...)
-			h.fillItems()
-		})
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { h.removeItem(i) })
 		if i == 0 {
 			up.Disable()
 		}
@@ -306,6 +303,22 @@ func (h *hostScreen) fillItems() {
 		h.items.Add(widget.NewCard("", "", container.NewVBox(head, fields, docs, container.NewHBox(addDoc))))
 	}
 	h.items.Refresh()
+}
+
+// removeItem takes item i off the agenda, after asking when it holds
+// anything: its words or its documents would be lost with it.
+func (h *hostScreen) removeItem(i int) {
+	remove := func() {
+		h.m.Agenda = append(h.m.Agenda[:i], h.m.Agenda[i+1:]...)
+		h.fillItems()
+	}
+	it := h.m.Agenda[i]
+	if strings.TrimSpace(it.Title) == "" && strings.TrimSpace(it.Presenter) == "" && len(it.Documents) == 0 {
+		remove()
+		return
+	}
+	h.ask(i18n.T("host.item_remove"), i18n.T("host.item_remove.ask", i+1, it.Title, len(it.Documents)),
+		i18n.T("host.item_remove"), i18n.T("host.item_keep"), remove)
 }
 
 func (h *hostScreen) moveItem(i, delta int) {
