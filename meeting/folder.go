@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"dinh/internal/atomicfile"
+	"dinh/internal/boundedfile"
 )
 
 // FolderFile is the name of the meeting description inside a meeting folder.
@@ -79,14 +80,12 @@ func position(b []byte, off int64) (line, col int) {
 // LoadFolder reads dir/meeting.json and checks that every document the
 // agenda names is a regular PDF file inside dir, within the size limits.
 func LoadFolder(dir string) (*Meeting, error) {
-	f, err := os.Open(filepath.Join(dir, FolderFile))
+	b, err := boundedfile.Read(filepath.Join(dir, FolderFile), MaxJSONSize)
+	if errors.Is(err, boundedfile.ErrTooLarge) {
+		return nil, invalid("%s is more than %d bytes, at most %d allowed", FolderFile, MaxJSONSize, MaxJSONSize)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open meeting folder: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxJSONSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", FolderFile, err)
 	}
 	m, err := ParseJSON(b)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"dinh/internal/atomicfile"
+	"dinh/internal/boundedfile"
 	"dinh/meeting"
 )
 
@@ -248,20 +248,14 @@ func (s *Store) Load(id string) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(p)
-	if errors.Is(err, os.ErrNotExist) {
+	ct, err := boundedfile.Read(p, maxFile)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return &Book{Meeting: id}, nil
-	}
-	if err != nil {
+	case errors.Is(err, boundedfile.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %w", ErrDamaged, err)
+	case err != nil:
 		return nil, fmt.Errorf("notes: %w", err)
-	}
-	defer f.Close()
-	ct, err := io.ReadAll(io.LimitReader(f, maxFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("notes: %w", err)
-	}
-	if len(ct) > maxFile {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrDamaged, maxFile)
 	}
 	plain, err := s.c.Decrypt(ct, aad(id))
 	if err != nil {

@@ -7,13 +7,13 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"dinh/internal/boundedfile"
 )
 
 // Timestamp tells what is known of an RFC 3161 signature timestamp.
@@ -381,19 +381,12 @@ func (v *verifier) timestamp(token, signature []byte) (time.Time, error) {
 
 // VerifyFile reads and verifies the PDF at path.
 func VerifyFile(path string, t *Trust) (Report, error) {
-	f, err := os.Open(path)
+	b, err := boundedfile.Read(path, MaxFileSize)
+	if errors.Is(err, boundedfile.ErrTooLarge) {
+		return Report{}, fmt.Errorf("verify: %s: %w (%w)", path, errTooLarge, err)
+	}
 	if err != nil {
 		return Report{}, fmt.Errorf("verify: %w", err)
-	}
-	defer f.Close()
-	// A file over the limit is refused before it is read; one that grows
-	// while it is read is cut one byte past the limit, and refused too.
-	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
-		return Report{}, fmt.Errorf("verify: %s: %w (%d bytes)", path, errTooLarge, fi.Size())
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return Report{}, fmt.Errorf("verify: read %s: %w", path, err)
 	}
 	return Verify(b, t)
 }

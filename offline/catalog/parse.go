@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"dinh/assets"
+	"dinh/internal/boundedfile"
 )
 
 // Error is a problem in a catalogue file, with the position of the value at
@@ -47,12 +46,7 @@ func Sample() *Catalog {
 
 // Load reads and parses the catalogue file at path.
 func Load(path string) (*Catalog, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load catalogue: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := boundedfile.Read(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("load catalogue: %w", err)
 	}

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"dinh/internal/atomicfile"
+	"dinh/internal/boundedfile"
 	"dinh/offline/agekey"
 )
 
@@ -232,20 +233,14 @@ func (h *header) checkKey(dataKey []byte) error {
 }
 
 func readHeader(dir string) (*header, error) {
-	f, err := os.Open(filepath.Join(dir, headerName))
-	if errors.Is(err, os.ErrNotExist) {
+	b, err := boundedfile.Read(filepath.Join(dir, headerName), maxHeaderSize)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return nil, ErrNoVault
-	}
-	if err != nil {
-		return nil, fmt.Errorf("vault: open header: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxHeaderSize+1))
-	if err != nil {
+	case errors.Is(err, boundedfile.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %w", ErrCorruptHeader, err)
+	case err != nil:
 		return nil, fmt.Errorf("vault: read header: %w", err)
-	}
-	if len(b) > maxHeaderSize {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrCorruptHeader, maxHeaderSize)
 	}
 	var h header
 	dec := json.NewDecoder(bytes.NewReader(b))
