@@ -7,9 +7,9 @@ import (
 	"math/rand"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
+	"dinh/internal/pdfdoc"
 
-	"dinh/assets"
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // PDFSpec describes a generated meeting document.
@@ -89,23 +89,13 @@ func WritePDF(w io.Writer, s PDFSpec) error {
 		return errors.New("demo: pdf needs a title")
 	}
 
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetCreationDate(fixedDate)
-	f.SetModificationDate(fixedDate)
-	f.SetCatalogSort(true)
-	f.SetCompression(true)
-	f.SetProducer("Đình", true)
-	f.SetCreator("Đình", true)
-	f.SetTitle(s.Title, true)
+	f := pdfdoc.New(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}, s.Title, fixedDate)
 	f.SetAuthor(s.Subtitle, true)
-	f.SetLang("vi-VN")
 	if s.Password != "" {
 		// A fixed owner password keeps the output deterministic; fpdf would
 		// otherwise draw a random one.
 		f.SetProtection(fpdf.CnProtectPrint, s.Password, s.Password+"/owner")
 	}
-	f.AddUTF8FontFromBytes("noto", "", assets.FontRegular())
-	f.AddUTF8FontFromBytes("noto", "B", assets.FontBold())
 	f.SetMargins(20, 15, 20)
 	f.SetAutoPageBreak(false, 0)
 
