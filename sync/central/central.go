@@ -269,9 +269,14 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 		}
 		return rewrote, nil
 	}
-	if b, err := os.ReadFile(src); err == nil {
-		if q, _ := os.Stat(c.quarantinePath(dev, id, b)); q != nil {
-			return quarantined, nil // these bytes were refused already
+	// These bytes may have been refused already: only a dossier with a
+	// copy in quarantine is read and hashed to tell (a pass sees every
+	// dossier not yet ingested, a megabyte each).
+	if held, _ := filepath.Glob(c.quarantinePrefix(dev, id) + "*"); len(held) > 0 {
+		if b, err := os.ReadFile(src); err == nil {
+			if q, _ := os.Stat(c.quarantinePath(dev, id, b)); q != nil {
+				return quarantined, nil
+			}
 		}
 	}
 	by, err := c.cfg.Node.WrittenBy(c.cfg.CommuneID, rel, dev)
@@ -356,7 +361,13 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 // one.
 func (c *Central) quarantinePath(dev, id string, content []byte) string {
 	sum := sha256.Sum256(content)
-	return filepath.Join(c.cfg.DataDir, "quarantine", dev+"-"+id+seal.Ext+"-"+hex.EncodeToString(sum[:8]))
+	return c.quarantinePrefix(dev, id) + hex.EncodeToString(sum[:8])
+}
+
+// quarantinePrefix starts the paths of every refused copy of a device's
+// dossier.
+func (c *Central) quarantinePrefix(dev, id string) string {
+	return filepath.Join(c.cfg.DataDir, "quarantine", dev+"-"+id+seal.Ext+"-")
 }
 
 // quarantine keeps a copy of a refused file with the reason beside it,
