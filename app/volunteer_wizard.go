@@ -915,7 +915,11 @@ func (w *wizard) summaryMarkdown() string {
 	}
 	line("vol.consent", consent)
 	if g := d.Consent.Guardian; g != nil && d.Minor() {
-		line("vol.guardian", g.FullName+" ("+g.Relation+")")
+		who := strings.TrimSpace(g.FullName)
+		if rel := strings.TrimSpace(g.Relation); rel != "" {
+			who = strings.TrimSpace(who + " (" + rel + ")")
+		}
+		line("vol.guardian", who)
 	}
 	return b.String()
 }

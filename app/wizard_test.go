@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,6 +15,7 @@ import (
 	"dinh/internal/i18n"
 	"dinh/offline/agekey"
 	"dinh/offline/catalog"
+	"dinh/offline/dossier"
 	"dinh/offline/vault"
 	"dinh/offline/volunteer"
 )
@@ -256,5 +258,28 @@ func TestPhotoPaperDefaultsToTheNextOne(t *testing.T) {
 	})
 	if which == nil || which.Selected != want {
 		t.Errorf("the photo's paper starts at %q, want %q (brought, no photo yet)", which.Selected, want)
+	}
+}
+
+// TestSummaryGuardian: the summary read back to the villager names the
+// guardian of a minor as given: name and relation, the name alone, or a
+// dash when nothing was entered yet, never an empty "()".
+func TestSummaryGuardian(t *testing.T) {
+	tests := []struct {
+		g    dossier.Guardian
+		want string
+	}{
+		{dossier.Guardian{FullName: "Lò Văn Sơn", Relation: "cha"}, "**Người giám hộ:** Lò Văn Sơn (cha)\n"},
+		{dossier.Guardian{FullName: "Lò Văn Sơn"}, "**Người giám hộ:** Lò Văn Sơn\n"},
+		{dossier.Guardian{}, "**Người giám hộ:** —\n"},
+	}
+	for _, tt := range tests {
+		g := tt.g
+		w := &wizard{cur: &dossier.Dossier{Created: time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local),
+			Villager: dossier.Person{FullName: "Lò Thị Mai", BirthDate: "2020-03-15"}}}
+		w.cur.Consent.Guardian = &g
+		if got := w.summaryMarkdown(); !strings.Contains(got, tt.want) {
+			t.Errorf("%+v: the summary reads\n%s\nwant %q", tt.g, got, tt.want)
+		}
 	}
 }
