@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"dinh/assets"
@@ -49,7 +50,7 @@ func catalogue(t *testing.T) []*regexp.Regexp {
 			}
 		}
 	}
-	verb := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
+	verb := regexp.MustCompile(`%(\[\d+\])?[-+# 0-9.]*[a-zA-Z]`)
 	var out []*regexp.Regexp
 	for _, s := range texts {
 		parts := verb.Split(s, -1)
@@ -225,13 +226,28 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 	// The secretariat's host screen.
 	fyne.DoAndWait(func() { u.tabs.SelectIndex(1) })
 	look("host")
+	closeAll := func() {
+		fyne.DoAndWait(func() {
+			for _, o := range u.win.Canvas().Overlays().List() {
+				u.win.Canvas().Overlays().Remove(o)
+			}
+		})
+	}
 	fyne.DoAndWait(u.host.newMeeting)
 	look("host, new meeting?")
+	closeAll()
 	fyne.DoAndWait(func() {
-		for _, o := range u.win.Canvas().Overlays().List() {
-			u.win.Canvas().Overlays().Remove(o)
-		}
+		walkRendered(u.host.form, func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Icon == theme.CalendarIcon() {
+				test.Tap(b)
+			}
+		})
 	})
+	look("host, calendar")
+	closeAll()
+	fyne.DoAndWait(func() { u.host.removeItem(0) })
+	look("host, remove an item?")
+	closeAll()
 	// The volunteer: set-up, the empty list, each step of a new dossier.
 	fyne.DoAndWait(func() { u.tabs.SelectIndex(2) })
 	look("volunteer, set-up")
