@@ -251,11 +251,7 @@ func (v *volunteerScreen) refreshSync() {
 			v.sync.bar.SetValue(float64(total - left))
 			box.Add(v.sync.bar)
 		}
-		if st.LastSync.IsZero() {
-			box.Add(wrapped(i18n.T("vol.sync.never")))
-		} else {
-			box.Add(wrapped(i18n.T("vol.sync.last", when(st.LastSync))))
-		}
+		box.Add(wrapped(lastSync(st, waiting)))
 		if st.Err != nil {
 			line(theme.ErrorIcon(), i18n.T("vol.sync.pass_failed")+" "+errorText(st.Err), widget.DangerImportance)
 		}
@@ -415,4 +411,17 @@ func (v *volunteerScreen) lockedSyncText(counts map[outbox.State]int) string {
 		return ""
 	}
 	return i18n.T("vol.sync.while_locked", counts[outbox.Sealed]+counts[outbox.Queued], counts[outbox.Receipted]+counts[outbox.Purged])
+}
+
+// lastSync says when this device was last in step with the hub: connected
+// with nothing left to send, it is in step still, since then (the time
+// alone read as "nothing for twenty minutes").
+func lastSync(st field.DeviceStatus, waiting int) string {
+	switch {
+	case st.LastSync.IsZero():
+		return i18n.T("vol.sync.never")
+	case st.HubConnected && st.SendFiles == 0 && st.RecvFiles == 0 && waiting == 0:
+		return i18n.T("vol.sync.in_step", when(st.LastSync))
+	}
+	return i18n.T("vol.sync.last", when(st.LastSync))
 }

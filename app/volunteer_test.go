@@ -976,3 +976,27 @@ func TestReceiptSlip(t *testing.T) {
 		}
 	}
 }
+
+// TestLastSyncSaysInStep: a device connected to its hub with nothing to
+// send or receive says it is in step since its last sync, not only when
+// that was (which read as "no sync for twenty minutes").
+func TestLastSyncSaysInStep(t *testing.T) {
+	at := time.Now().Add(-20 * time.Minute)
+	tests := []struct {
+		st      field.DeviceStatus
+		waiting int
+		want    string
+	}{
+		{field.DeviceStatus{}, 0, "Chưa đồng bộ"},
+		{field.DeviceStatus{HubConnected: true, LastSync: at}, 0, "Đã khớp với trạm xã từ "},
+		{field.DeviceStatus{HubConnected: true, LastSync: at, SendFiles: 2}, 2, "Đồng bộ lần cuối: "},
+		{field.DeviceStatus{HubConnected: true, LastSync: at, RecvFiles: 1}, 0, "Đồng bộ lần cuối: "},
+		{field.DeviceStatus{HubConnected: true, LastSync: at}, 1, "Đồng bộ lần cuối: "},
+		{field.DeviceStatus{LastSync: at}, 0, "Đồng bộ lần cuối: "},
+	}
+	for _, tt := range tests {
+		if got := lastSync(tt.st, tt.waiting); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%+v, %d waiting: %q, want it to start %q", tt.st, tt.waiting, got, tt.want)
+		}
+	}
+}
