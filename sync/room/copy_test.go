@@ -37,10 +37,12 @@ func TestRunFolderAndCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	published := make(chan *meeting.Manifest, 4)
+	notRepublished := make(chan error, 4)
 	hostDone := make(chan error, 1)
 	go func() {
 		hostDone <- h.RunFolder(ctx, folder, 50*time.Millisecond, FolderEvents{
-			Published: func(_, man *meeting.Manifest) { published <- man },
+			Published:      func(_, man *meeting.Manifest) { published <- man },
+			NotRepublished: func(err error) { notRepublished <- err },
 		})
 	}()
 	first := <-published
@@ -112,6 +114,11 @@ func TestRunFolderAndCopy(t *testing.T) {
 	cancel()
 	if err := <-hostDone; err != nil {
 		t.Errorf("RunFolder: %v", err)
+	}
+	// The edit was republished: nothing says it was not.
+	close(notRepublished)
+	for err := range notRepublished {
+		t.Errorf("a republished folder was reported as not republished: %v", err)
 	}
 }
 

@@ -1,12 +1,15 @@
 package room
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"dinh/meeting"
+	"dinh/meeting/demo"
 	"dinh/offline/store"
 )
 
@@ -94,5 +97,48 @@ func TestFind(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExportFlagsOnlyVerdictsThatDiffer: the agenda a delegate takes out
+// flags a document only when the host said a verdict and this device
+// finds another; a host that said none (an older host) flags nothing.
+func TestExportFlagsOnlyVerdictsThatDiffer(t *testing.T) {
+	_, bl := open(t)
+	src := filepath.Join(t.TempDir(), "doc.pdf")
+	f, err := os.Create(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.WritePDF(f, demo.PDFSpec{Title: "Tờ trình", Pages: 1, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	sum, size, err := bl.Import(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	man := &meeting.Manifest{Version: 1, Meeting: meeting.Meeting{ID: "ky-hop", Title: "Kỳ họp"}, Documents: []meeting.Document{
+		{Name: "no-verdict.pdf", SHA256: sum, Size: size},
+		{Name: "same.pdf", SHA256: sum, Size: size, Verdict: "unsigned"},
+		{Name: "other.pdf", SHA256: sum, Size: size, Verdict: "valid"},
+	}}
+	out := t.TempDir()
+	differ, err := Export(out, man, fingerprint(1), bl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(differ) != 1 || differ[0].Name != "other.pdf" {
+		t.Errorf("the documents that differ: %+v, want only other.pdf", differ)
+	}
+	var a Agenda
+	b, err := os.ReadFile(filepath.Join(out, AgendaName))
+	if err != nil || json.Unmarshal(b, &a) != nil || len(a.Document) != 3 {
+		t.Fatalf("agenda.json: %v, %s", err, b)
+	}
+	for _, d := range a.Document {
+		if d.Verdict != "unsigned" || d.Mismatch != (d.Name == "other.pdf") {
+			t.Errorf("%s: this device says %q, flagged %v", d.Name, d.Verdict, d.Mismatch)
+		}
 	}
 }
