@@ -328,24 +328,30 @@ func TestFyneSpeaksTheAppsLanguage(t *testing.T) {
 		t.Error("assets/fyne/en.json is not the Fyne module's lang/translations/base.en.json: copy it again")
 	}
 
-	buttons := func() []string {
+	// texts are what the file dialog draws, and its buttons.
+	texts := func() (drawnTexts, buttons []string) {
 		win := test.NewTempWindow(t, widget.NewLabel(""))
 		win.Resize(fyne.NewSize(900, 700))
 		dialog.NewFileOpen(func(fyne.URIReadCloser, error) {}, win).Show()
-		var out []string
 		walkRendered(win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 			if b, ok := o.(*widget.Button); ok && b.Text != "" {
-				out = append(out, b.Text)
+				buttons = append(buttons, b.Text)
 			}
 		})
-		return out
+		return drawn(win.Canvas().Overlays().Top()), buttons
 	}
-	for _, l := range []struct{ lang, open, cancel string }{
-		{"vi", "Mở", "Huỷ"}, {"en", "Open", "Cancel"}, {"vi", "Mở", "Huỷ"},
+	// The title is Fyne's own join of "Open" and "File": Vietnamese
+	// writes no capital inside it.
+	for _, l := range []struct{ lang, open, cancel, title string }{
+		{"vi", "Mở", "Huỷ", "Mở tệp"}, {"en", "Open", "Cancel", "Open File"}, {"vi", "Mở", "Huỷ", "Mở tệp"},
 	} {
 		fyneLanguage(l.lang)
-		if got := buttons(); !slices.Contains(got, l.open) || !slices.Contains(got, l.cancel) {
+		all, got := texts()
+		if !slices.Contains(got, l.open) || !slices.Contains(got, l.cancel) {
 			t.Errorf("the file dialog in %s has buttons %q, want %s and %s", l.lang, got, l.open, l.cancel)
+		}
+		if !slices.Contains(all, l.title) {
+			t.Errorf("the file dialog in %s is not titled %q: %q", l.lang, l.title, all)
 		}
 	}
 	if os.Getenv("LANGUAGE") != "fr" || os.Getenv("LC_ALL") != "fr_FR.UTF-8" {
