@@ -197,6 +197,70 @@ func TestChangesAfterSigning(t *testing.T) {
 				obj{9, "<< /Certs [10 0 R] >>"},
 				streamObj(10, "", f.ec.inter.Raw))
 		}, []Verdict{UntrustedRoot}, []Change{ChangeValidation}},
+		// What a later signer, a form filler or an annotator does, at the
+		// edges of the classifier and the object reader.
+		{"a signature widget written without /Type is a later signature", func() []byte {
+			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /FT /Sig /T (Signature2) /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R >>"})
+		}, []Verdict{Valid}, []Change{ChangeSignature}},
+		{"a signature field that is no annotation, listed among a page's annotations, is an annotation change", func() []byte {
+			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /FT /Sig /T (Signature2) >>"})
+		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
+		{"a signature field with a subtype no annotation has, listed among a page's annotations, is an annotation change", func() []byte {
+			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /FT /Sig /T (Signature2) /Subtype /Sig /Rect [0 0 0 0] >>"})
+		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
+		{"a check box's widget (its field holds the type) switched on is a form change", func() []byte {
+			widget := func(state string) obj {
+				return obj{9, "<< /Type /Annot /Subtype /Widget /Parent 10 0 R /Rect [10 10 20 20] /AS /" + state + " /P 3 0 R >>"}
+			}
+			field := func(state string) obj {
+				return obj{10, "<< /FT /Btn /T (Dong y) /Kids [9 0 R] /V /" + state + " >>"}
+			}
+			return signedThen(t, baseObjects(
+				obj{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 10 0 R] /SigFlags 3 >> >>"},
+				pageWithAnnots("4 0 R 9 0 R"), widget("Off"), field("Off"),
+			), []obj{widget("On"), field("On")})
+		}, []Verdict{Valid}, []Change{ChangeForm}},
+		{"a note edited is an annotation change, not a form change", func() []byte {
+			return signedThen(t, baseObjects(pageWithAnnots("4 0 R 9 0 R"), annotation(9)),
+				[]obj{{9, "<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (Y kien khac) /P 3 0 R >>"}})
+		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
+		{"an unreadable object stream in the signed document does not make a later note a content change", func() []byte {
+			return signedThen(t, baseObjects(unreadableObjStm(10)), []obj{pageWithAnnots("4 0 R 9 0 R"), annotation(9)})
+		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
+		{"the trailer alone pointing at another catalog of the signed document is a content change", func() []byte {
+			return withRoot(t, signedThen(t, baseObjects(secondCatalog), nil), 9)
+		}, []Verdict{Modified}, []Change{ChangeContent}},
+		{"an update that starts with its cross-reference stream, pointing at another catalog, is a content change", func() []byte {
+			b, _ := appendRevision(nil, baseObjects(secondCatalog), 10, 0)
+			b = signPDF(t, b, rsaOpts())
+			// The update's first byte is its cross-reference stream's.
+			at := len(b)
+			b = append(b, "12 0 obj\n<< /Type /XRef /Root 9 0 R /Size 13 /W [1 2 1] /Length 0 >>\nstream\n\nendstream\nendobj\n"...)
+			return fmt.Appendf(b, "startxref\n%d\n%%%%EOF\n", at)
+		}, []Verdict{Modified}, []Change{ChangeContent}},
+		{"a second signer's dictionary, prepared before the first signature and filled in after it, is a later signature", func() []byte {
+			b := signedThen(t, baseObjects(
+				obj{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 7 0 R] /SigFlags 3 >> >>"},
+				pageWithAnnots("4 0 R 7 0 R"), sigWidget(7, 8),
+				obj{8, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached >>"},
+			), []obj{{8, sigDict("ETSI.CAdES.detached")}})
+			return signPDF(t, b, rsaOpts())
+		}, []Verdict{Valid, Valid}, []Change{ChangeSignature}},
+		{"a form dictionary added after a signature made without one, to hold a later signature, is a later signature", func() []byte {
+			b := signedThen(t, baseObjects(obj{1, "<< /Type /Catalog /Pages 2 0 R >>"}), []obj{
+				{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 7 0 R] /SigFlags 3 >> >>"},
+				pageWithAnnots("4 0 R 7 0 R"), sigWidget(7, 8), {8, sigDict("ETSI.CAdES.detached")},
+			})
+			return signPDF(t, b, rsaOpts())
+		}, []Verdict{Valid, Valid}, []Change{ChangeSignature}},
+		// The form's objects are found by a walk bounded to maxReach
+		// objects; past them an object is no longer known as the form's.
+		{"a text field filled in, the last of the form's first maxReach objects, is a form change", func() []byte {
+			return signedThen(t, baseObjects(bigForm(maxReach-1), textField("a")), []obj{textField("b")})
+		}, []Verdict{Valid}, []Change{ChangeForm}},
+		{"a text field filled in, past the form's first maxReach objects, is a content change", func() []byte {
+			return signedThen(t, baseObjects(bigForm(maxReach), textField("a")), []obj{textField("b")})
+		}, []Verdict{Modified}, []Change{ChangeContent}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -276,6 +276,12 @@ func TestEqualObj(t *testing.T) {
 		{"[1 2]", "[1 2 3]", false},
 		{"/A", "/A", true},
 		{"/A", "/B", false},
+		// A number too large for a reader's single precision is not
+		// infinity written out.
+		{"1e39", "+Inf", false},
+		{"+Inf", "1e39", false},
+		{"1e39", "2e39", false},
+		{"+Inf", "+Infinity", true},
 	}
 	for _, tt := range tests {
 		if got := equalObj(lex(tt.a), lex(tt.b)); got != tt.want {

@@ -84,100 +84,9 @@ func textField(value string) obj {
 	return obj{9, "<< /FT /Tx /T (Ghi chu) /V (" + value + ") >>"}
 }
 
-// TestChangesASignerWouldSee: what a later update did, as the first
-// signature's changes and the verdicts tell a reader of the report.
-func TestChangesASignerWouldSee(t *testing.T) {
-	f := getFixture()
-	sigWidget := func(num, v int) obj {
-		return obj{num, fmt.Sprintf("<< /FT /Sig /T (Signature2) /V %d 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>", v)}
-	}
-	tests := []struct {
-		name    string
-		pdf     func() []byte
-		want    []Verdict
-		changes []Change
-	}{
-		{"a signature widget written without /Type is a later signature", func() []byte {
-			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /FT /Sig /T (Signature2) /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R >>"})
-		}, []Verdict{Valid}, []Change{ChangeSignature}},
-		{"a signature field that is no annotation, listed among a page's annotations, is an annotation change", func() []byte {
-			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /FT /Sig /T (Signature2) >>"})
-		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
-		{"a signature field with a subtype no annotation has, listed among a page's annotations, is an annotation change", func() []byte {
-			return revise(t, rsaOpts(), pageWithAnnots("4 0 R 9 0 R"), obj{9, "<< /FT /Sig /T (Signature2) /Subtype /Sig /Rect [0 0 0 0] >>"})
-		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
-		{"a check box's widget (its field holds the type) switched on is a form change", func() []byte {
-			widget := func(state string) obj {
-				return obj{9, "<< /Type /Annot /Subtype /Widget /Parent 10 0 R /Rect [10 10 20 20] /AS /" + state + " /P 3 0 R >>"}
-			}
-			field := func(state string) obj {
-				return obj{10, "<< /FT /Btn /T (Dong y) /Kids [9 0 R] /V /" + state + " >>"}
-			}
-			return signedThen(t, baseObjects(
-				obj{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 10 0 R] /SigFlags 3 >> >>"},
-				pageWithAnnots("4 0 R 9 0 R"), widget("Off"), field("Off"),
-			), []obj{widget("On"), field("On")})
-		}, []Verdict{Valid}, []Change{ChangeForm}},
-		{"a note edited is an annotation change, not a form change", func() []byte {
-			return signedThen(t, baseObjects(pageWithAnnots("4 0 R 9 0 R"), annotation(9)),
-				[]obj{{9, "<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (Y kien khac) /P 3 0 R >>"}})
-		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
-		{"an unreadable object stream in the signed document does not make a later note a content change", func() []byte {
-			return signedThen(t, baseObjects(unreadableObjStm(10)), []obj{pageWithAnnots("4 0 R 9 0 R"), annotation(9)})
-		}, []Verdict{Valid}, []Change{ChangeAnnotation}},
-		{"the trailer alone pointing at another catalog of the signed document is a content change", func() []byte {
-			return withRoot(t, signedThen(t, baseObjects(secondCatalog), nil), 9)
-		}, []Verdict{Modified}, []Change{ChangeContent}},
-		{"an update that starts with its cross-reference stream, pointing at another catalog, is a content change", func() []byte {
-			b, _ := appendRevision(nil, baseObjects(secondCatalog), 10, 0)
-			b = signPDF(t, b, rsaOpts())
-			// The update's first byte is its cross-reference stream's.
-			at := len(b)
-			b = append(b, "12 0 obj\n<< /Type /XRef /Root 9 0 R /Size 13 /W [1 2 1] /Length 0 >>\nstream\n\nendstream\nendobj\n"...)
-			return fmt.Appendf(b, "startxref\n%d\n%%%%EOF\n", at)
-		}, []Verdict{Modified}, []Change{ChangeContent}},
-		{"a second signer's dictionary, prepared before the first signature and filled in after it, is a later signature", func() []byte {
-			b := signedThen(t, baseObjects(
-				obj{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 7 0 R] /SigFlags 3 >> >>"},
-				pageWithAnnots("4 0 R 7 0 R"), sigWidget(7, 8),
-				obj{8, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached >>"},
-			), []obj{{8, sigDict("ETSI.CAdES.detached")}})
-			return signPDF(t, b, rsaOpts())
-		}, []Verdict{Valid, Valid}, []Change{ChangeSignature}},
-		{"a form dictionary added after a signature made without one, to hold a later signature, is a later signature", func() []byte {
-			b := signedThen(t, baseObjects(obj{1, "<< /Type /Catalog /Pages 2 0 R >>"}), []obj{
-				{1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 7 0 R] /SigFlags 3 >> >>"},
-				pageWithAnnots("4 0 R 7 0 R"), sigWidget(7, 8), {8, sigDict("ETSI.CAdES.detached")},
-			})
-			return signPDF(t, b, rsaOpts())
-		}, []Verdict{Valid, Valid}, []Change{ChangeSignature}},
-		// The form's objects are found by a walk bounded to maxReach
-		// objects; past them an object is no longer known as the form's.
-		{"a text field filled in, the last of the form's first maxReach objects, is a form change", func() []byte {
-			return signedThen(t, baseObjects(bigForm(maxReach-1), textField("a")), []obj{textField("b")})
-		}, []Verdict{Valid}, []Change{ChangeForm}},
-		{"a text field filled in, past the form's first maxReach objects, is a content change", func() []byte {
-			return signedThen(t, baseObjects(bigForm(maxReach), textField("a")), []obj{textField("b")})
-		}, []Verdict{Modified}, []Change{ChangeContent}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, err := Verify(tt.pdf(), f.bothPool)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []Verdict
-			for _, s := range r.Signatures {
-				got = append(got, s.Verdict)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Fatalf("the report says %v, want %v (%+v)", got, tt.want, r.Signatures)
-			}
-			if s := r.Signatures[0]; !slices.Equal(s.Changes, tt.changes) {
-				t.Fatalf("the first signature reports changes %v, want %v (detail %s)", s.Changes, tt.changes, s.Detail)
-			}
-		})
-	}
+// sigWidget is a later signer's widget num for the signature dictionary v.
+func sigWidget(num, v int) obj {
+	return obj{num, fmt.Sprintf("<< /FT /Sig /T (Signature2) /V %d 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>", v)}
 }
 
 // TestEachRevisionJudgedOnItsOwn: what one update did is not blamed on
@@ -354,31 +263,5 @@ func TestObjectStreamOffsetEdges(t *testing.T) {
 				t.Fatalf("got %q (%v), want %q", got, err, tt.want)
 			}
 		})
-	}
-}
-
-// TestNumbersOutOfReadersRange: a number too large for a reader's single
-// precision is not the same as infinity written out.
-func TestNumbersOutOfReadersRange(t *testing.T) {
-	lex := func(s string) any {
-		v, err := (&lexer{b: []byte(s)}).object(0)
-		if err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-		return v
-	}
-	tests := []struct {
-		a, b string
-		want bool
-	}{
-		{"1e39", "+Inf", false},
-		{"+Inf", "1e39", false},
-		{"1e39", "2e39", false},
-		{"+Inf", "+Infinity", true},
-	}
-	for _, tt := range tests {
-		if got := equalObj(lex(tt.a), lex(tt.b)); got != tt.want {
-			t.Errorf("%s and %s: the same number %v, want %v", tt.a, tt.b, got, tt.want)
-		}
 	}
 }

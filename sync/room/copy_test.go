@@ -52,7 +52,7 @@ func TestRunFolderAndCopy(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "copy")
 	var found Listing
 	err = Copy(ctxTimeout(t, ctx), CopyConfig{Store: st, Blobs: bl, Ifaces: ifs, Out: out,
-		Find:  FindOptions{ID: m.ID, Timeout: 20 * time.Second},
+		Find:       FindOptions{ID: m.ID, Timeout: 20 * time.Second},
 		CopyEvents: CopyEvents{Found: func(f Listing, _ []Listing) { found = f }}})
 	if err != nil {
 		t.Fatalf("Copy: %v", err)
@@ -91,7 +91,7 @@ func TestRunFolderAndCopy(t *testing.T) {
 	followed := make(chan error, 1)
 	go func() {
 		followed <- Copy(fctx, CopyConfig{Store: st, Blobs: bl, Ifaces: ifs, Out: out, Follow: true,
-			Find:  FindOptions{ID: m.ID, Timeout: 20 * time.Second},
+			Find:       FindOptions{ID: m.ID, Timeout: 20 * time.Second},
 			CopyEvents: CopyEvents{Saved: func(man *meeting.Manifest, _ meeting.Changes, _ []AgendaDocument) { saved <- man }}})
 	}()
 	m.Title = "Kỳ họp thứ năm (bổ sung)"
