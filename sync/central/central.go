@@ -173,6 +173,7 @@ func (c *Central) Pass() (Report, error) {
 	if err != nil {
 		return rep, fmt.Errorf("central: %w", err)
 	}
+	held := c.heldInQuarantine()
 	wroteReceipt := false
 	for _, f := range folders {
 		dev := f.Name()
@@ -197,7 +198,7 @@ func (c *Central) Pass() (Report, error) {
 			if !ok || n.IsDir() || strings.HasPrefix(n.Name(), ".") || strings.Contains(id, ".sync-conflict-") {
 				continue
 			}
-			outcome, err := c.ingest(dev, id, n.Name())
+			outcome, err := c.ingest(dev, id, n.Name(), held[quarantineKey(dev, id)])
 			if err != nil {
 				return rep, err // a full disk or a store failure: stop, retry later
 			}
@@ -248,7 +249,9 @@ const (
 	rejected    // quarantined, and the device told why
 )
 
-func (c *Central) ingest(dev, id, name string) (outcome, error) {
+// ingest takes one sealed file in; held is true when a refused copy of
+// this dossier is in quarantine.
+func (c *Central) ingest(dev, id, name string, held bool) (outcome, error) {
 	rel := path.Join(dev, name)
 	src := filepath.Join(c.cfg.CommuneDir, dev, name)
 	if raw, ok, err := c.cfg.Store.Ingested(id); err != nil {
@@ -272,7 +275,7 @@ func (c *Central) ingest(dev, id, name string) (outcome, error) {
 	// These bytes may have been refused already: only a dossier with a
 	// copy in quarantine is read and hashed to tell (a pass sees every
 	// dossier not yet ingested, a megabyte each).
-	if held, _ := filepath.Glob(c.quarantinePrefix(dev, id) + "*"); len(held) > 0 {
+	if held {
 		if b, err := os.ReadFile(src); err == nil {
 			if q, _ := os.Stat(c.quarantinePath(dev, id, b)); q != nil {
 				return quarantined, nil
@@ -367,7 +370,22 @@ func (c *Central) quarantinePath(dev, id string, content []byte) string {
 // quarantinePrefix starts the paths of every refused copy of a device's
 // dossier.
 func (c *Central) quarantinePrefix(dev, id string) string {
-	return filepath.Join(c.cfg.DataDir, "quarantine", dev+"-"+id+seal.Ext+"-")
+	return filepath.Join(c.cfg.DataDir, "quarantine", quarantineKey(dev, id)+seal.Ext+"-")
+}
+
+func quarantineKey(dev, id string) string { return dev + "-" + id }
+
+// heldInQuarantine lists, once per pass, the dossiers of which a refused
+// copy is kept, by quarantineKey.
+func (c *Central) heldInQuarantine() map[string]bool {
+	held := map[string]bool{}
+	names, _ := os.ReadDir(filepath.Join(c.cfg.DataDir, "quarantine"))
+	for _, n := range names {
+		if key, _, ok := strings.Cut(n.Name(), seal.Ext+"-"); ok {
+			held[key] = true
+		}
+	}
+	return held
 }
 
 // quarantine keeps a copy of a refused file with the reason beside it,
