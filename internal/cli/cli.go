@@ -73,9 +73,6 @@ func (e *Env) Lines(ls ...string) {
 // nil (the command has said what it had to say).
 func Exit(code int, err error) error { return exitError{code, err} }
 
-// Usagef is a command line that cannot be run, said in words: exit 2.
-func Usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
 // UsageOf is err, ending the run with exit 2.
 func UsageOf(err error) error { return usageError{err} }
 
